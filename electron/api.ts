@@ -1,0 +1,389 @@
+// The one contract between kindlab's UI and its engine. Types only, no code.
+//
+// Every host implements exactly this surface:
+//   - Electron: ipcMain.handle(channel) + webContents.send('kindlab:event') (electron/main.ts, preload.ts)
+//   - browser mode: JSON messages over a WebSocket (electron/server/)
+//   - the `kindlab` CLI: calls the engine in-process through the same `KindlabApi`
+//
+// Requests are request/response pairs keyed by a channel name (`area:verb`). Long operations
+// (cluster up/down/reset, lab runs) take an `opId` chosen by the caller, so the caller can
+// subscribe to that operation's events before it starts and cancel it with `op:cancel`.
+// Failures are data: every host turns a thrown engine error into `Envelope.failure`.
+
+export type Lang = 'en' | 'zh';
+
+// ───────────────────────────── failures ─────────────────────────────
+
+export type FailureCode =
+  | 'tool-missing' // docker / kind / kubectl not found
+  | 'tool-too-old' // found, but outside the supported versions
+  | 'daemon-unreachable' // the container engine does not answer
+  | 'port-in-use' // a host port the cluster needs is taken
+  | 'cluster-exists' // a cluster of that name exists and cannot be reused
+  | 'cluster-missing' // the operation needs a cluster that does not exist
+  | 'busy' // another lifecycle operation is running
+  | 'cancelled' // the user cancelled
+  | 'timeout' // a bounded wait ran out
+  | 'command-failed' // a tool exited non-zero
+  | 'webhook-not-ready' // an admission webhook kept refusing
+  | 'image-pull' // a pod cannot pull its image
+  | 'checksum-mismatch' // a cached or downloaded manifest has the wrong sha256
+  | 'download-failed' // a pinned manifest could not be fetched
+  | 'bad-input' // a wrong flag, a malformed file, a bad argument
+  | 'lab-invalid' // a lab file does not pass the schema
+  | 'kube-api' // the Kubernetes API answered with an error
+  | 'internal'; // a bug in kindlab
+
+export interface Failure {
+  code: FailureCode;
+  /** One line: what went wrong. */
+  message: string;
+  /** What the learner should do about it. */
+  hint: string;
+  /** The command that was running, as an argument vector. */
+  command?: string[];
+  exitCode?: number | null;
+  /** The last lines the command wrote to stderr. */
+  stderrTail?: string[];
+  /** The phase of the operation that failed. */
+  phase?: string;
+  /** Evidence gathered after the failure: events, pod states, last log lines. */
+  diagnostics?: string[];
+}
+
+export type Envelope<T> = { ok: true; result: T } | { ok: false; failure: Failure };
+
+// ───────────────────────────── operations and progress ─────────────────────────────
+
+export type OpKind = 'up' | 'down' | 'reset-fast' | 'reset-full' | 'lab-run';
+
+export type PhaseState = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
+
+export interface PhaseInfo {
+  id: string;
+  title: string;
+  state: PhaseState;
+  /** 0..1 within this phase. */
+  fraction: number;
+  message?: string;
+  durationMs?: number;
+}
+
+export type OpEvent =
+  | { opId: string; type: 'started'; kind: OpKind; phases: PhaseInfo[] }
+  | { opId: string; type: 'phase'; phase: PhaseInfo }
+  | { opId: string; type: 'log'; phaseId: string; stream: 'stdout' | 'stderr' | 'info'; line: string }
+  | { opId: string; type: 'finished'; ok: true; durationMs: number; phases: PhaseInfo[] }
+  | { opId: string; type: 'finished'; ok: false; failure: Failure; durationMs: number; phases: PhaseInfo[] };
+
+export interface OpRequest {
+  /** Caller-chosen id used to correlate events and to cancel. Generated when omitted. */
+  opId?: string;
+}
+
+// ───────────────────────────── app and settings ─────────────────────────────
+
+export interface AppInfo {
+  version: string;
+  dataDir: string;
+  platform: 'linux' | 'darwin' | 'win32' | string;
+  lang: Lang;
+  pins: VersionPins;
+}
+
+export interface VersionPins {
+  kind: string;
+  nodeImage: string;
+  kubernetes: string;
+  calico: string;
+  ingressNginx: string;
+  metallb: string;
+}
+
+export interface ClusterSettings {
+  /** kind cluster name; the book uses cluster01. */
+  name: string;
+  /** Bind the ingress ports 80/443 on all host interfaces instead of 127.0.0.1 (the book's behaviour). */
+  lanAccess: boolean;
+  /** In LAN mode, the host address the learner picked for nip.io names. */
+  hostAddress?: string;
+}
+
+// ───────────────────────────── doctor ─────────────────────────────
+
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
+
+export type DoctorCategory = 'tools' | 'engine' | 'host' | 'cluster' | 'network';
+
+export interface DoctorFinding {
+  id: string;
+  category: DoctorCategory;
+  title: string;
+  status: CheckStatus;
+  /** One line: what was found. */
+  finding: string;
+  /** What to do; present for warn and fail. */
+  fix?: string;
+  /** Commands that implement the fix, shown copyable in the UI. */
+  fixCommands?: string[];
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  findings: DoctorFinding[];
+  durationMs: number;
+}
+
+// ───────────────────────────── cluster ─────────────────────────────
+
+export interface AddressPool {
+  name: string;
+  addresses: string[];
+}
+
+export interface PoolPlan {
+  subnet: string;
+  gateway: string | null;
+  pools: AddressPool[];
+}
+
+export interface PlanStep {
+  phase: string;
+  kind: 'command' | 'manifest' | 'apply' | 'patch' | 'wait';
+  description: string;
+  argv?: string[];
+  url?: string;
+  version?: string;
+  sha256?: string;
+}
+
+export interface ClusterPlan {
+  settings: ClusterSettings;
+  kubeconfig: string;
+  steps: PlanStep[];
+}
+
+export type AddonId = 'calico' | 'ingress-nginx' | 'metallb';
+
+export interface AddonHealth {
+  id: AddonId;
+  version: string;
+  state: 'ready' | 'degraded' | 'missing' | 'unknown';
+  message: string;
+}
+
+export interface NodeInfo {
+  name: string;
+  role: 'control-plane' | 'worker';
+  ready: boolean;
+  internalIP: string | null;
+  kubeletVersion: string | null;
+}
+
+export interface ClusterStatus {
+  name: string;
+  exists: boolean;
+  /** The cluster's own kubeconfig (never the learner's ~/.kube/config). */
+  kubeconfig: string;
+  apiReachable: boolean;
+  nodes: NodeInfo[];
+  addons: AddonHealth[];
+  pools: AddressPool[];
+  /** Leftover node containers that belong to no complete cluster. */
+  leftovers: string[];
+  /** The address the labs use for nip.io names and ingress probes. */
+  ingressAddress: string;
+}
+
+export type ResetMode = 'fast' | 'full';
+
+// ───────────────────────────── labs ─────────────────────────────
+
+export interface LocalizedText {
+  en: string;
+  zh: string;
+}
+
+export interface LabSummary {
+  id: string;
+  order: number;
+  title: LocalizedText;
+  summary: LocalizedText;
+  steps: number;
+  languages: Lang[];
+  /** Lab ids this lab expects to have run (for ordering in the UI). */
+  requires: string[];
+}
+
+export interface LabProblem {
+  /** Lab folder id, when known. */
+  lab: string;
+  /** File relative to the labs folder. */
+  file: string;
+  /** Path inside the file, e.g. steps[2].checks[0].port */
+  path: string;
+  reason: string;
+}
+
+export type Layer = 'dns' | 'service' | 'endpoints' | 'policy' | 'cni' | 'nodeport' | 'lb-ip' | 'ingress' | 'pod' | 'cluster';
+
+export interface CheckResult {
+  id: string;
+  description: string;
+  status: 'pass' | 'fail' | 'skipped';
+  expected: string;
+  observed: string;
+  /** The first layer that failed, and what to look at there. */
+  layer?: Layer;
+  hint?: string;
+  durationMs: number;
+}
+
+export interface ActionView {
+  kind: 'apply' | 'command' | 'wait' | 'delete';
+  description: string;
+  /** For command actions: the command exactly as shown in the terminal. */
+  command?: string;
+  /** For apply/delete actions: the manifest file relative to the lab folder. */
+  file?: string;
+}
+
+export interface CheckView {
+  id: string;
+  type: string;
+  description: string;
+}
+
+export interface LabStepView {
+  index: number;
+  id: string;
+  title: string;
+  markdown: string;
+  actions: ActionView[];
+  checks: CheckView[];
+  /** Why the step has no check, when it has none. */
+  noCheckReason?: string;
+}
+
+export interface LabDetail {
+  summary: LabSummary;
+  lang: Lang;
+  intro: string;
+  steps: LabStepView[];
+}
+
+export interface StepRunResult {
+  index: number;
+  id: string;
+  status: 'pass' | 'fail' | 'skipped';
+  actions: { description: string; status: 'done' | 'failed' | 'skipped'; output?: string }[];
+  checks: CheckResult[];
+}
+
+export interface LabRunResult {
+  lab: string;
+  dryRun: boolean;
+  steps: StepRunResult[];
+  ok: boolean;
+}
+
+// ───────────────────────────── live views ─────────────────────────────
+
+export type WatchKind = 'nodes' | 'pods' | 'services' | 'endpointslices' | 'ingresses' | 'networkpolicies' | 'ipaddresspools';
+
+export interface WatchTarget {
+  kind: WatchKind;
+  namespace?: string;
+  labelSelector?: string;
+}
+
+/** A resource reduced to what the live views draw. */
+export interface ResourceRow {
+  uid: string;
+  kind: WatchKind;
+  namespace: string | null;
+  name: string;
+  /** Short status word: Running, Ready, Pending, <pending>, … */
+  status: string;
+  labels: Record<string, string>;
+  /** Kind-specific facts, e.g. podIP, node, clusterIP, ports, externalIP, addresses. */
+  fields: Record<string, string>;
+}
+
+export type WatchEvent =
+  | { watchId: string; type: 'snapshot'; rows: ResourceRow[] }
+  | { watchId: string; type: 'upsert'; row: ResourceRow }
+  | { watchId: string; type: 'delete'; uid: string }
+  | { watchId: string; type: 'error'; failure: Failure };
+
+// ───────────────────────────── terminal ─────────────────────────────
+
+export interface TerminalOpenRequest {
+  cols: number;
+  rows: number;
+}
+
+export interface TerminalSession {
+  sessionId: string;
+  shell: string;
+  /** KUBECONFIG inside the terminal: the lab cluster's own file. */
+  kubeconfig: string;
+}
+
+// ───────────────────────────── the channel maps ─────────────────────────────
+
+export interface KindlabRequests {
+  'app:info': { req: void; res: AppInfo };
+
+  'doctor:run': { req: { settings?: Partial<ClusterSettings> }; res: DoctorReport };
+
+  'config:kind': { req: { settings?: Partial<ClusterSettings> }; res: { yaml: string } };
+  'pools:compute': { req: { inspectJson?: string }; res: PoolPlan };
+
+  'cluster:plan': { req: { settings?: Partial<ClusterSettings> }; res: ClusterPlan };
+  'cluster:status': { req: { settings?: Partial<ClusterSettings> }; res: ClusterStatus };
+  'cluster:up': { req: OpRequest & { settings?: Partial<ClusterSettings> }; res: ClusterStatus };
+  'cluster:down': { req: OpRequest & { settings?: Partial<ClusterSettings> }; res: { deleted: boolean } };
+  'cluster:reset': { req: OpRequest & { mode: ResetMode; settings?: Partial<ClusterSettings> }; res: ClusterStatus };
+  'op:cancel': { req: { opId: string }; res: { cancelled: boolean } };
+
+  'labs:list': { req: { dir?: string }; res: { labs: LabSummary[]; problems: LabProblem[] } };
+  'labs:validate': { req: { dir?: string }; res: { problems: LabProblem[] } };
+  'lab:get': { req: { id: string; lang: Lang }; res: LabDetail };
+  'lab:run': { req: OpRequest & { id: string; step?: number; dryRun?: boolean; lang?: Lang }; res: LabRunResult };
+  'lab:cleanup': { req: OpRequest & { id: string }; res: { removed: number } };
+
+  'watch:start': { req: { watchId: string; target: WatchTarget }; res: void };
+  'watch:stop': { req: { watchId: string }; res: void };
+
+  'terminal:open': { req: TerminalOpenRequest; res: TerminalSession };
+  'terminal:input': { req: { sessionId: string; data: string }; res: void };
+  'terminal:resize': { req: { sessionId: string; cols: number; rows: number }; res: void };
+  'terminal:close': { req: { sessionId: string }; res: void };
+}
+
+export interface KindlabEvents {
+  op: OpEvent;
+  watch: WatchEvent;
+  'terminal:data': { sessionId: string; data: string };
+  'terminal:exit': { sessionId: string; exitCode: number | null };
+}
+
+export type Channel = keyof KindlabRequests;
+export type RequestOf<C extends Channel> = KindlabRequests[C]['req'];
+export type ResponseOf<C extends Channel> = KindlabRequests[C]['res'];
+
+export type EventName = keyof KindlabEvents;
+export type EventEnvelope = { [E in EventName]: { event: E; payload: KindlabEvents[E] } }[EventName];
+
+/** What every host offers the UI, and what the engine offers every host. */
+export interface KindlabApi {
+  invoke<C extends Channel>(channel: C, req: RequestOf<C>): Promise<ResponseOf<C>>;
+  subscribe(listener: (event: EventEnvelope) => void): () => void;
+}
+
+/** Wire format of the browser-mode WebSocket (and the Electron IPC payloads). */
+export type ClientMessage = { id: number; channel: Channel; req: unknown };
+export type ServerMessage =
+  | { id: number; envelope: Envelope<unknown> }
+  | { event: EventEnvelope };

@@ -1,0 +1,123 @@
+// Waiting on the cluster by watching the API, never by sleeping: list once, judge the state,
+// then re-judge on every watch event until the condition holds, the bound runs out, or the
+// operation is cancelled. A watch that the server closes is resumed from the last version.
+import { KindlabError, cancelled } from '../errors.ts';
+import type { KubeClient, KubeObject, ListOptions } from './client.ts';
+
+export interface Verdict {
+  done: boolean;
+  /** 0..1, for progress bars. */
+  fraction?: number;
+  /** One line on where things stand, e.g. "2/3 pods ready". */
+  message?: string;
+}
+
+export interface WaitTarget extends ListOptions {
+  apiVersion: string;
+  kind: string;
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onProgress?: (v: Verdict) => void;
+  /** What the wait is for, e.g. "Calico nodes ready"; used in the timeout message. */
+  what: string;
+  /** Called on timeout to explain why: events, pod states, last log lines. */
+  diagnose?: () => Promise<string[]>;
+  hint?: string;
+}
+
+/**
+ * Watches `target` until `judge(objects)` says done. Returns the objects at that moment.
+ * Objects that the kind does not yet serve (a CRD still being established) count as an empty list.
+ */
+export async function waitFor(client: KubeClient, target: WaitTarget, judge: (objs: KubeObject[]) => Verdict, opts: WaitOptions): Promise<KubeObject[]> {
+  const deadline = Date.now() + opts.timeoutMs;
+  const local = new AbortController();
+  const onAbort = () => local.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => local.abort(), opts.timeoutMs);
+  timer.unref?.();
+  let last: Verdict = { done: false };
+  const state = new Map<string, KubeObject>();
+  const key = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  const evaluate = (): boolean => {
+    last = judge([...state.values()]);
+    opts.onProgress?.(last);
+    return last.done;
+  };
+
+  try {
+    while (!local.signal.aborted) {
+      if (!(await client.served(target.apiVersion, target.kind).catch(() => false))) {
+        // The kind is not served yet: judge an empty world, then poll discovery by watching
+        // CRDs would need another watch; a short bounded pause is the API's own answer here.
+        state.clear();
+        if (evaluate()) return [];
+        await pause(500, local.signal);
+        continue;
+      }
+      const { items, resourceVersion } = await client.list(target.apiVersion, target.kind, target);
+      state.clear();
+      for (const o of items) state.set(key(o), o);
+      if (evaluate()) return [...state.values()];
+      let finished = false;
+      const watchAbort = new AbortController();
+      const stopWatch = () => watchAbort.abort();
+      local.signal.addEventListener('abort', stopWatch, { once: true });
+      try {
+        await client.watch(
+          target.apiVersion,
+          target.kind,
+          { ...target, resourceVersion, timeoutSeconds: Math.max(1, Math.ceil((deadline - Date.now()) / 1000)) },
+          (type, obj) => {
+            if (finished || type === 'BOOKMARK') return;
+            if (type === 'DELETED') state.delete(key(obj));
+            else state.set(key(obj), obj);
+            if (evaluate()) {
+              finished = true;
+              watchAbort.abort();
+            }
+          },
+          watchAbort.signal,
+        );
+      } catch (err) {
+        // A broken or expired watch (410 Gone) is resumed by listing again.
+        if (local.signal.aborted) break;
+        if (!(err instanceof KindlabError) || err.failure.code !== 'kube-api') throw err;
+        await pause(300, local.signal);
+      } finally {
+        local.signal.removeEventListener('abort', stopWatch);
+      }
+      if (finished) return [...state.values()];
+    }
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+
+  if (opts.signal?.aborted) throw cancelled();
+  const diagnostics = opts.diagnose ? await opts.diagnose().catch((e: unknown) => [`(could not collect diagnostics: ${String(e)})`]) : [];
+  throw new KindlabError({
+    code: 'timeout',
+    message: `${opts.what}: not done after ${Math.round(opts.timeoutMs / 1000)} s${last.message ? ` (${last.message})` : ''}`,
+    hint: opts.hint ?? 'See the diagnostics below for the first thing that is stuck.',
+    diagnostics,
+  });
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Stop a control plane started by start.sh and remove its state dir.
+#
+#   scripts/controlplane/stop.sh [--keep] [STATE_DIR]   (default ${TMPDIR:-/tmp}/kindlab-cp)
+#
+# --keep (or KINDLAB_CP_KEEP=1) keeps the state dir (logs, certs, kubeconfig) after stopping.
+# Sends SIGTERM to each component's process group, SIGKILL after KINDLAB_CP_STOP_GRACE
+# seconds (default 5), then kills any process left whose command line names the state dir.
+# Exit 0 when nothing is left running (also when nothing was running).
+set -euo pipefail
+
+KEEP=${KINDLAB_CP_KEEP:-0}
+STATE=""
+for a in "$@"; do
+  case "$a" in
+    --keep) KEEP=1 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -*) echo "stop.sh: unknown option $a" >&2; exit 2 ;;
+    *) STATE=$a ;;
+  esac
+done
+STATE=${STATE:-${TMPDIR:-/tmp}/kindlab-cp}
+[[ "$STATE" == /* ]] || STATE="$PWD/$STATE"
+STATE=${STATE%/}
+GRACE=${KINDLAB_CP_STOP_GRACE:-5}
+
+if [[ ! -d "$STATE" ]]; then
+  echo "stop.sh: $STATE does not exist; nothing to stop" >&2
+  exit 0
+fi
+if [[ ! -f "$STATE/.kindlab-cp" ]]; then
+  echo "stop.sh: ERROR: $STATE is not a kindlab control-plane state dir (no .kindlab-cp marker)" >&2
+  exit 1
+fi
+
+# Is pid one of ours? (guards against pid reuse: its command line must name the state dir)
+ours() { [[ -r "/proc/$1/cmdline" ]] && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$STATE"; }
+
+# Processes (any pid) whose command line names the state dir: the safety net.
+stragglers() {
+  local d p
+  for d in /proc/[0-9]*; do
+    p=${d#/proc/}
+    [[ "$p" == "$$" || "$p" == "$BASHPID" ]] && continue
+    ours "$p" && echo "$p"
+  done
+  return 0
+}
+
+PGIDS=()
+# Reverse start order: kwok, scheduler, KCM first, etcd last.
+for name in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+  f="$STATE/pids/$name.pid"
+  [[ -f "$f" ]] || continue
+  pid=$(cat "$f" 2>/dev/null || true)
+  [[ "$pid" =~ ^[0-9]+$ ]] || continue
+  if kill -0 "$pid" 2>/dev/null && ours "$pid"; then
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    PGIDS+=("$pid")
+  fi
+done
+
+group_alive() { # any process left in these process groups?
+  local g
+  for g in "${PGIDS[@]}"; do kill -0 -- "-$g" 2>/dev/null && return 0; done
+  return 1
+}
+if [[ ${#PGIDS[@]} -gt 0 ]]; then
+  deadline=$(( $(date +%s) + GRACE ))
+  while group_alive && (( $(date +%s) < deadline )); do sleep 0.1; done
+  for g in "${PGIDS[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done
+fi
+
+# Safety net: anything else still naming the state dir.
+left=$(stragglers)
+if [[ -n "$left" ]]; then
+  # shellcheck disable=SC2086
+  kill -KILL $left 2>/dev/null || true
+fi
+for _ in $(seq 1 50); do
+  left=$(stragglers)
+  if [[ -z "$left" ]] && ! group_alive 2>/dev/null; then break; fi
+  sleep 0.1
+done
+if [[ -n "$(stragglers)" ]]; then
+  echo "stop.sh: ERROR: processes still running: $(stragglers | tr '\n' ' ')" >&2
+  exit 1
+fi
+rm -f "$STATE"/pids/*.pid
+
+if [[ "$KEEP" == 1 ]]; then
+  echo "stop.sh: stopped; kept $STATE" >&2
+else
+  rm -rf "$STATE"
+  echo "stop.sh: stopped; removed $STATE" >&2
+fi
