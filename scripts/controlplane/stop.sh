@@ -33,15 +33,23 @@ if [[ ! -f "$STATE/.kindlab-cp" ]]; then
   exit 1
 fi
 
-# Is pid one of ours? (guards against pid reuse: its command line must name the state dir)
-ours() { [[ -r "/proc/$1/cmdline" ]] && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$STATE"; }
+# Is pid one of ours? A component binary (by argv[0]) whose command line names the state dir.
+# This guards against pid reuse and never matches the shell scripts that called us.
+ours() {
+  local args=() a0
+  [[ -r "/proc/$1/cmdline" ]] || return 1
+  mapfile -d '' -t args <"/proc/$1/cmdline" 2>/dev/null || return 1
+  [[ ${#args[@]} -gt 0 ]] || return 1
+  a0=${args[0]##*/}
+  case "$a0" in etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kwok) ;; *) return 1 ;; esac
+  [[ "${args[*]}" == *"$STATE/"* ]]
+}
 
 # Processes (any pid) whose command line names the state dir: the safety net.
 stragglers() {
   local d p
   for d in /proc/[0-9]*; do
     p=${d#/proc/}
-    [[ "$p" == "$$" || "$p" == "$BASHPID" ]] && continue
     ours "$p" && echo "$p"
   done
   return 0
