@@ -42,7 +42,8 @@ export function createContext(opts: ContextOptions): EngineContext {
   const platform = process.platform;
   const home = baseEnv.HOME ?? baseEnv.USERPROFILE ?? homedir();
   const pathKey = platform === 'win32' ? (Object.keys(baseEnv).find((k) => k.toUpperCase() === 'PATH') ?? 'Path') : 'PATH';
-  const repaired = repairPath({
+  // KINDLAB_NO_PATH_REPAIR keeps PATH exactly as given (the engine tests put fake tools there).
+  const repaired = baseEnv.KINDLAB_NO_PATH_REPAIR === '1' ? (baseEnv[pathKey] ?? '') : repairPath({
     platform,
     home,
     currentPath: baseEnv[pathKey] ?? '',
