@@ -185,6 +185,12 @@ function loadOne(labsDir: string, id: string, problems: LabProblem[]): LoadedLab
     manifests.set(m.path, t);
     problems.push(...manifestProblems(id, `${id}/${m.path}`, t));
   }
+  spec.steps.forEach((s, i) =>
+    s.actions.forEach((a, j) => {
+      if (!('run' in a)) return;
+      for (const v of variablesIn(a.run)) if (!isLabVariable(v)) problems.push({ lab: id, file: labFile, path: `steps[${i}].actions[${j}].run`, reason: `unknown variable {{${v}}}` });
+    }),
+  );
   for (const v of spec.steps.flatMap((s) => s.requiresVar ?? [])) {
     if (!isLabVariable(v)) problems.push({ lab: id, file: labFile, path: 'requiresVar', reason: `unknown variable ${v}` });
   }
