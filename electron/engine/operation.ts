@@ -1,5 +1,6 @@
 // A long operation (cluster up, reset, a lab run) as data: named phases, each with a state,
 // a fraction and log lines, streamed as OpEvents; plus the AbortSignal that cancels it.
+// Phases may run in parallel (ingress and MetalLB install side by side).
 import type { Failure, OpEvent, OpKind, PhaseInfo } from '../api.ts';
 import { KindlabError, cancelled, isCancellation, toFailure } from './errors.ts';
 
@@ -13,7 +14,7 @@ export type OpEmitter = (event: OpEvent) => void;
 export class Operation {
   readonly phases: PhaseInfo[];
   private readonly started = new Map<string, number>();
-  private current: string | undefined;
+  private readonly running = new Set<string>();
 
   constructor(
     readonly opId: string,
@@ -23,10 +24,6 @@ export class Operation {
     readonly signal: AbortSignal,
   ) {
     this.phases = specs.map((s) => ({ id: s.id, title: s.title, state: 'pending', fraction: 0 }));
-  }
-
-  get currentPhase(): string | undefined {
-    return this.current;
   }
 
   private info(id: string): PhaseInfo {
@@ -41,60 +38,61 @@ export class Operation {
     this.emit({ opId: this.opId, type: 'phase', phase: { ...p } });
   }
 
-  /** Marks a phase running; throws if the operation was cancelled. */
-  start(id: string, message?: string): void {
-    if (this.signal.aborted) throw cancelled(id);
-    this.current = id;
-    this.started.set(id, Date.now());
-    this.update(id, { state: 'running', fraction: 0, ...(message ? { message } : {}) });
+  private elapsed(id: string): number {
+    return Date.now() - (this.started.get(id) ?? Date.now());
   }
 
   progress(id: string, fraction: number, message?: string): void {
+    if (this.info(id).state !== 'running') return;
     const f = Math.max(0, Math.min(1, fraction));
     this.update(id, { fraction: f, ...(message ? { message } : {}) });
   }
 
-  log(line: string, stream: 'stdout' | 'stderr' | 'info' = 'info', id = this.current ?? this.phases[0]?.id ?? 'op'): void {
+  log(id: string, line: string, stream: 'stdout' | 'stderr' | 'info' = 'info'): void {
     this.emit({ opId: this.opId, type: 'log', phaseId: id, stream, line });
-  }
-
-  done(id: string, message?: string): void {
-    const t0 = this.started.get(id) ?? Date.now();
-    this.update(id, { state: 'done', fraction: 1, durationMs: Date.now() - t0, ...(message ? { message } : {}) });
-    if (this.current === id) this.current = undefined;
   }
 
   skip(id: string, message: string): void {
     this.update(id, { state: 'skipped', fraction: 1, message, durationMs: 0 });
   }
 
-  /** Runs one phase: start, body, done (or failed/cancelled with the error rethrown). */
+  /**
+   * Runs one phase: running → done, or failed/cancelled with the error rethrown carrying the
+   * phase. `body` may return a message for the finished phase.
+   */
   async phase<T>(id: string, body: () => Promise<T>, doneMessage?: (r: T) => string | undefined): Promise<T> {
-    this.start(id);
-    const result = await body();
-    this.done(id, doneMessage?.(result));
-    return result;
+    if (this.signal.aborted) throw cancelled(id);
+    this.started.set(id, Date.now());
+    this.running.add(id);
+    this.update(id, { state: 'running', fraction: 0 });
+    try {
+      const result = await body();
+      this.running.delete(id);
+      const msg = doneMessage?.(result);
+      this.update(id, { state: 'done', fraction: 1, durationMs: this.elapsed(id), ...(msg ? { message: msg } : {}) });
+      return result;
+    } catch (err) {
+      this.running.delete(id);
+      const wasCancel = isCancellation(err) || this.signal.aborted;
+      this.update(id, { state: wasCancel ? 'cancelled' : 'failed', durationMs: this.elapsed(id) });
+      if (wasCancel) throw cancelled(id);
+      throw new KindlabError(toFailure(err, id));
+    }
   }
 
-  /**
-   * Runs the whole operation: emits `started`, then `finished` with the outcome. On error the
-   * running phase is marked failed (or cancelled) and the error is rethrown with its phase.
-   */
+  /** Emits `started`, runs the body, emits `finished` with the outcome; rethrows failures as KindlabError. */
   async run<T>(body: () => Promise<T>): Promise<T> {
     const t0 = Date.now();
-    this.emit({ opId: this.opId, type: 'started', kind: this.kind, phases: this.phases.map((p) => ({ ...p })) });
+    this.emit({ opId: this.opId, type: 'started', kind: this.kind, phases: this.snapshot() });
     try {
       const result = await body();
       this.emit({ opId: this.opId, type: 'finished', ok: true, durationMs: Date.now() - t0, phases: this.snapshot() });
       return result;
     } catch (err) {
-      const failedPhase = this.current;
       const wasCancel = isCancellation(err) || this.signal.aborted;
-      const failure: Failure = wasCancel ? cancelled(failedPhase).failure : toFailure(err, failedPhase);
-      if (failedPhase) {
-        const t = this.started.get(failedPhase) ?? Date.now();
-        this.update(failedPhase, { state: wasCancel ? 'cancelled' : 'failed', durationMs: Date.now() - t });
-      }
+      for (const id of this.running) this.update(id, { state: wasCancel ? 'cancelled' : 'failed', durationMs: this.elapsed(id) });
+      this.running.clear();
+      const failure: Failure = wasCancel ? { ...cancelled().failure, ...(phaseOf(err) ? { phase: phaseOf(err) } : {}) } : toFailure(err);
       this.emit({ opId: this.opId, type: 'finished', ok: false, failure, durationMs: Date.now() - t0, phases: this.snapshot() });
       throw new KindlabError(failure);
     }
@@ -103,4 +101,8 @@ export class Operation {
   snapshot(): PhaseInfo[] {
     return this.phases.map((p) => ({ ...p }));
   }
+}
+
+function phaseOf(err: unknown): string | undefined {
+  return err instanceof KindlabError ? err.failure.phase : undefined;
 }

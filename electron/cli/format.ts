@@ -1,0 +1,118 @@
+// Text views of the engine's results for a terminal. Pure: each function returns lines.
+import type { ClusterPlan, ClusterStatus, DoctorReport, Failure, LabProblem, LabRunResult, LabSummary, Lang, PoolPlan } from '../api.ts';
+
+const STATUS_MARK = { ok: '✓', warn: '!', fail: '✗', skip: '-' } as const;
+
+export function failureLines(f: Failure, lang: Lang): string[] {
+  const L = lang === 'zh' ? { todo: '怎么办', cmd: '命令', code: '退出码', err: '错误输出', diag: '诊断', phase: '阶段' } : { todo: 'what to do', cmd: 'command', code: 'exit code', err: 'stderr', diag: 'diagnostics', phase: 'phase' };
+  const lines = [`✗ ${f.message}`];
+  if (f.phase) lines.push(`  ${L.phase}: ${f.phase}`);
+  if (f.hint) lines.push(`  ${L.todo}: ${f.hint}`);
+  if (f.command) lines.push(`  ${L.cmd}: ${f.command.join(' ')}`);
+  if (f.exitCode !== undefined && f.exitCode !== null) lines.push(`  ${L.code}: ${f.exitCode}`);
+  if (f.stderrTail?.length) {
+    lines.push(`  ${L.err}:`);
+    for (const l of f.stderrTail) lines.push(`    ${l}`);
+  }
+  if (f.diagnostics?.length) {
+    lines.push(`  ${L.diag}:`);
+    for (const l of f.diagnostics) lines.push(`    ${l}`);
+  }
+  return lines;
+}
+
+export function doctorLines(r: DoctorReport, lang: Lang): string[] {
+  const lines: string[] = [];
+  const w = Math.max(...r.findings.map((f) => f.title.length), 10);
+  for (const f of r.findings) {
+    lines.push(`${STATUS_MARK[f.status]} ${f.title.padEnd(w)}  ${f.finding}`);
+    if (f.fix && f.status !== 'ok') lines.push(`  ${' '.repeat(w)}  → ${f.fix}`);
+    for (const c of f.fixCommands ?? []) if (f.status !== 'ok') lines.push(`  ${' '.repeat(w)}    $ ${c}`);
+  }
+  const fails = r.findings.filter((f) => f.status === 'fail').length;
+  const warns = r.findings.filter((f) => f.status === 'warn').length;
+  lines.push('');
+  lines.push(
+    lang === 'zh'
+      ? fails > 0
+        ? `${fails} 项失败，${warns} 项警告。修复失败项后再运行 kindlab up。`
+        : `全部通过（${warns} 项警告）。可以运行 kindlab up。`
+      : fails > 0
+        ? `${fails} failed, ${warns} warning(s). Fix the failures, then run kindlab up.`
+        : `Ready (${warns} warning(s)). Next: kindlab up`,
+  );
+  return lines;
+}
+
+export function poolLines(p: PoolPlan): string[] {
+  return [`kind network ${p.subnet}${p.gateway ? ` (gateway ${p.gateway})` : ''}`, ...p.pools.map((x) => `  ${x.name}  ${x.addresses.join(', ')}`)];
+}
+
+export function statusLines(s: ClusterStatus, lang: Lang): string[] {
+  const zh = lang === 'zh';
+  if (!s.exists) {
+    const lines = [zh ? `集群 ${s.name} 不存在。用 kindlab up 创建。` : `Cluster ${s.name} does not exist. Create it with: kindlab up`];
+    if (s.leftovers.length) lines.push(zh ? `残留容器：${s.leftovers.join(', ')}（kindlab down 可清理）` : `Leftover containers: ${s.leftovers.join(', ')} (kindlab down removes them)`);
+    return lines;
+  }
+  const lines = [`${zh ? '集群' : 'Cluster'} ${s.name}   kubeconfig: ${s.kubeconfig}`];
+  if (!s.apiReachable) {
+    lines.push(zh ? 'API 无响应：节点容器可能已停止。运行 kindlab up 重新启动它们。' : 'The API does not answer: the node containers may be stopped. Run kindlab up to start them.');
+    return lines;
+  }
+  lines.push(zh ? '节点:' : 'Nodes:');
+  for (const n of s.nodes) lines.push(`  ${n.ready ? '✓' : '✗'} ${n.name.padEnd(28)} ${n.role.padEnd(13)} ${n.internalIP ?? '-'}  ${n.kubeletVersion ?? ''}`);
+  lines.push(zh ? '插件:' : 'Add-ons:');
+  for (const a of s.addons) lines.push(`  ${a.state === 'ready' ? '✓' : a.state === 'missing' ? '·' : '✗'} ${a.id.padEnd(14)} ${a.version.padEnd(20)} ${a.state}: ${a.message}`);
+  lines.push(zh ? '地址池:' : 'Address pools:');
+  if (s.pools.length === 0) lines.push(zh ? '  （无）' : '  (none)');
+  for (const p of s.pools) lines.push(`  ${p.name.padEnd(14)} ${p.addresses.join(', ')}`);
+  lines.push(`${zh ? 'Ingress 地址' : 'Ingress address'}: ${s.ingressAddress}  (http://webserver.${s.ingressAddress.replace(/\./g, '-')}.nip.io)`);
+  return lines;
+}
+
+export function planLines(p: ClusterPlan): string[] {
+  const lines = [`Plan for cluster ${p.settings.name} (kubeconfig ${p.kubeconfig}); nothing is run.`];
+  let phase = '';
+  let n = 0;
+  for (const s of p.steps) {
+    if (s.phase !== phase) {
+      phase = s.phase;
+      lines.push('', `[${phase}]`);
+    }
+    n++;
+    lines.push(`${String(n).padStart(3)}. ${s.kind.padEnd(8)} ${s.description}`);
+    if (s.argv) lines.push(`       $ ${s.argv.join(' ')}`);
+    if (s.url) lines.push(`       ${s.url}`, `       version ${s.version}  sha256 ${s.sha256}`);
+    else if (s.version) lines.push(`       version ${s.version}`);
+  }
+  return lines;
+}
+
+export function labListLines(labs: LabSummary[], lang: Lang): string[] {
+  return labs.map((l) => `${String(l.order).padStart(2)}. ${l.id.padEnd(14)} ${String(l.steps).padStart(2)} ${lang === 'zh' ? '步' : 'steps'}  [${l.languages.join(', ')}]  ${l.title[lang]}`);
+}
+
+export function problemLines(problems: LabProblem[]): string[] {
+  return problems.map((p) => `${p.file}: ${p.path}: ${p.reason}`);
+}
+
+export function labRunLines(r: LabRunResult, lang: Lang): string[] {
+  const lines: string[] = [];
+  const mark = { pass: '✓', fail: '✗', skipped: '-' } as const;
+  for (const s of r.steps) {
+    lines.push(`${mark[s.status]} ${lang === 'zh' ? '步骤' : 'step'} ${s.index} ${s.id}`);
+    for (const a of s.actions) {
+      lines.push(`    ${a.status === 'done' ? '•' : a.status === 'failed' ? '✗' : '-'} ${a.description}`);
+      if (a.output && a.status === 'failed') for (const l of a.output.split('\n').slice(-6)) lines.push(`        ${l}`);
+    }
+    for (const c of s.checks) {
+      lines.push(`    ${mark[c.status]} ${c.description}`);
+      if (r.dryRun) continue;
+      lines.push(`        ${lang === 'zh' ? '预期' : 'expected'}: ${c.expected}`);
+      lines.push(`        ${lang === 'zh' ? '实际' : 'observed'}: ${c.observed}`);
+      if (c.status === 'fail' && c.hint) lines.push(`        ${c.layer ? `[${c.layer}] ` : ''}${c.hint}`);
+    }
+  }
+  return lines;
+}

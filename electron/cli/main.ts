@@ -1,0 +1,330 @@
+// The `kindlab` command: the same engine as the desktop app, for terminals, scripts and SSH
+// sessions. Exit codes: 0 success, 1 a check or operation failed, 2 bad input (wrong flag,
+// unreadable file), 130 cancelled. Errors are one clear block on stderr, never a stack trace
+// (set KINDLAB_DEBUG=1 to see one).
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import type { Channel, ClusterSettings, EventEnvelope, Failure, Lang, OpKind, RequestOf, ResponseOf } from '../api.ts';
+import { type Engine, createEngine } from '../engine/engine.ts';
+import { KindlabError, toFailure } from '../engine/errors.ts';
+import { detectLang } from '../engine/i18n/text.ts';
+import { doctorLines, failureLines, labListLines, labRunLines, planLines, poolLines, problemLines, statusLines } from './format.ts';
+import { PlainProgress, type ProgressSink, TtyProgress } from './progress.ts';
+
+interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  stderr: NodeJS.WriteStream;
+  isTTY: boolean;
+}
+
+const defaultIo: Io = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+  stderr: process.stderr,
+  isTTY: Boolean(process.stderr.isTTY) && process.env.TERM !== 'dumb' && !process.env.CI,
+};
+
+class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+interface GlobalOpts {
+  lang?: string;
+  name?: string;
+  lan?: boolean;
+  hostAddress?: string;
+}
+
+function exitFor(f: Failure): number {
+  if (f.code === 'cancelled') return 130;
+  if (f.code === 'bad-input' || f.code === 'lab-invalid') return 2;
+  return 1;
+}
+
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  let engine: Engine | null = null;
+  let lang: Lang = detectLang(process.env);
+  const getEngine = (g: GlobalOpts): Engine => {
+    lang = detectLang(process.env, g.lang);
+    engine ??= createEngine({ lang });
+    return engine;
+  };
+  const settingsOf = (g: GlobalOpts): Partial<ClusterSettings> => ({
+    ...(g.name ? { name: g.name } : {}),
+    ...(g.lan !== undefined ? { lanAccess: g.lan } : {}),
+    ...(g.hostAddress ? { hostAddress: g.hostAddress } : {}),
+  });
+  const printJson = (v: unknown) => io.out(JSON.stringify(v, null, 2));
+  const fail = (f: Failure): never => {
+    io.err(failureLines(f, lang).join('\n'));
+    throw new ExitCode(exitFor(f));
+  };
+  const call = async <C extends Channel>(g: GlobalOpts, channel: C, req: RequestOf<C>): Promise<ResponseOf<C>> => {
+    try {
+      return await getEngine(g).invoke(channel, req);
+    } catch (err) {
+      if (process.env.KINDLAB_DEBUG === '1') io.err(String((err as Error).stack ?? err));
+      return fail(toFailure(err));
+    }
+  };
+
+  /** Runs a long operation with a progress view; Ctrl+C cancels it (twice: exits at once). */
+  const runOperation = async <C extends 'cluster:up' | 'cluster:down' | 'cluster:reset' | 'lab:run'>(
+    g: GlobalOpts,
+    kind: OpKind,
+    channel: C,
+    req: RequestOf<C>,
+    json: boolean,
+  ): Promise<ResponseOf<C>> => {
+    const eng = getEngine(g);
+    const opId = randomUUID();
+    const title = { up: 'kindlab up', down: 'kindlab down', 'reset-fast': 'kindlab reset --fast', 'reset-full': 'kindlab reset --full', 'lab-run': 'kindlab lab run' }[kind];
+    const sink: ProgressSink = io.isTTY ? new TtyProgress(io.stderr, title) : new PlainProgress((l) => io.err(l));
+    let lastPhases: { id: string; state: string }[] = [];
+    const unsubscribe = eng.subscribe((e: EventEnvelope) => {
+      if (e.event !== 'op' || e.payload.opId !== opId) return;
+      if (e.payload.type === 'finished' || e.payload.type === 'started') lastPhases = e.payload.phases;
+      sink.onEvent(e.payload);
+    });
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts++;
+      if (interrupts === 1) {
+        io.err(lang === 'zh' ? '\n正在取消…（再按一次 Ctrl+C 立即退出）' : '\ncancelling… (Ctrl+C again to quit at once)');
+        void eng.invoke('op:cancel', { opId });
+      } else {
+        process.exit(130);
+      }
+    };
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
+    try {
+      const result = await eng.invoke(channel, { ...req, opId } as RequestOf<C>);
+      sink.close();
+      return result;
+    } catch (err) {
+      sink.close();
+      const f = toFailure(err);
+      if (f.code === 'cancelled' && (kind === 'up' || kind === 'reset-full')) {
+        const built = lastPhases.some((p) => p.id === 'cluster' && p.state !== 'pending');
+        const stage = f.phase ?? lastPhases.find((p) => p.state === 'cancelled')?.id ?? '?';
+        io.err(
+          lang === 'zh'
+            ? built
+              ? `已在「${stage}」阶段取消。集群只构建了一半：运行 kindlab up 继续完成，或运行 kindlab down 删除它。`
+              : `已在「${stage}」阶段取消，尚未创建集群。`
+            : built
+              ? `Cancelled during ${stage}. The cluster is half-built: run \`kindlab up\` to finish it, or \`kindlab down\` to remove it.`
+              : `Cancelled during ${stage}; no cluster was created.`,
+        );
+        const left = eng.runningToolPids();
+        if (left.length) io.err(`still running: ${left.join(', ')}`);
+        throw new ExitCode(130);
+      }
+      if (json) printJson({ ok: false, failure: f });
+      return fail(f);
+    } finally {
+      unsubscribe();
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+    }
+  };
+
+  const program = new Command('kindlab')
+    .description('A lab for Kubernetes Services, load balancing and NetworkPolicies on a local kind cluster')
+    .version('0.1.0')
+    .addOption(new Option('--lang <lang>', 'language of the messages').choices(['en', 'zh']))
+    .option('--name <cluster>', 'kind cluster name (default cluster01)')
+    .option('--lan', 'bind the ingress ports on all host interfaces (reachable from the LAN)')
+    .option('--host-address <ip>', 'in LAN mode: the host address used for nip.io names')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+      outputError: () => undefined,
+    });
+  const g = (): GlobalOpts => program.opts<GlobalOpts>();
+
+  program
+    .command('doctor')
+    .description("check this machine: container engine, kind, kubectl, ports, memory, inotify, DNS")
+    .option('--json', 'print the report as JSON')
+    .action(async (o: { json?: boolean }) => {
+      const report = await call(g(), 'doctor:run', { settings: settingsOf(g()) });
+      if (o.json) printJson(report);
+      else io.out(doctorLines(report, lang).join('\n'));
+      if (!report.ok) throw new ExitCode(1);
+    });
+
+  program
+    .command('up')
+    .description('create the cluster and install Calico, ingress-nginx and MetalLB (safe to re-run)')
+    .option('--dry-run', 'print the ordered plan without running anything')
+    .option('--json', 'print the resulting status as JSON')
+    .action(async (o: { dryRun?: boolean; json?: boolean }) => {
+      if (o.dryRun) {
+        const plan = await call(g(), 'cluster:plan', { settings: settingsOf(g()) });
+        if (o.json) printJson(plan);
+        else io.out(planLines(plan).join('\n'));
+        return;
+      }
+      const status = await runOperation(g(), 'up', 'cluster:up', { settings: settingsOf(g()) }, Boolean(o.json));
+      if (o.json) printJson(status);
+      else io.out(['', ...statusLines(status, lang)].join('\n'));
+    });
+
+  program
+    .command('down')
+    .description('delete the cluster')
+    .option('--json', 'print the result as JSON')
+    .action(async (o: { json?: boolean }) => {
+      const r = await runOperation(g(), 'down', 'cluster:down', { settings: settingsOf(g()) }, Boolean(o.json));
+      if (o.json) printJson(r);
+      else io.out(r.deleted ? (lang === 'zh' ? '集群已删除。' : 'Cluster deleted.') : lang === 'zh' ? '没有需要删除的集群。' : 'There was no cluster to delete.');
+    });
+
+  program
+    .command('reset')
+    .description('reset the cluster: --fast removes what the labs created, --full recreates it')
+    .option('--fast', 'remove everything the labs created and restore the add-ons (seconds)')
+    .option('--full', 'delete and recreate the whole cluster (minutes)')
+    .option('--json', 'print the resulting status as JSON')
+    .action(async (o: { fast?: boolean; full?: boolean; json?: boolean }) => {
+      if (Boolean(o.fast) === Boolean(o.full)) {
+        fail({ code: 'bad-input', message: lang === 'zh' ? '请指定 --fast 或 --full 其中之一' : 'choose exactly one of --fast or --full', hint: 'kindlab reset --fast   |   kindlab reset --full' });
+      }
+      const mode = o.full ? 'full' : 'fast';
+      const status = await runOperation(g(), o.full ? 'reset-full' : 'reset-fast', 'cluster:reset', { mode, settings: settingsOf(g()) }, Boolean(o.json));
+      if (o.json) printJson(status);
+      else io.out(['', ...statusLines(status, lang)].join('\n'));
+    });
+
+  program
+    .command('status')
+    .description('nodes, add-on health, address pools and the kubeconfig path')
+    .option('--json', 'print the status as JSON')
+    .action(async (o: { json?: boolean }) => {
+      const status = await call(g(), 'cluster:status', { settings: settingsOf(g()) });
+      if (o.json) printJson(status);
+      else io.out(statusLines(status, lang).join('\n'));
+    });
+
+  program
+    .command('pools')
+    .description('the MetalLB address pools for the kind network')
+    .option('--inspect <file>', 'read `docker network inspect kind` (or podman) JSON from a file instead of the live network')
+    .option('--json', 'print the pools as JSON')
+    .action(async (o: { inspect?: string; json?: boolean }) => {
+      let inspectJson: string | undefined;
+      if (o.inspect !== undefined) {
+        try {
+          inspectJson = readFileSync(o.inspect, 'utf8');
+        } catch (err) {
+          fail({ code: 'bad-input', message: `cannot read ${o.inspect}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, hint: 'Save the network JSON first: docker network inspect kind > kind.json' });
+        }
+      }
+      const plan = await call(g(), 'pools:compute', inspectJson !== undefined ? { inspectJson } : {});
+      if (o.json) io.out(JSON.stringify(plan));
+      else io.out(poolLines(plan).join('\n'));
+    });
+
+  program
+    .command('config')
+    .description('print generated configuration')
+    .command('kind')
+    .description('print the kind cluster config')
+    .action(async () => {
+      const r = await call(g(), 'config:kind', { settings: settingsOf(g()) });
+      io.out(r.yaml);
+    });
+
+  const labs = program.command('labs').description('the chapter exercises');
+  labs
+    .command('list')
+    .description('list the labs')
+    .option('--json', 'print the list as JSON')
+    .option('--dir <dir>', 'labs folder')
+    .action(async (o: { json?: boolean; dir?: string }) => {
+      const r = await call(g(), 'labs:list', o.dir ? { dir: o.dir } : {});
+      if (o.json) printJson(r.labs);
+      else io.out(labListLines(r.labs, lang).join('\n'));
+      if (r.problems.length) {
+        io.err(problemLines(r.problems).join('\n'));
+        io.err(lang === 'zh' ? `${r.problems.length} 个问题；有问题的实验未列出。` : `${r.problems.length} problem(s); broken labs are not listed.`);
+      }
+    });
+  labs
+    .command('validate')
+    .description('check every lab against the schema; exit 1 on problems')
+    .option('--dir <dir>', 'labs folder to validate')
+    .option('--json', 'print the problems as JSON')
+    .action(async (o: { dir?: string; json?: boolean }) => {
+      const r = await call(g(), 'labs:validate', o.dir ? { dir: o.dir } : {});
+      if (o.json) printJson(r.problems);
+      else if (r.problems.length) io.out(problemLines(r.problems).join('\n'));
+      else io.out(lang === 'zh' ? '所有实验均有效。' : 'All labs are valid.');
+      if (r.problems.length) throw new ExitCode(1);
+    });
+
+  program
+    .command('lab')
+    .description('run a lab')
+    .command('run <id>')
+    .description("run a lab's steps and checks against the cluster")
+    .option('--step <n>', 'run only step n (1-based)')
+    .option('--dry-run', 'print the actions and checks without running them')
+    .option('--json', 'print the result as JSON')
+    .action(async (id: string, o: { step?: string; dryRun?: boolean; json?: boolean }) => {
+      let step: number | undefined;
+      if (o.step !== undefined) {
+        step = Number(o.step);
+        if (!Number.isInteger(step) || step < 1) fail({ code: 'bad-input', message: `--step must be a positive whole number, not "${o.step}"`, hint: `kindlab lab run ${id} --step 1` });
+      }
+      const req = { id, lang, ...(step !== undefined ? { step } : {}), ...(o.dryRun ? { dryRun: true } : {}) };
+      const r = o.dryRun ? await call(g(), 'lab:run', req) : await runOperation(g(), 'lab-run', 'lab:run', req, Boolean(o.json));
+      if (o.json) printJson(r);
+      else io.out(labRunLines(r, lang).join('\n'));
+      if (!r.ok && !r.dryRun) throw new ExitCode(1);
+    });
+
+  program
+    .command('serve')
+    .description('serve the app to a browser (for headless servers); prints a URL with a one-time token')
+    .option('--port <port>', 'port on 127.0.0.1 (default: a free one)')
+    .option('--host <address>', 'address to listen on (default 127.0.0.1)')
+    .action(async (o: { port?: string; host?: string }) => {
+      const { serve } = await import('../server/serve.ts');
+      const port = o.port === undefined ? 0 : Number(o.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) fail({ code: 'bad-input', message: `--port must be 0-65535, not "${o.port}"`, hint: 'kindlab serve --port 8080' });
+      await serve({ engine: getEngine(g()), port, host: o.host ?? '127.0.0.1', lang, log: (l: string) => io.err(l) });
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof ExitCode) return err.code;
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      const msg = err.message.replace(/^error: /, '');
+      io.err(`kindlab: ${msg}`);
+      io.err(lang === 'zh' ? '运行 kindlab --help 查看用法。' : 'Run `kindlab --help` (or `kindlab <command> --help`) for the usage.');
+      return 2;
+    }
+    if (err instanceof KindlabError) {
+      io.err(failureLines(err.failure, lang).join('\n'));
+      return exitFor(err.failure);
+    }
+    if (process.env.KINDLAB_DEBUG === '1') io.err(String((err as Error).stack ?? err));
+    io.err(failureLines(toFailure(err), lang).join('\n'));
+    return 1;
+  } finally {
+    const e = engine as Engine | null;
+    if (e) await e.shutdown();
+  }
+}

@@ -1,0 +1,113 @@
+// Shows an operation's OpEvents in a terminal: on a TTY, the phase list with a progress bar
+// redrawn in place; otherwise plain lines (one per phase change and per log line), which is what
+// CI logs and SSH pipes want.
+import type { OpEvent, PhaseInfo } from '../api.ts';
+
+export interface ProgressSink {
+  onEvent(e: OpEvent): void;
+  close(): void;
+}
+
+const MARK: Record<PhaseInfo['state'], string> = { pending: '·', running: '▸', done: '✓', skipped: '↷', failed: '✗', cancelled: '■' };
+
+export function bar(fraction: number, width = 24): string {
+  const f = Math.max(0, Math.min(1, fraction));
+  const full = Math.round(f * width);
+  return `[${'█'.repeat(full)}${'░'.repeat(width - full)}] ${String(Math.round(f * 100)).padStart(3)}%`;
+}
+
+function secs(ms?: number): string {
+  return ms === undefined ? '' : `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** Plain lines: no cursor movement, no repeated identical lines. */
+export class PlainProgress implements ProgressSink {
+  private lastMessage = new Map<string, string>();
+
+  constructor(private readonly out: (line: string) => void) {}
+
+  onEvent(e: OpEvent): void {
+    if (e.type === 'started') this.out(`phases: ${e.phases.map((p) => p.id).join(' → ')}`);
+    if (e.type === 'phase') {
+      const p = e.phase;
+      if (p.state === 'running') {
+        const msg = p.message ?? '';
+        const key = `${Math.floor(p.fraction * 10)}|${msg}`;
+        if (this.lastMessage.get(p.id) === key) return;
+        const first = !this.lastMessage.has(p.id);
+        this.lastMessage.set(p.id, key);
+        this.out(first ? `▸ ${p.id}: ${p.title}${msg ? ` — ${msg}` : ''}` : `  ${p.id} ${Math.round(p.fraction * 100)}%${msg ? ` ${msg}` : ''}`);
+      } else if (p.state !== 'pending') {
+        this.out(`${MARK[p.state]} ${p.id}: ${p.state}${p.durationMs !== undefined ? ` in ${secs(p.durationMs)}` : ''}${p.message ? ` — ${p.message}` : ''}`);
+      }
+    }
+    if (e.type === 'log') this.out(`  | ${e.line}`);
+  }
+
+  close(): void {}
+}
+
+/** A live phase list on a TTY, redrawn at most every 80 ms so a busy log never floods the terminal. */
+export class TtyProgress implements ProgressSink {
+  private phases: PhaseInfo[] = [];
+  private lastLog = new Map<string, string>();
+  private drawn = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly title: string,
+  ) {}
+
+  onEvent(e: OpEvent): void {
+    if (e.type === 'started' || e.type === 'finished') this.phases = e.phases.map((p) => ({ ...p }));
+    if (e.type === 'phase') {
+      const i = this.phases.findIndex((p) => p.id === e.phase.id);
+      if (i >= 0) this.phases[i] = e.phase;
+    }
+    if (e.type === 'log') this.lastLog.set(e.phaseId, e.line);
+    if (e.type === 'finished') {
+      this.draw();
+      return;
+    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.draw();
+    }, 80);
+  }
+
+  private draw(): void {
+    const cols = Math.max(40, this.stream.columns ?? 80);
+    const clip = (s: string) => (s.length > cols - 1 ? `${s.slice(0, cols - 2)}…` : s);
+    const lines = [`${this.title}  ${secs(Date.now() - this.started)}`];
+    for (const p of this.phases) {
+      const head = `${MARK[p.state]} ${p.title}`;
+      if (p.state === 'running') {
+        lines.push(clip(`${head.padEnd(42)} ${bar(p.fraction)}`));
+        const detail = p.message ?? this.lastLog.get(p.id);
+        if (detail) lines.push(clip(`    ${detail}`));
+      } else {
+        lines.push(clip(`${head}${p.durationMs !== undefined && p.state !== 'pending' ? `  ${secs(p.durationMs)}` : ''}${p.state === 'skipped' && p.message ? `  (${p.message})` : ''}`));
+      }
+    }
+    let out = '';
+    if (this.drawn > 0) out += `\x1b[${this.drawn}A`;
+    for (const l of lines) out += `\x1b[2K${l}\n`;
+    for (let i = lines.length; i < this.drawn; i++) out += '\x1b[2K\n';
+    if (this.drawn > lines.length) out += `\x1b[${this.drawn - lines.length}A`;
+    this.stream.write(out);
+    this.drawn = lines.length;
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.draw();
+  }
+}

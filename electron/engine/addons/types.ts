@@ -1,0 +1,34 @@
+// One add-on installer: a health check that lets `up` skip what is already fine, and an
+// install that is safe to run again on a half-built cluster.
+import type { AddonHealth, ClusterSettings, Lang, LocalizedText, PoolPlan } from '../../api.ts';
+import type { KubeClient } from '../kube/client.ts';
+import type { Pins } from './pins.ts';
+
+export interface AddonContext {
+  client: KubeClient;
+  pins: Pins;
+  settings: ClusterSettings;
+  lang: Lang;
+  signal: AbortSignal;
+  /** Multiplies every readiness bound. */
+  timeoutScale: number;
+  /** The verified text of a pinned manifest (prefetched while the cluster is created). */
+  manifest(id: string): Promise<string>;
+  /** The address pools for this cluster's kind network. */
+  poolPlan(): Promise<PoolPlan>;
+  progress(fraction: number, message: string): void;
+  log(line: string): void;
+}
+
+export interface Addon {
+  id: AddonHealth['id'] | 'pools';
+  /** The lifecycle phase that installs it. */
+  phase: string;
+  title: LocalizedText;
+  health(ctx: Pick<AddonContext, 'client' | 'pins' | 'poolPlan'>): Promise<AddonHealth>;
+  install(ctx: AddonContext): Promise<void>;
+}
+
+export function seconds(ctx: { timeoutScale: number }, s: number): number {
+  return Math.round(s * 1000 * ctx.timeoutScale);
+}

@@ -1,0 +1,442 @@
+// The cluster lifecycle: up (create or complete the build), status, down, and the two resets.
+// Every stage is gated on real readiness through the API; every stage first asks whether it is
+// already done, so `up` on a healthy cluster changes nothing and on a half-built one finishes it.
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
+import type { AddonHealth, ClusterPlan, ClusterSettings, ClusterStatus, DoctorReport, LocalizedText, NodeInfo, PlanStep, PoolPlan } from '../../api.ts';
+import { calicoAddon } from '../addons/calico.ts';
+import { ingressAddon } from '../addons/ingress.ts';
+import type { ManifestFetcher } from '../addons/manifests.ts';
+import { METALLB_NS, metallbAddon, poolsAddon } from '../addons/metallb.ts';
+import type { Addon, AddonContext } from '../addons/types.ts';
+import type { EngineContext } from '../context.ts';
+import { KindlabError, throwIfCancelled } from '../errors.ts';
+import { pick } from '../i18n/text.ts';
+import type { KubeClient, KubeObject } from '../kube/client.ts';
+import { nodeReady } from '../kube/readiness.ts';
+import { parseNetworkInspect } from '../network/inspect.ts';
+import { computePools } from '../network/pools.ts';
+import type { Operation, PhaseSpec } from '../operation.ts';
+import { clusterPaths } from '../paths.ts';
+import { renderKindConfig } from './kind-config.ts';
+import { resetFastSteps } from './reset.ts';
+
+export const PHASE_TITLES: Record<string, LocalizedText> = {
+  preflight: { en: 'Check the machine', zh: '检查本机环境' },
+  delete: { en: 'Delete the old cluster', zh: '删除旧集群' },
+  cluster: { en: 'Create the kind cluster', zh: '创建 kind 集群' },
+  calico: { en: 'Install Calico', zh: '安装 Calico' },
+  ingress: { en: 'Install the NGINX ingress controller', zh: '安装 NGINX Ingress 控制器' },
+  metallb: { en: 'Install MetalLB', zh: '安装 MetalLB' },
+  pools: { en: 'Create the MetalLB address pools', zh: '创建 MetalLB 地址池' },
+  labs: { en: 'Remove what the labs created', zh: '清除实验创建的对象' },
+  addons: { en: 'Restore the add-ons', zh: '恢复插件状态' },
+};
+
+export const UP_PHASES = ['preflight', 'cluster', 'calico', 'ingress', 'metallb', 'pools'] as const;
+export const DOWN_PHASES = ['delete'] as const;
+export const RESET_FAST_PHASES = ['labs', 'addons'] as const;
+export const RESET_FULL_PHASES = ['preflight', 'delete', 'cluster', 'calico', 'ingress', 'metallb', 'pools'] as const;
+
+export function phaseSpecs(ids: readonly string[], lang: 'en' | 'zh'): PhaseSpec[] {
+  return ids.map((id) => ({ id, title: pick(PHASE_TITLES[id] ?? { en: id, zh: id }, lang) }));
+}
+
+export interface LifecycleDeps {
+  ctx: EngineContext;
+  makeClient(kubeconfig: string): KubeClient;
+  fetcher: ManifestFetcher;
+  /** The doctor checks that must pass before creating anything. */
+  preflight(settings: ClusterSettings, clusterExists: boolean, signal: AbortSignal): Promise<DoctorReport>;
+  /** Runs every lab's cleanup; returns how many objects it removed. */
+  labCleanup?(client: KubeClient, log: (line: string) => void, signal: AbortSignal): Promise<number>;
+}
+
+const KIND_STEPS = ['Ensuring node image', 'Preparing nodes', 'Writing configuration', 'Starting control-plane', 'Installing StorageClass', 'Joining worker nodes'];
+
+/** kind reports its progress on stderr as " ✓ <step>" lines: turn them into a fraction. */
+export function kindProgress(line: string): number | null {
+  const m = /✓\s+(.+?)\s*[^\w\s]*\s*$/u.exec(line);
+  if (!m) return null;
+  const i = KIND_STEPS.findIndex((s) => m[1]?.startsWith(s));
+  return i < 0 ? null : (i + 1) / KIND_STEPS.length;
+}
+
+export function hostAddress(settings: ClusterSettings): string {
+  if (!settings.lanAccess) return '127.0.0.1';
+  if (settings.hostAddress) return settings.hostAddress;
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+interface ContainerRow {
+  Names?: string;
+  State?: string;
+  Labels?: string;
+}
+
+export class ClusterLifecycle {
+  constructor(private readonly deps: LifecycleDeps) {}
+
+  private get ctx(): EngineContext {
+    return this.deps.ctx;
+  }
+
+  private t(text: LocalizedText): string {
+    return pick(text, this.ctx.lang);
+  }
+
+  // ── facts about the machine ──
+
+  async clusterExists(name: string, signal?: AbortSignal): Promise<boolean> {
+    const r = await this.ctx.tools.run('kind', ['get', 'clusters'], { timeoutMs: 20_000, ...(signal ? { signal } : {}) });
+    return r.stdout.split(/\r?\n/).some((l) => l.trim() === name);
+  }
+
+  async nodeContainers(name: string, signal?: AbortSignal): Promise<{ name: string; state: string }[]> {
+    const r = await this.ctx.tools.run('docker', ['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{json .}}'], { timeoutMs: 20_000, ...(signal ? { signal } : {}) });
+    return r.stdout
+      .split(/\r?\n/)
+      .filter((l) => l.trim().startsWith('{'))
+      .map((l) => JSON.parse(l) as ContainerRow)
+      .map((c) => ({ name: c.Names ?? '', state: (c.State ?? '').toLowerCase() }));
+  }
+
+  async poolPlan(signal?: AbortSignal): Promise<PoolPlan> {
+    const r = await this.ctx.tools.run('docker', ['network', 'inspect', 'kind'], { timeoutMs: 20_000, ...(signal ? { signal } : {}) });
+    return computePools(parseNetworkInspect(r.stdout));
+  }
+
+  // ── the plan (for --dry-run and the UI) ──
+
+  plan(settings: ClusterSettings): ClusterPlan {
+    const { pins } = this.ctx;
+    const paths = clusterPaths(this.ctx.dataDir, settings.name);
+    const man = (id: string) => pins.manifests.find((m) => m.id === id);
+    const manifestStep = (phase: string, id: string, description: string): PlanStep => {
+      const m = man(id);
+      return { phase, kind: 'manifest', description, ...(m ? { url: m.url, version: m.version, sha256: m.sha256 } : {}) };
+    };
+    const steps: PlanStep[] = [
+      { phase: 'preflight', kind: 'command', description: 'is the container engine running', argv: ['docker', 'version', '--format', '{{json .}}'] },
+      { phase: 'preflight', kind: 'command', description: 'kind version', argv: ['kind', 'version'] },
+      { phase: 'preflight', kind: 'command', description: 'does the cluster exist', argv: ['kind', 'get', 'clusters'] },
+      { phase: 'cluster', kind: 'command', description: `write the kind config to ${paths.kindConfig}` },
+      {
+        phase: 'cluster',
+        kind: 'command',
+        description: `create the cluster (node image ${pins.nodeImage}); the kubeconfig goes to kindlab's own file`,
+        argv: ['kind', 'create', 'cluster', '--name', settings.name, '--config', paths.kindConfig, '--kubeconfig', paths.kubeconfig],
+        version: `kind v${pins.kind.version}`,
+      },
+      manifestStep('calico', 'calico-operator-crds', 'Calico operator CRDs (server-side apply), wait until Established'),
+      manifestStep('calico', 'calico-tigera-operator', 'Tigera operator (server-side apply), wait for deployment tigera-operator'),
+      { phase: 'calico', kind: 'apply', description: 'Installation "default": registry quay.io/, IP pool 10.240.0.0/16 (= podSubnet), VXLANCrossSubnet', version: pins.calico.version },
+      { phase: 'calico', kind: 'wait', description: 'TigeraStatus calico Available, all nodes Ready, CoreDNS available' },
+      manifestStep('ingress', 'ingress-nginx-kind', 'ingress-nginx kind manifest (retired upstream; final release)'),
+      { phase: 'ingress', kind: 'patch', description: 'in memory, after the sha256 check: Service ingress-nginx-controller → NodePort; Deployment nodeSelector ingress-ready=true' },
+      { phase: 'ingress', kind: 'wait', description: 'admission Jobs complete, controller available, admission webhook endpoints ready' },
+      manifestStep('metallb', 'metallb-native', 'MetalLB native manifest (layer 2)'),
+      { phase: 'metallb', kind: 'wait', description: 'controller available, speakers ready, webhook endpoints ready' },
+      { phase: 'pools', kind: 'command', description: 'read the IPv4 subnet of the kind network', argv: ['docker', 'network', 'inspect', 'kind'] },
+      { phase: 'pools', kind: 'apply', description: 'IPAddressPool pool-01 and pool-02, L2Advertisement l2-all-pools (retried while the webhook warms up)', version: pins.metallb.version },
+    ];
+    return { settings, kubeconfig: paths.kubeconfig, steps };
+  }
+
+  // ── up ──
+
+  private addonContext(client: KubeClient, settings: ClusterSettings, op: Operation, phase: string, manifests: Map<string, Promise<string>>): AddonContext {
+    return {
+      client,
+      pins: this.ctx.pins,
+      settings,
+      lang: this.ctx.lang,
+      signal: op.signal,
+      timeoutScale: this.ctx.timeoutScale,
+      manifest: async (id) => {
+        const p = manifests.get(id);
+        if (!p) throw new KindlabError({ code: 'internal', message: `no pinned manifest ${id}`, hint: 'Check the pins file.' });
+        return p;
+      },
+      poolPlan: () => this.poolPlan(op.signal),
+      progress: (f, m) => op.progress(phase, f, m),
+      log: (l) => op.log(phase, l),
+    };
+  }
+
+  /** Starts every manifest download at once; each is awaited only by the add-on that needs it. */
+  private prefetch(signal: AbortSignal): Map<string, Promise<string>> {
+    const map = new Map<string, Promise<string>>();
+    for (const pin of this.ctx.pins.manifests) {
+      const p = this.deps.fetcher.get(pin, signal).then((m) => m.text);
+      p.catch(() => undefined); // surfaced when awaited
+      map.set(pin.id, p);
+    }
+    return map;
+  }
+
+  private async runPreflight(settings: ClusterSettings, op: Operation): Promise<boolean> {
+    return op.phase('preflight', async () => {
+      const report = await this.deps.preflight(settings, false, op.signal);
+      for (const f of report.findings) if (f.status === 'warn') op.log('preflight', `warning: ${f.title}: ${f.finding}${f.fix ? ` — ${f.fix}` : ''}`);
+      const failed = report.findings.filter((f) => f.status === 'fail');
+      if (failed.length > 0) {
+        const first = failed[0];
+        const code = first?.id === 'docker-daemon' ? 'daemon-unreachable' : first?.id === 'ports' ? 'port-in-use' : first?.id === 'kind' || first?.id === 'docker-cli' ? 'tool-missing' : 'command-failed';
+        throw new KindlabError({
+          code: first?.id === 'kind' && /old|旧/.test(first.finding) ? 'tool-too-old' : code,
+          message: `${first?.title}: ${first?.finding}`,
+          hint: first?.fix ?? '',
+          diagnostics: failed.slice(1).map((f) => `${f.title}: ${f.finding}${f.fix ? ` — ${f.fix}` : ''}`),
+        });
+      }
+      throwIfCancelled(op.signal, 'preflight');
+      return this.clusterExists(settings.name, op.signal);
+    });
+  }
+
+  private async ensureCluster(settings: ClusterSettings, exists: boolean, op: Operation): Promise<KubeClient> {
+    const paths = clusterPaths(this.ctx.dataDir, settings.name);
+    return op.phase('cluster', async () => {
+      await mkdir(paths.dir, { recursive: true });
+      if (exists) {
+        const nodes = await this.nodeContainers(settings.name, op.signal);
+        const stopped = nodes.filter((n) => n.state !== 'running').map((n) => n.name);
+        if (stopped.length > 0) {
+          op.log('cluster', `starting stopped node containers: ${stopped.join(', ')}`);
+          await this.ctx.tools.run('docker', ['start', ...stopped], { signal: op.signal, timeoutMs: 120_000 });
+        }
+        if (!existsSync(paths.kubeconfig)) {
+          await this.ctx.tools.run('kind', ['export', 'kubeconfig', '--name', settings.name, '--kubeconfig', paths.kubeconfig], { signal: op.signal, timeoutMs: 30_000 });
+        }
+        op.progress('cluster', 0.7, this.t({ en: 'reusing the existing cluster', zh: '复用已有集群' }));
+      } else {
+        const leftovers = await this.nodeContainers(settings.name, op.signal);
+        if (leftovers.length > 0) {
+          op.log('cluster', `removing the half-created cluster's containers: ${leftovers.map((l) => l.name).join(', ')}`);
+          await this.ctx.tools.run('kind', ['delete', 'cluster', '--name', settings.name, '--kubeconfig', paths.kubeconfig], { signal: op.signal, timeoutMs: 120_000 });
+        }
+        await writeFile(paths.kindConfig, renderKindConfig(settings, this.ctx.pins.nodeImage));
+        op.progress('cluster', 0.02, this.t({ en: 'kind is creating the node containers', zh: 'kind 正在创建节点容器' }));
+        await this.ctx.tools.run('kind', ['create', 'cluster', '--name', settings.name, '--config', paths.kindConfig, '--kubeconfig', paths.kubeconfig], {
+          signal: op.signal,
+          timeoutMs: 15 * 60_000,
+          onLine: (line, stream) => {
+            op.log('cluster', line, stream);
+            const f = kindProgress(line);
+            if (f !== null) op.progress('cluster', 0.05 + 0.85 * f, line.replace(/^[\s✓•]+/u, '').trim());
+          },
+        });
+      }
+      const client = this.deps.makeClient(paths.kubeconfig);
+      await this.waitForApi(client, op);
+      const nodes = await client.list('v1', 'Node');
+      const worker = nodes.items.find((n) => n.metadata.name === `${settings.name}-worker`);
+      if (!worker || worker.metadata.labels?.['ingress-ready'] !== 'true') {
+        throw new KindlabError({
+          code: 'cluster-exists',
+          message: this.t({
+            en: `a cluster named ${settings.name} exists but was not built from kindlab's config (no ingress-ready worker)`,
+            zh: `已存在名为 ${settings.name} 的集群，但它不是用 kindlab 的配置创建的（没有 ingress-ready 的 worker 节点）`,
+          }),
+          hint: this.t({
+            en: `Delete it with \`kindlab down --name ${settings.name}\` (or \`kind delete cluster --name ${settings.name}\`), or use another name with --name.`,
+            zh: `用 \`kindlab down --name ${settings.name}\`（或 \`kind delete cluster --name ${settings.name}\`）删除它，或用 --name 换一个名字。`,
+          }),
+        });
+      }
+      return client;
+    });
+  }
+
+  /** The API answers only once the control plane is up; before that there is nothing to watch. */
+  private async waitForApi(client: KubeClient, op: Operation): Promise<void> {
+    const deadline = Date.now() + 120_000 * this.ctx.timeoutScale;
+    let delay = 200;
+    for (;;) {
+      throwIfCancelled(op.signal, 'cluster');
+      try {
+        await client.version();
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 3000);
+    }
+  }
+
+  private async installIfNeeded(addon: Addon, client: KubeClient, settings: ClusterSettings, op: Operation, manifests: Map<string, Promise<string>>): Promise<void> {
+    await op.phase(
+      addon.phase,
+      async () => {
+        const ctx = this.addonContext(client, settings, op, addon.phase, manifests);
+        const h = await addon.health(ctx);
+        if (h.state === 'ready') return `${this.t({ en: 'already ready', zh: '已就绪' })}: ${h.message}`;
+        if (h.state !== 'missing') op.log(addon.phase, `found ${h.state}: ${h.message}; completing the install`);
+        await addon.install(ctx);
+        return undefined;
+      },
+      (msg) => msg,
+    );
+  }
+
+  async up(settings: ClusterSettings, op: Operation): Promise<ClusterStatus> {
+    const manifests = this.prefetch(op.signal);
+    const exists = await this.runPreflight(settings, op);
+    const client = await this.ensureCluster(settings, exists, op);
+    await this.buildAddons(client, settings, op, manifests);
+    return this.status(settings);
+  }
+
+  private async buildAddons(client: KubeClient, settings: ClusterSettings, op: Operation, manifests: Map<string, Promise<string>>): Promise<void> {
+    await this.installIfNeeded(calicoAddon, client, settings, op, manifests);
+    // Ingress and MetalLB do not depend on each other: install them side by side.
+    const results = await Promise.allSettled([this.installIfNeeded(ingressAddon, client, settings, op, manifests), this.installIfNeeded(metallbAddon, client, settings, op, manifests)]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    await this.installIfNeeded(poolsAddon, client, settings, op, manifests);
+  }
+
+  // ── down ──
+
+  async down(settings: ClusterSettings, op: Operation): Promise<{ deleted: boolean }> {
+    const paths = clusterPaths(this.ctx.dataDir, settings.name);
+    return op.phase('delete', async () => {
+      const exists = await this.clusterExists(settings.name, op.signal);
+      const leftovers = exists ? [] : await this.nodeContainers(settings.name, op.signal);
+      if (exists || leftovers.length > 0) {
+        await this.ctx.tools.run('kind', ['delete', 'cluster', '--name', settings.name, '--kubeconfig', paths.kubeconfig], {
+          signal: op.signal,
+          timeoutMs: 180_000,
+          onLine: (l, s) => op.log('delete', l, s),
+        });
+      }
+      await rm(paths.dir, { recursive: true, force: true });
+      return { deleted: exists || leftovers.length > 0 };
+    });
+  }
+
+  // ── reset ──
+
+  async resetFull(settings: ClusterSettings, op: Operation): Promise<ClusterStatus> {
+    const manifests = this.prefetch(op.signal);
+    await this.runPreflight(settings, op);
+    await this.down(settings, op);
+    const client = await this.ensureCluster(settings, false, op);
+    await this.buildAddons(client, settings, op, manifests);
+    return this.status(settings);
+  }
+
+  async resetFast(settings: ClusterSettings, op: Operation): Promise<ClusterStatus> {
+    const paths = clusterPaths(this.ctx.dataDir, settings.name);
+    if (!(await this.clusterExists(settings.name, op.signal))) {
+      throw new KindlabError({
+        code: 'cluster-missing',
+        message: this.t({ en: `there is no cluster named ${settings.name}`, zh: `不存在名为 ${settings.name} 的集群` }),
+        hint: this.t({ en: 'Create it with `kindlab up`; the fast reset needs a cluster to clean.', zh: '请先用 `kindlab up` 创建集群；快速重置需要一个已存在的集群。' }),
+      });
+    }
+    if (!existsSync(paths.kubeconfig)) {
+      await this.ctx.tools.run('kind', ['export', 'kubeconfig', '--name', settings.name, '--kubeconfig', paths.kubeconfig], { signal: op.signal, timeoutMs: 30_000 });
+    }
+    const client = this.deps.makeClient(paths.kubeconfig);
+    await op.phase(
+      'labs',
+      async () => {
+        let removed = 0;
+        if (this.deps.labCleanup) removed += await this.deps.labCleanup(client, (l) => op.log('labs', l), op.signal);
+        removed += await resetFastSteps(client, {
+          signal: op.signal,
+          timeoutMs: 120_000 * this.ctx.timeoutScale,
+          log: (l) => op.log('labs', l),
+          progress: (f, m) => op.progress('labs', f, m),
+        });
+        return removed;
+      },
+      (n) => this.t({ en: `${n} objects removed`, zh: `已删除 ${n} 个对象` }),
+    );
+    await op.phase('addons', async () => {
+      const manifests = new Map<string, Promise<string>>();
+      const lazy = (id: string) => {
+        let p = manifests.get(id);
+        if (!p) {
+          const pin = this.ctx.pins.manifests.find((m) => m.id === id);
+          p = pin ? this.deps.fetcher.get(pin, op.signal).then((m) => m.text) : Promise.reject(new Error(`no pin ${id}`));
+          manifests.set(id, p);
+        }
+        return p;
+      };
+      for (const addon of [calicoAddon, ingressAddon, metallbAddon, poolsAddon]) {
+        const ctx = { ...this.addonContext(client, settings, op, 'addons', manifests), manifest: lazy };
+        const h = await addon.health(ctx);
+        if (h.state === 'ready') continue;
+        op.log('addons', `${pick(addon.title, this.ctx.lang)}: ${h.message}; restoring`);
+        await addon.install(ctx);
+      }
+    });
+    return this.status(settings);
+  }
+
+  // ── status ──
+
+  async status(settings: ClusterSettings): Promise<ClusterStatus> {
+    const paths = clusterPaths(this.ctx.dataDir, settings.name);
+    const base: ClusterStatus = {
+      name: settings.name,
+      exists: false,
+      kubeconfig: paths.kubeconfig,
+      apiReachable: false,
+      nodes: [],
+      addons: [],
+      pools: [],
+      leftovers: [],
+      ingressAddress: hostAddress(settings),
+    };
+    const exists = await this.clusterExists(settings.name);
+    if (!exists) {
+      const leftovers = await this.nodeContainers(settings.name).catch(() => []);
+      return { ...base, leftovers: leftovers.map((l) => l.name) };
+    }
+    if (!existsSync(paths.kubeconfig)) {
+      await mkdir(paths.dir, { recursive: true });
+      await this.ctx.tools.run('kind', ['export', 'kubeconfig', '--name', settings.name, '--kubeconfig', paths.kubeconfig], { timeoutMs: 30_000 });
+    }
+    const client = this.deps.makeClient(paths.kubeconfig);
+    try {
+      await client.version();
+    } catch {
+      return { ...base, exists: true };
+    }
+    const nodes = await client.list('v1', 'Node');
+    const nodeInfos: NodeInfo[] = nodes.items.map(nodeInfo);
+    const probeCtx = { client, pins: this.ctx.pins, poolPlan: () => this.poolPlan() };
+    const addons: AddonHealth[] = await Promise.all(
+      [calicoAddon, ingressAddon, metallbAddon].map((a) =>
+        a.health(probeCtx).catch((e: unknown) => ({ id: a.id as AddonHealth['id'], version: '', state: 'unknown' as const, message: String((e as Error).message ?? e) })),
+      ),
+    );
+    let pools: { name: string; addresses: string[] }[] = [];
+    if (await client.served('metallb.io/v1beta1', 'IPAddressPool').catch(() => false)) {
+      const list = await client.list('metallb.io/v1beta1', 'IPAddressPool', { namespace: METALLB_NS });
+      pools = list.items.map((p) => ({ name: p.metadata.name, addresses: ((p.spec as { addresses?: string[] } | undefined)?.addresses ?? []).slice() }));
+    }
+    return { ...base, exists: true, apiReachable: true, nodes: nodeInfos, addons, pools };
+  }
+}
+
+export function nodeInfo(n: KubeObject): NodeInfo {
+  const st = (n as { status?: { addresses?: { type: string; address: string }[]; nodeInfo?: { kubeletVersion?: string } } }).status;
+  const labels = n.metadata.labels ?? {};
+  return {
+    name: n.metadata.name,
+    role: 'node-role.kubernetes.io/control-plane' in labels ? 'control-plane' : 'worker',
+    ready: nodeReady(n),
+    internalIP: st?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? null,
+    kubeletVersion: st?.nodeInfo?.kubeletVersion ?? null,
+  };
+}

@@ -1,0 +1,117 @@
+// The fast reset's cleaning pass: everything a learner or a lab may have created, found by
+// where it lives rather than by a label (typed commands carry no label), while the cluster's
+// own objects and the add-ons are left alone. The add-ons' state is restored afterwards by
+// re-running their health checks and installers (lifecycle.ts).
+import { throwIfCancelled } from '../errors.ts';
+import type { KubeClient, KubeObject } from '../kube/client.ts';
+import { waitFor } from '../kube/wait.ts';
+
+/** Namespaces that belong to Kubernetes, kind or an add-on. */
+export const SYSTEM_NAMESPACES = new Set([
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'local-path-storage',
+  'calico-system',
+  'calico-apiserver',
+  'tigera-operator',
+  'ingress-nginx',
+  'metallb-system',
+]);
+
+interface KindRef {
+  apiVersion: string;
+  kind: string;
+  /** Objects of this kind that stay (by name). */
+  keep?: (o: KubeObject) => boolean;
+}
+
+const LEARNER_KINDS_IN_DEFAULT: KindRef[] = [
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+  { apiVersion: 'apps/v1', kind: 'Deployment' },
+  { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+  { apiVersion: 'apps/v1', kind: 'DaemonSet' },
+  { apiVersion: 'batch/v1', kind: 'Job' },
+  // Pods owned by a workload go with it; bare pods (kubectl run) are deleted here.
+  { apiVersion: 'v1', kind: 'Pod', keep: (o) => (o.metadata.ownerReferences ?? []).length > 0 },
+  { apiVersion: 'v1', kind: 'Service', keep: (o) => o.metadata.name === 'kubernetes' },
+  { apiVersion: 'v1', kind: 'ConfigMap', keep: (o) => o.metadata.name === 'kube-root-ca.crt' },
+  { apiVersion: 'v1', kind: 'Secret', keep: (o) => (o as { type?: string }).type === 'kubernetes.io/service-account-token' },
+  { apiVersion: 'v1', kind: 'ServiceAccount', keep: (o) => o.metadata.name === 'default' },
+];
+
+const LEARNER_KINDS_IN_KUBE_SYSTEM: KindRef[] = [
+  { apiVersion: 'v1', kind: 'Service', keep: (o) => o.metadata.name === 'kube-dns' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+];
+
+export interface ResetOptions {
+  signal: AbortSignal;
+  timeoutMs: number;
+  log(line: string): void;
+  progress(fraction: number, message: string): void;
+}
+
+async function deleteKinds(client: KubeClient, namespace: string, kinds: KindRef[], opts: ResetOptions): Promise<number> {
+  let n = 0;
+  for (const k of kinds) {
+    throwIfCancelled(opts.signal);
+    const list = await client.list(k.apiVersion, k.kind, { namespace });
+    for (const o of list.items) {
+      if (k.keep?.(o)) continue;
+      if (await client.delete(k.apiVersion, k.kind, o.metadata.name, namespace, { propagation: 'Background' })) {
+        n++;
+        opts.log(`deleted ${k.kind} ${namespace}/${o.metadata.name}`);
+      }
+    }
+  }
+  return n;
+}
+
+export async function resetFastSteps(client: KubeClient, opts: ResetOptions): Promise<number> {
+  let removed = 0;
+  opts.progress(0.05, 'namespaces created by labs');
+  const namespaces = await client.list('v1', 'Namespace');
+  const extra = namespaces.items.filter((ns) => !SYSTEM_NAMESPACES.has(ns.metadata.name) && !ns.metadata.deletionTimestamp).map((ns) => ns.metadata.name);
+  await Promise.all(
+    extra.map(async (name) => {
+      if (await client.delete('v1', 'Namespace', name)) {
+        removed++;
+        opts.log(`deleted namespace ${name}`);
+      }
+    }),
+  );
+  opts.progress(0.3, 'objects in default');
+  removed += await deleteKinds(client, 'default', LEARNER_KINDS_IN_DEFAULT, opts);
+  opts.progress(0.5, 'objects in kube-system');
+  removed += await deleteKinds(client, 'kube-system', LEARNER_KINDS_IN_KUBE_SYSTEM, opts);
+  opts.progress(0.6, 'extra MetalLB pools');
+  if (await client.served('metallb.io/v1beta1', 'IPAddressPool').catch(() => false)) {
+    const managed = (o: KubeObject) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'kindlab';
+    removed += await deleteKinds(
+      client,
+      'metallb-system',
+      [
+        { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', keep: managed },
+        { apiVersion: 'metallb.io/v1beta1', kind: 'L2Advertisement', keep: managed },
+      ],
+      opts,
+    );
+  }
+  if (extra.length > 0) {
+    opts.progress(0.7, 'waiting for namespaces to terminate');
+    const gone = new Set(extra);
+    await waitFor(
+      client,
+      { apiVersion: 'v1', kind: 'Namespace' },
+      (list) => {
+        const left = list.filter((ns) => gone.has(ns.metadata.name)).length;
+        return { done: left === 0, fraction: 1 - left / gone.size, message: `${left} namespaces terminating` };
+      },
+      { timeoutMs: opts.timeoutMs, signal: opts.signal, what: 'lab namespaces to terminate', onProgress: (v) => opts.progress(0.7 + 0.3 * (v.fraction ?? 0), v.message ?? '') },
+    );
+  }
+  return removed;
+}

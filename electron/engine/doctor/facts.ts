@@ -1,0 +1,243 @@
+// The facts the doctor's checks share, gathered lazily and at most once: several checks need
+// `docker info`, and none should run it again. Every fact comes from an injectable probe, so
+// the checks' specs describe a machine instead of needing one.
+import { statfs } from 'node:fs/promises';
+import { lookup } from 'node:dns/promises';
+import { release } from 'node:os';
+import type { Pins } from '../addons/pins.ts';
+import type { EngineContext } from '../context.ts';
+import type { ToolName } from '../tools/resolve.ts';
+import type { ToolRunner } from '../tools/run.ts';
+import {
+  type DockerInfo,
+  type EngineClass,
+  type KindNodeContainer,
+  type KubectlVersion,
+  classifyEngine,
+  errorLine,
+  parseDockerContext,
+  parseDockerInfo,
+  parseDockerVersion,
+  parseKindClusters,
+  parseKindContainers,
+  parseKindVersion,
+  parseKubectlClientVersion,
+} from './parse.ts';
+import { type PortState, findPortOwner, systemPortDeps } from './port-owner.ts';
+
+export type { PortOwner, PortState } from './port-owner.ts';
+
+/** Every probe stays short: a doctor that hangs is worse than one that says "unknown". */
+export const PROBE_TIMEOUT_MS = 8000;
+
+export type ToolRunnerLike = Pick<ToolRunner, 'has' | 'paths' | 'run'>;
+
+export interface DoctorProbes {
+  run: ToolRunnerLike;
+  readFile(path: string): Promise<string | null>;
+  portListener(port: number, address: string): Promise<PortState>;
+  /** IPv4 addresses for a name; rejects with the resolver's error (code ENOTFOUND, …). */
+  resolveHost(name: string): Promise<string[]>;
+  statfsFreeBytes(path: string): Promise<number | null>;
+  platform: NodeJS.Platform;
+  /** process.arch: x64, arm64, … (for download URLs). */
+  arch: string;
+  env: NodeJS.ProcessEnv;
+  isWsl: boolean;
+}
+
+/** One command's outcome; `error` says why it produced no usable exit (timeout, spawn failure). */
+export interface ProbeRun {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  error: string | null;
+}
+
+export interface EngineFacts {
+  /** The docker CLI was found. */
+  cli: boolean;
+  /** The daemon answered `docker version` and `docker info`. */
+  reachable: boolean;
+  /** The daemon's own error line when it did not answer. */
+  error: string | null;
+  clientVersion: string | null;
+  serverVersion: string | null;
+  serverProduct: string | null;
+  contextName: string | null;
+  /** DOCKER_HOST or the current context's endpoint. */
+  host: string | null;
+  info: DockerInfo | null;
+  classified: EngineClass;
+}
+
+export interface ToolFacts {
+  path: string | null;
+  /** The version the tool reported; null when missing or unreadable. */
+  version: string | null;
+  /** What the version command said, for findings when it could not be read. */
+  output: ProbeRun | null;
+}
+
+export interface KubectlFacts extends ToolFacts {
+  parsed: KubectlVersion | null;
+}
+
+export class DoctorFacts {
+  private readonly memo = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly probes: DoctorProbes,
+    readonly pins: Pins,
+  ) {}
+
+  get platform(): NodeJS.Platform {
+    return this.probes.platform;
+  }
+
+  private once<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let p = this.memo.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = make();
+      this.memo.set(key, p);
+    }
+    return p;
+  }
+
+  /** Runs a tool without ever throwing: a timeout or a spawn failure becomes `error`. */
+  private async tool(tool: ToolName, args: string[]): Promise<ProbeRun> {
+    try {
+      const r = await this.probes.run.run(tool, args, { timeoutMs: PROBE_TIMEOUT_MS, allowFailure: true });
+      return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, error: null };
+    } catch (err) {
+      return { exitCode: null, stdout: '', stderr: '', error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  engine(): Promise<EngineFacts> {
+    return this.once('engine', async () => {
+      const { env, isWsl, platform } = this.probes;
+      const down = (error: string, host: string | null): EngineFacts => ({
+        cli: this.probes.run.has('docker'),
+        reachable: false,
+        error,
+        clientVersion: null,
+        serverVersion: null,
+        serverProduct: null,
+        contextName: null,
+        host,
+        info: null,
+        classified: classifyEngine(null, host, env, isWsl, platform),
+      });
+      if (!this.probes.run.has('docker')) return down('the docker CLI was not found', env.DOCKER_HOST ?? null);
+      // '{{json .}}' rather than 'json': Docker CLIs before 23.0 print the word "json" for the latter.
+      const [versionRun, infoRun, contextRun] = await Promise.all([
+        this.tool('docker', ['version', '--format', '{{json .}}']),
+        this.tool('docker', ['info', '--format', '{{json .}}']),
+        this.tool('docker', ['context', 'inspect']),
+      ]);
+      const version = parseDockerVersion(versionRun.stdout);
+      const info = parseDockerInfo(infoRun.stdout);
+      const context = contextRun.exitCode === 0 ? parseDockerContext(contextRun.stdout) : null;
+      const host = env.DOCKER_HOST || context?.host || null;
+      const answered = versionRun.exitCode === 0 && version?.serverVersion != null && info !== null && info.serverErrors.length === 0;
+      if (!answered) {
+        const why =
+          errorLine(versionRun.stderr) || info?.serverErrors[0] || errorLine(infoRun.stderr) || versionRun.error || 'the container engine did not answer `docker version`';
+        return { ...down(why, host), clientVersion: version?.clientVersion ?? null, contextName: version?.context ?? context?.name ?? null };
+      }
+      return {
+        cli: true,
+        reachable: true,
+        error: null,
+        clientVersion: version?.clientVersion ?? null,
+        serverVersion: version?.serverVersion ?? info?.serverVersion ?? null,
+        serverProduct: version?.serverProduct ?? null,
+        contextName: version?.context ?? context?.name ?? null,
+        host,
+        info,
+        classified: classifyEngine(info, host, env, isWsl, platform),
+      };
+    });
+  }
+
+  kind(): Promise<ToolFacts> {
+    return this.once('kind', async () => {
+      const path = this.probes.run.paths.kind;
+      if (!path) return { path: null, version: null, output: null };
+      const output = await this.tool('kind', ['version']);
+      return { path, version: parseKindVersion(output.stdout + output.stderr), output };
+    });
+  }
+
+  kubectl(): Promise<KubectlFacts> {
+    return this.once('kubectl', async () => {
+      const path = this.probes.run.paths.kubectl;
+      if (!path) return { path: null, version: null, output: null, parsed: null };
+      const output = await this.tool('kubectl', ['version', '--client', '-o', 'json']);
+      const parsed = parseKubectlClientVersion(output.stdout);
+      return { path, version: parsed?.gitVersion ?? null, output, parsed };
+    });
+  }
+
+  /** Cluster names from `kind get clusters`; null when kind is missing or failed. */
+  kindClusters(): Promise<string[] | null> {
+    return this.once('kind-clusters', async () => {
+      if (!this.probes.run.has('kind')) return null;
+      const r = await this.tool('kind', ['get', 'clusters']);
+      return r.exitCode === 0 ? parseKindClusters(r.stdout) : null;
+    });
+  }
+
+  /** Every container that carries kind's cluster label; null when docker failed. */
+  kindNodes(): Promise<KindNodeContainer[] | null> {
+    return this.once('kind-nodes', async () => {
+      if (!this.probes.run.has('docker')) return null;
+      const r = await this.tool('docker', ['ps', '-a', '--filter', 'label=io.x-k8s.kind.cluster', '--format', '{{json .}}']);
+      return r.exitCode === 0 ? parseKindContainers(r.stdout) : null;
+    });
+  }
+
+  port(port: number, address: string): Promise<PortState> {
+    return this.once(`port:${address}:${port}`, () => this.probes.portListener(port, address));
+  }
+
+  file(path: string): Promise<string | null> {
+    return this.once(`file:${path}`, () => this.probes.readFile(path));
+  }
+
+  freeBytes(path: string): Promise<number | null> {
+    return this.once(`statfs:${path}`, () => this.probes.statfsFreeBytes(path));
+  }
+
+  resolve(name: string): Promise<string[]> {
+    return this.once(`dns:${name}`, () => this.probes.resolveHost(name));
+  }
+}
+
+export function detectWsl(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, kernelRelease: string): boolean {
+  return platform === 'linux' && (Boolean(env.WSL_DISTRO_NAME) || /microsoft/i.test(kernelRelease));
+}
+
+/** The probes of the machine kindlab runs on. */
+export function defaultProbes(ctx: EngineContext): DoctorProbes {
+  const ports = systemPortDeps(ctx.platform, ctx.env);
+  return {
+    run: ctx.tools,
+    readFile: ports.readFile,
+    portListener: (port, address) => findPortOwner(port, address, ports),
+    resolveHost: async (name) => (await lookup(name, { all: true, family: 4 })).map((a) => a.address),
+    statfsFreeBytes: async (path) => {
+      try {
+        const s = await statfs(path);
+        return s.bavail * s.bsize;
+      } catch {
+        return null;
+      }
+    },
+    platform: ctx.platform,
+    arch: process.arch,
+    env: ctx.env,
+    isWsl: detectWsl(ctx.platform, ctx.env, release()),
+  };
+}

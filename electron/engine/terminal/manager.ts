@@ -1,0 +1,134 @@
+// The embedded terminal: a real shell in a pseudo-terminal (node-pty) whose KUBECONFIG points
+// at the lab cluster's own kubeconfig, so every kubectl the learner types talks to the lab and
+// never to ~/.kube/config. Output is batched for a few milliseconds so a chatty command sends a
+// handful of messages instead of thousands.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ClusterSettings, EventEnvelope, TerminalOpenRequest, TerminalSession } from '../../api.ts';
+import type { EngineContext } from '../context.ts';
+import { KindlabError } from '../errors.ts';
+import { clusterPaths } from '../paths.ts';
+
+interface Pty {
+  pid: number;
+  onData(cb: (d: string) => void): void;
+  onExit(cb: (e: { exitCode: number }) => void): void;
+  write(d: string): void;
+  resize(c: number, r: number): void;
+  kill(signal?: string): void;
+}
+
+type PtyModule = { spawn(file: string, args: string[], opts: Record<string, unknown>): Pty };
+
+const BATCH_MS = 5;
+
+export function defaultShell(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): { file: string; args: string[] } {
+  if (platform === 'win32') return { file: env.COMSPEC?.toLowerCase().includes('powershell') ? env.COMSPEC : 'powershell.exe', args: ['-NoLogo'] };
+  const sh = env.SHELL && existsSync(env.SHELL) ? env.SHELL : existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh';
+  return { file: sh, args: ['-i'] };
+}
+
+/** The shell's environment: the engine's (repaired PATH) plus the lab kubeconfig. */
+export function terminalEnv(base: NodeJS.ProcessEnv, kubeconfig: string, clusterName: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
+  env.KUBECONFIG = kubeconfig;
+  env.KINDLAB_CLUSTER = clusterName;
+  env.TERM = 'xterm-256color';
+  env.COLORTERM = 'truecolor';
+  return env;
+}
+
+interface Session {
+  pty: Pty;
+  pending: string;
+  timer: NodeJS.Timeout | null;
+}
+
+export class TerminalManager {
+  private readonly sessions = new Map<string, Session>();
+  private pty: PtyModule | null = null;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly emit: (e: EventEnvelope) => void,
+  ) {}
+
+  private loadPty(): PtyModule {
+    if (this.pty) return this.pty;
+    try {
+      this.pty = createRequire(import.meta.url)('node-pty') as PtyModule;
+      return this.pty;
+    } catch (err) {
+      throw new KindlabError({
+        code: 'internal',
+        message: `the terminal module (node-pty) could not be loaded: ${(err as Error).message.split('\n')[0]}`,
+        hint: 'Reinstall with `npm install` (node-pty is compiled for this machine); in the packaged app, reinstall kindlab.',
+      });
+    }
+  }
+
+  async open(req: TerminalOpenRequest, settings: ClusterSettings): Promise<TerminalSession> {
+    const cols = Math.max(20, Math.min(500, Math.floor(req.cols)));
+    const rows = Math.max(5, Math.min(300, Math.floor(req.rows)));
+    const { kubeconfig } = clusterPaths(this.ctx.dataDir, settings.name);
+    const shell = defaultShell(this.ctx.env, this.ctx.platform);
+    const pty = this.loadPty().spawn(shell.file, shell.args, {
+      name: 'xterm-256color',
+      cols,
+      rows,
+      cwd: this.ctx.home,
+      env: terminalEnv(this.ctx.env, kubeconfig, settings.name),
+    });
+    const sessionId = randomUUID();
+    const s: Session = { pty, pending: '', timer: null };
+    this.sessions.set(sessionId, s);
+    pty.onData((d) => {
+      s.pending += d;
+      s.timer ??= setTimeout(() => this.flush(sessionId), BATCH_MS);
+    });
+    pty.onExit(({ exitCode }) => {
+      this.flush(sessionId);
+      this.sessions.delete(sessionId);
+      this.emit({ event: 'terminal:exit', payload: { sessionId, exitCode } });
+    });
+    return { sessionId, shell: shell.file, kubeconfig };
+  }
+
+  private flush(sessionId: string): void {
+    const s = this.sessions.get(sessionId);
+    if (!s) return;
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = null;
+    if (!s.pending) return;
+    const data = s.pending;
+    s.pending = '';
+    this.emit({ event: 'terminal:data', payload: { sessionId, data } });
+  }
+
+  private get(sessionId: string): Session {
+    const s = this.sessions.get(sessionId);
+    if (!s) throw new KindlabError({ code: 'bad-input', message: `no terminal session ${sessionId}`, hint: 'The shell has exited; open a new terminal.' });
+    return s;
+  }
+
+  async input(sessionId: string, data: string): Promise<void> {
+    this.get(sessionId).pty.write(data);
+  }
+
+  async resize(sessionId: string, cols: number, rows: number): Promise<void> {
+    this.get(sessionId).pty.resize(Math.max(20, Math.floor(cols)), Math.max(5, Math.floor(rows)));
+  }
+
+  async close(sessionId: string): Promise<void> {
+    const s = this.sessions.get(sessionId);
+    if (!s) return;
+    s.pty.kill();
+    this.sessions.delete(sessionId);
+  }
+
+  closeAll(): void {
+    for (const id of [...this.sessions.keys()]) void this.close(id);
+  }
+}

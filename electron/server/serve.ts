@@ -1,0 +1,217 @@
+// Browser mode: the same UI and engine for learners on a headless server (reach it through an
+// SSH tunnel). Like Jupyter, it listens on 127.0.0.1 and prints a URL with a random token; the
+// first visit trades the token for a cookie, and every WebSocket must carry the cookie (or the
+// token) AND come from the page's own origin.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Channel, ClientMessage, Lang, ServerMessage } from '../api.ts';
+import type { Engine } from '../engine/engine.ts';
+import { KindlabError, toFailure } from '../engine/errors.ts';
+
+export const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.ico': 'image/x-icon',
+};
+
+export interface ServeOptions {
+  engine: Engine;
+  port: number;
+  host: string;
+  lang: Lang;
+  log(line: string): void;
+  token?: string;
+  rendererDir?: string;
+  /** Resolves to stop the server; by default SIGINT/SIGTERM. */
+  until?: Promise<void>;
+  onListening?(url: string): void;
+}
+
+function sameToken(a: string | undefined, b: string): boolean {
+  if (!a) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieToken(req: IncomingMessage): string | undefined {
+  const m = /(?:^|;\s*)kindlab_token=([a-f0-9]+)/.exec(req.headers.cookie ?? '');
+  return m?.[1];
+}
+
+/** Channels a browser may call: the whole contract. Anything else is refused before the engine. */
+const CHANNELS: ReadonlySet<string> = new Set<Channel>([
+  'app:info',
+  'doctor:run',
+  'config:kind',
+  'pools:compute',
+  'cluster:plan',
+  'cluster:status',
+  'cluster:up',
+  'cluster:down',
+  'cluster:reset',
+  'op:cancel',
+  'labs:list',
+  'labs:validate',
+  'lab:get',
+  'lab:run',
+  'lab:cleanup',
+  'watch:start',
+  'watch:stop',
+  'terminal:open',
+  'terminal:input',
+  'terminal:resize',
+  'terminal:close',
+]);
+
+export interface RunningServer {
+  url: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const token = opts.token ?? randomBytes(24).toString('hex');
+  const dir = opts.rendererDir ?? RENDERER_DIR;
+  let origin = '';
+
+  const serveFile = (res: ServerResponse, rel: string) => {
+    const target = normalize(join(dir, rel));
+    if (!target.startsWith(normalize(dir + sep)) && target !== normalize(dir)) {
+      res.writeHead(403).end();
+      return;
+    }
+    let file = target;
+    if (!existsSync(file) || statSync(file).isDirectory()) file = join(dir, 'index.html');
+    if (!existsSync(file)) {
+      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' }).end('The UI is not built yet. Run `npm install` (it builds the UI) or `npm run build:ui`.\n');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:",
+      'Referrer-Policy': 'no-referrer',
+    });
+    createReadStream(file).pipe(res);
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', origin || 'http://localhost');
+    const fromQuery = url.searchParams.get('token') ?? undefined;
+    if (sameToken(fromQuery, token)) {
+      // Trade the token for a cookie and drop it from the address bar.
+      res.writeHead(302, { 'Set-Cookie': `kindlab_token=${token}; HttpOnly; SameSite=Strict; Path=/`, Location: url.pathname });
+      res.end();
+      return;
+    }
+    if (!sameToken(cookieToken(req), token)) {
+      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Open the URL with the token that `kindlab serve` printed.\n');
+      return;
+    }
+    serveFile(res, decodeURIComponent(url.pathname));
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin);
+    const ok = url.pathname === '/api' && (sameToken(cookieToken(req), token) || sameToken(url.searchParams.get('token') ?? undefined, token)) && (req.headers.origin === undefined || req.headers.origin === origin);
+    if (!ok) {
+      socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    const mine = { terminals: new Set<string>(), watches: new Set<string>() };
+    const send = (m: ServerMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
+    };
+    const unsubscribe = opts.engine.subscribe((event) => send({ event }));
+    ws.on('message', async (raw) => {
+      let msg: ClientMessage;
+      try {
+        msg = JSON.parse(String(raw)) as ClientMessage;
+      } catch {
+        return;
+      }
+      if (typeof msg.id !== 'number' || !CHANNELS.has(msg.channel)) {
+        send({ id: Number(msg.id) || 0, envelope: { ok: false, failure: { code: 'bad-input', message: `unknown request ${String(msg.channel)}`, hint: 'Reload the page.' } } });
+        return;
+      }
+      try {
+        const result = await opts.engine.invoke(msg.channel, msg.req as never);
+        if (msg.channel === 'terminal:open') mine.terminals.add((result as { sessionId: string }).sessionId);
+        if (msg.channel === 'watch:start') mine.watches.add((msg.req as { watchId: string }).watchId);
+        send({ id: msg.id, envelope: { ok: true, result } });
+      } catch (err) {
+        send({ id: msg.id, envelope: { ok: false, failure: err instanceof KindlabError ? err.failure : toFailure(err) } });
+      }
+    });
+    ws.on('close', () => {
+      unsubscribe();
+      for (const s of mine.terminals) void opts.engine.invoke('terminal:close', { sessionId: s }).catch(() => undefined);
+      for (const w of mine.watches) void opts.engine.invoke('watch:stop', { watchId: w }).catch(() => undefined);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        new KindlabError({
+          code: err.code === 'EADDRINUSE' ? 'port-in-use' : 'bad-input',
+          message: err.code === 'EADDRINUSE' ? `port ${opts.port} on ${opts.host} is already in use` : `cannot listen on ${opts.host}:${opts.port}: ${err.message}`,
+          hint: err.code === 'EADDRINUSE' ? 'Choose another port with --port, or leave it out to use a free one.' : 'Check the --host and --port values.',
+        }),
+      );
+    });
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host;
+  origin = `http://${hostForUrl}:${port}`;
+  return {
+    url: `${origin}/?token=${token}`,
+    token,
+    port,
+    close: async () => {
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** `kindlab serve`: start, print the URL, run until Ctrl+C. */
+export async function serve(opts: ServeOptions): Promise<void> {
+  const running = await startServer(opts);
+  const zh = opts.lang === 'zh';
+  opts.log(zh ? `kindlab 浏览器模式已启动。在浏览器中打开：` : 'kindlab is serving. Open this URL in a browser:');
+  opts.log(`  ${running.url}`);
+  if (opts.host === '127.0.0.1' || opts.host === 'localhost') {
+    opts.log(zh ? `远程服务器上可用 SSH 隧道：ssh -L ${running.port}:127.0.0.1:${running.port} <服务器>` : `On a remote server, tunnel it: ssh -L ${running.port}:127.0.0.1:${running.port} <server>`);
+  }
+  opts.onListening?.(running.url);
+  await (opts.until ??
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    }));
+  await running.close();
+}
