@@ -103,16 +103,16 @@ TIME_BIN=""
 [[ -x /usr/bin/time ]] && /usr/bin/time -v true >/dev/null 2>&1 && TIME_BIN=/usr/bin/time
 
 SUMMARY=()
-# run_step NAME LOGFILE cmd... : runs with timing (+ peak RSS when GNU time exists)
+# run_step NAME LOGFILE DIR cmd... : runs cmd in DIR with timing (+ peak RSS when GNU time exists)
 run_step() {
-  local name=$1 logf=$2; shift 2
+  local name=$1 logf=$2 dir=$3; shift 3
   local t0 t1 rc=0 rss=""
   t0=$(date +%s.%N)
   if [[ -n "$TIME_BIN" ]]; then
-    "$TIME_BIN" -v -o "$logf.time" "$@" >>"$logf" 2>&1 || rc=$?
+    (cd "$dir" && "$TIME_BIN" -v -o "$logf.time" "$@") >>"$logf" 2>&1 || rc=$?
     rss=$(awk -F': ' '/Maximum resident set size/{printf "%.0f", $2/1024}' "$logf.time" 2>/dev/null || true)
   else
-    "$@" >>"$logf" 2>&1 || rc=$?
+    (cd "$dir" && "$@") >>"$logf" 2>&1 || rc=$?
   fi
   t1=$(date +%s.%N)
   local secs
@@ -123,19 +123,21 @@ run_step() {
     die "$name failed (exit $rc) after ${secs}s; full log: $logf"
   fi
   log "$name: ${secs}s${rss:+, peak RSS ${rss} MiB}"
-  SUMMARY+=("$(printf '%-28s %8ss%s' "$name" "$secs" "${rss:+  peak RSS ${rss} MiB}")")
+  SUMMARY+=("$(printf '%-28s %7ss%s' "$name" "$secs" "${rss:+  peak RSS ${rss} MiB}")")
 }
 
 # modinfo MOD@VER FIELD: download a module (zip + go.mod) and print a field of go mod download -json
 modinfo() {
   local json
-  json=$(cd "$SRC" && GOFLAGS= "$GO" mod download -json "$1") || die "go mod download $1 failed: $json"
+  json=$(cd "$SRC" && GOFLAGS='' "$GO" mod download -json "$1") || die "go mod download $1 failed: $json"
   if grep -q '"Error"' <<<"$json"; then die "go mod download $1: $(grep '"Error"' <<<"$json")"; fi
   sed -nE "s/^[[:space:]]*\"$2\": \"(.*)\",?\$/\1/p" <<<"$json" | head -n1
 }
 
 T_ALL0=$(date +%s)
 MODCACHE=$("$GO" env GOMODCACHE)
+dlsize() { du -sk "$MODCACHE/cache/download" 2>/dev/null | cut -f1 || echo 0; }
+DL0=$(dlsize)
 log "go: $GOVER ($GO), GOMODCACHE=$MODCACHE, GOCACHE=$("$GO" env GOCACHE), -p $P"
 log "cache: $CP_DIR"
 
@@ -193,14 +195,10 @@ build_k8s() {
   local pkgs=()
   for b in "${K8S_BINS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$b"); done
 
-  local before after
-  before=$(du -sk "$MODCACHE/cache/download" 2>/dev/null | cut -f1 || echo 0)
-  (cd "$d" && run_step "k8s: resolve+download" "$lf" "$GO" list -deps "${pkgs[@]}" >/dev/null)
-  after=$(du -sk "$MODCACHE/cache/download" 2>/dev/null | cut -f1 || echo 0)
-  log "k8s: module download cache grew by $(( (after - before) / 1024 )) MiB"
+  run_step "k8s: resolve+download" "$lf" "$d" "$GO" list -deps "${pkgs[@]}"
   mkdir -p "$d/out"
-  (cd "$d" && run_step "k8s: go build (4 binaries)" "$lf" \
-      "$GO" build -p "$P" -trimpath -ldflags "$ld" -o "$d/out/" "${pkgs[@]}")
+  run_step "k8s: go build (4 binaries)" "$lf" "$d" \
+      "$GO" build -p "$P" -trimpath -ldflags "$ld" -o "$d/out/" "${pkgs[@]}"
   for b in "${K8S_BINS[@]}"; do
     [[ -x "$d/out/$b" ]] || die "go build did not produce $b"
     mv -f "$d/out/$b" "$BIN/$b"
@@ -235,9 +233,9 @@ import (
 
 func main() { etcdmain.Main(os.Args) }
 EOF
-  (cd "$d" && run_step "etcd: resolve+download" "$lf" "$GO" list -deps . >/dev/null)
-  (cd "$d" && run_step "etcd: go build" "$lf" \
-      "$GO" build -p "$P" -trimpath -ldflags "-s -w" -o "$d/etcd" .)
+  run_step "etcd: resolve+download" "$lf" "$d" "$GO" list -deps .
+  run_step "etcd: go build" "$lf" "$d" \
+      "$GO" build -p "$P" -trimpath -ldflags "-s -w" -o "$d/etcd" .
   mv -f "$d/etcd" "$BIN/etcd"
   echo "$ETCD_STAMP" >"$BIN/.etcd.stamp"
 }
@@ -262,9 +260,9 @@ build_kwok() {
     echo
     echo "tool sigs.k8s.io/kwok/cmd/kwok"
   } >"$d/go.mod"
-  (cd "$d" && run_step "kwok: resolve+download" "$lf" "$GO" list -deps sigs.k8s.io/kwok/cmd/kwok >/dev/null)
-  (cd "$d" && run_step "kwok: go build" "$lf" \
-      "$GO" build -p "$P" -trimpath -ldflags "-s -w" -o "$d/kwok" sigs.k8s.io/kwok/cmd/kwok)
+  run_step "kwok: resolve+download" "$lf" "$d" "$GO" list -deps sigs.k8s.io/kwok/cmd/kwok
+  run_step "kwok: go build" "$lf" "$d" \
+      "$GO" build -p "$P" -trimpath -ldflags "-s -w" -o "$d/kwok" sigs.k8s.io/kwok/cmd/kwok
   mv -f "$d/kwok" "$BIN/kwok"
   local f
   for f in "${STAGE_FILES[@]}"; do
@@ -298,7 +296,7 @@ fi
 
 echo "$ALL_STAMP" >"$CP_DIR/.stamp"
 T_ALL1=$(date +%s)
-log "summary (total $((T_ALL1 - T_ALL0))s):"
+log "summary (total $((T_ALL1 - T_ALL0))s; module downloads added $(( ($(dlsize) - DL0) / 1024 )) MiB to $MODCACHE/cache/download):"
 for s in "${SUMMARY[@]}"; do echo "  $s" >&2; done
 (cd "$BIN" && for b in "${K8S_BINS[@]}" etcd kwok; do
    printf '  %-26s %6s MiB\n' "$b" "$(( $(stat -c %s "$b") / 1048576 ))"; done) >&2

@@ -166,6 +166,25 @@ spec:
             port: {number: 80}
 EOF
 kubectl -n "$NS" get networkpolicy,ingress >&2
+# strict validation is real: an unknown field must be rejected by the server
+if kubectl apply -n "$NS" --validate=strict -f - >/dev/null 2>&1 <<'EOF'
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: bad
+spec:
+  rules:
+  - host: bad.example
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          serviceName: web
+          servicePort: 80
+EOF
+then fail "an Ingress with v1beta1 backend fields was accepted under --validate=strict"; fi
+echo "   ok: unknown fields rejected under --validate=strict" >&2
 
 step "service account token"
 kubectl -n "$NS" create token default --duration=10m >/dev/null || fail "TokenRequest failed"

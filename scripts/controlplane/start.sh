@@ -25,7 +25,6 @@ POD_CIDR=10.240.0.0/16
 CP_NODE_IP=172.18.0.2
 WORKER_NODE_IP=172.18.0.3
 ADVERTISE=${KINDLAB_CP_ADVERTISE_ADDRESS:-$CP_NODE_IP}
-COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 
 T0=$(date +%s.%N)
 log() { echo "[cp $(date +%H:%M:%S)] $*" >&2; }
@@ -72,7 +71,7 @@ if [[ -e "$STATE" ]]; then
   fi
 fi
 mkdir -p "$STATE"/{pki,logs,pids,etcd-data,kwok-home}
-chmod 700 "$STATE" "$STATE/pki"
+chmod 700 "$STATE" "$STATE/pki" "$STATE/etcd-data"
 touch "$STATE/.kindlab-cp"
 PKI="$STATE/pki"
 
@@ -87,6 +86,8 @@ on_exit() {
   exit $rc
 }
 trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 # ---- free loopback ports ----
 free_ports() { # N -> N distinct free ports on 127.0.0.1
@@ -191,10 +192,11 @@ export KUBECONFIG="$STATE/kubeconfig"
 # ---- process launcher: each component in its own session/process group ----
 launch() { # name cmd...   (pid == pgid, recorded in pids/NAME.pid)
   local name=$1; shift
+  # shellcheck disable=SC2016  # $$ and $@ expand in the inner bash
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$STATE/pids/$name.pid" "$@" \
     </dev/null >>"$STATE/logs/$name.log" 2>&1 &
-  local i
-  for i in $(seq 1 50); do [[ -s "$STATE/pids/$name.pid" ]] && break; sleep 0.02; done
+  disown $! 2>/dev/null || true
+  for _ in $(seq 1 50); do [[ -s "$STATE/pids/$name.pid" ]] && break; sleep 0.02; done
   [[ -s "$STATE/pids/$name.pid" ]] || die "$name did not start"
 }
 alive() { local p; p=$(cat "$STATE/pids/$1.pid" 2>/dev/null) && kill -0 "$p" 2>/dev/null; }
@@ -232,13 +234,13 @@ api_get() { # path
 
 # ---- etcd ----
 launch etcd "$BIN/etcd" \
-  --name=default \
+  --name=kindlab \
   --data-dir="$STATE/etcd-data" \
   --listen-client-urls="http://127.0.0.1:$ETCD_PORT" \
   --advertise-client-urls="http://127.0.0.1:$ETCD_PORT" \
   --listen-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
   --initial-advertise-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
-  --initial-cluster="default=http://127.0.0.1:$ETCD_PEER_PORT" \
+  --initial-cluster="kindlab=http://127.0.0.1:$ETCD_PEER_PORT" \
   --unsafe-no-fsync=true \
   --auto-compaction-retention=1 \
   --quota-backend-bytes=$((2 * 1024 * 1024 * 1024)) \
@@ -397,6 +399,7 @@ wait_for "default ServiceAccount present" "$TIMEOUT" kube-controller-manager \
 
 cat >"$STATE/env" <<EOF
 KUBECONFIG=$STATE/kubeconfig
+KINDLAB_CP_STATE=$STATE
 KINDLAB_CP_BIN=$BIN
 KINDLAB_CP_API_URL=$API_URL
 KINDLAB_CP_ETCD_URL=http://127.0.0.1:$ETCD_PORT

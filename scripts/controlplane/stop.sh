@@ -4,8 +4,9 @@
 #   scripts/controlplane/stop.sh [--keep] [STATE_DIR]   (default ${TMPDIR:-/tmp}/kindlab-cp)
 #
 # --keep (or KINDLAB_CP_KEEP=1) keeps the state dir (logs, certs, kubeconfig) after stopping.
-# Sends SIGTERM to each component's process group, SIGKILL after KINDLAB_CP_STOP_GRACE
-# seconds (default 5), then kills any process left whose command line names the state dir.
+# Sends SIGTERM to each component's process group, SIGKILL after KINDLAB_CP_STOP_GRACE seconds
+# (default 1; the cluster is throwaway, so a quick SIGKILL is fine), then kills any component
+# process left whose command line names the state dir.
 # Exit 0 when nothing is left running (also when nothing was running).
 set -euo pipefail
 
@@ -14,7 +15,7 @@ STATE=""
 for a in "$@"; do
   case "$a" in
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     -*) echo "stop.sh: unknown option $a" >&2; exit 2 ;;
     *) STATE=$a ;;
   esac
@@ -22,7 +23,9 @@ done
 STATE=${STATE:-${TMPDIR:-/tmp}/kindlab-cp}
 [[ "$STATE" == /* ]] || STATE="$PWD/$STATE"
 STATE=${STATE%/}
-GRACE=${KINDLAB_CP_STOP_GRACE:-5}
+GRACE=${KINDLAB_CP_STOP_GRACE:-1}
+[[ "$GRACE" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "stop.sh: bad KINDLAB_CP_STOP_GRACE=$GRACE" >&2; exit 2; }
+GRACE_MS=$(awk -v g="$GRACE" 'BEGIN{printf "%d", g*1000}')
 
 if [[ ! -d "$STATE" ]]; then
   echo "stop.sh: $STATE does not exist; nothing to stop" >&2
@@ -68,14 +71,23 @@ for name in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
   fi
 done
 
-group_alive() { # any process left in these process groups?
-  local g
-  for g in "${PGIDS[@]}"; do kill -0 -- "-$g" 2>/dev/null && return 0; done
+# Any live (non-zombie) process left in our process groups?
+group_alive() {
+  local d st rest pgrp g
+  [[ ${#PGIDS[@]} -gt 0 ]] || return 1
+  for d in /proc/[0-9]*; do
+    rest=$(<"$d/stat") 2>/dev/null || continue
+    rest=${rest##*) }            # drop "pid (comm) "
+    read -r st _ pgrp _ <<<"$rest"
+    [[ "$st" == Z ]] && continue
+    for g in "${PGIDS[@]}"; do [[ "$pgrp" == "$g" ]] && return 0; done
+  done
   return 1
 }
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
 if [[ ${#PGIDS[@]} -gt 0 ]]; then
-  deadline=$(( $(date +%s) + GRACE ))
-  while group_alive && (( $(date +%s) < deadline )); do sleep 0.1; done
+  deadline=$(( $(ms) + GRACE_MS ))
+  while group_alive && (( $(ms) < deadline )); do sleep 0.1; done
   for g in "${PGIDS[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done
 fi
 
@@ -87,7 +99,7 @@ if [[ -n "$left" ]]; then
 fi
 for _ in $(seq 1 50); do
   left=$(stragglers)
-  if [[ -z "$left" ]] && ! group_alive 2>/dev/null; then break; fi
+  if [[ -z "$left" ]] && ! group_alive; then break; fi
   sleep 0.1
 done
 if [[ -n "$(stragglers)" ]]; then
