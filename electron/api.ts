@@ -55,7 +55,7 @@ export type Envelope<T> = { ok: true; result: T } | { ok: false; failure: Failur
 
 // ───────────────────────────── operations and progress ─────────────────────────────
 
-export type OpKind = 'up' | 'down' | 'reset-fast' | 'reset-full' | 'lab-run';
+export type OpKind = 'up' | 'down' | 'reset-fast' | 'reset-full' | 'lab-run' | 'lab-cleanup';
 
 export type PhaseState = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
 
@@ -240,7 +240,7 @@ export interface CheckResult {
 }
 
 export interface ActionView {
-  kind: 'apply' | 'command' | 'wait' | 'delete';
+  kind: 'apply' | 'command' | 'wait' | 'delete' | 'record';
   description: string;
   /** For command actions: the command exactly as shown in the terminal. */
   command?: string;

@@ -82,7 +82,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   ): Promise<ResponseOf<C>> => {
     const eng = getEngine(g);
     const opId = randomUUID();
-    const title = { up: 'kindlab up', down: 'kindlab down', 'reset-fast': 'kindlab reset --fast', 'reset-full': 'kindlab reset --full', 'lab-run': 'kindlab lab run' }[kind];
+    const title = { up: 'kindlab up', down: 'kindlab down', 'reset-fast': 'kindlab reset --fast', 'reset-full': 'kindlab reset --full', 'lab-run': 'kindlab lab run', 'lab-cleanup': 'kindlab lab cleanup' }[kind];
     const sink: ProgressSink = io.isTTY ? new TtyProgress(io.stderr, title) : new PlainProgress((l) => io.err(l));
     let lastPhases: { id: string; state: string }[] = [];
     const unsubscribe = eng.subscribe((e: EventEnvelope) => {

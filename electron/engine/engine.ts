@@ -26,7 +26,7 @@ import { type KubeClient, RestKubeClient } from './kube/client.ts';
 import { LabService } from './labs/service.ts';
 import { parseNetworkInspect } from './network/inspect.ts';
 import { computePools } from './network/pools.ts';
-import { Operation } from './operation.ts';
+import { Operation, type PhaseSpec } from './operation.ts';
 import { lockFile } from './paths.ts';
 import { TerminalManager } from './terminal/manager.ts';
 import { WatchManager } from './watch/manager.ts';
@@ -107,13 +107,14 @@ export class Engine implements KindlabApi {
   }
 
   /** Runs a long operation under the lifecycle lock (when it mutates the cluster), with events and cancel. */
-  async operation<T>(kind: OpKind, opId: string | undefined, phases: readonly string[], locked: boolean, body: (op: Operation) => Promise<T>): Promise<T> {
+  async operation<T>(kind: OpKind, opId: string | undefined, phases: readonly (string | PhaseSpec)[], locked: boolean, body: (op: Operation) => Promise<T>): Promise<T> {
     const id = opId ?? randomUUID();
     if (this.ops.has(id)) throw new KindlabError({ code: 'bad-input', message: `operation id ${id} is already in use`, hint: 'Use a fresh opId for each operation.' });
     const lock = locked ? acquireLifecycleLock(lockFile(this.ctx.dataDir), kind, this.ctx.lang) : null;
     const ac = new AbortController();
     this.ops.set(id, ac);
-    const op = new Operation(id, kind, phaseSpecs(phases, this.ctx.lang), (payload) => this.emit({ event: 'op', payload }), ac.signal);
+    const specs = phases.map((p) => (typeof p === 'string' ? (phaseSpecs([p], this.ctx.lang)[0] as PhaseSpec) : p));
+    const op = new Operation(id, kind, specs, (payload) => this.emit({ event: 'op', payload }), ac.signal);
     try {
       return await op.run(() => body(op));
     } finally {

@@ -129,6 +129,8 @@ const http = z
     ...base,
     type: z.literal('http'),
     target,
+    /** https sends `host` as SNI and accepts the controller's self-signed certificate; default: https on 443/8443. */
+    scheme: z.enum(['http', 'https']).optional(),
     host: z.string().optional(),
     path: z.string().startsWith('/').default('/'),
     expectStatus: z.number().int().min(100).max(599).default(200),

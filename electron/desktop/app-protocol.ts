@@ -1,0 +1,68 @@
+// The renderer is served to the Electron window from a private scheme (kindlab://app/…) rather
+// than file://, so it gets a real origin, a strict Content-Security-Policy header and no access
+// to the rest of the disk. Pure resolution here; electron/main.ts registers the scheme.
+import { extname, normalize, resolve, sep } from 'node:path';
+
+export const APP_SCHEME = 'kindlab';
+export const APP_HOST = 'app';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export const APP_URL = `${APP_ORIGIN}/index.html`;
+
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.ico': 'image/x-icon',
+};
+
+export function contentType(file: string): string {
+  return MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** The file under rendererDir for an app URL, or null when the URL is not ours or escapes the folder. */
+export function resolveAppFile(rendererDir: string, url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST) return null;
+  let path: string;
+  try {
+    path = decodeURIComponent(parsed.pathname);
+  } catch {
+    return null;
+  }
+  if (path.includes('\0')) return null;
+  const root = resolve(rendererDir);
+  const file = normalize(resolve(root, `.${path === '/' ? '/index.html' : path}`));
+  return file.startsWith(root + sep) ? file : null;
+}
+
+/** Links the app may hand to the system browser. */
+export function isExternalWebUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

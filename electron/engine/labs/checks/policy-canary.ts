@@ -1,0 +1,121 @@
+// policyCanary: before a step grades NetworkPolicies, prove that this cluster enforces them.
+// In a throwaway namespace a client reaches a server; after a deny-all policy the same
+// connection must time out. If either half fails, grading policies would be meaningless (a
+// CNI that ignores them lets every "blocked" check fail, or makes a wrong policy look right).
+import { randomBytes } from 'node:crypto';
+import { KindlabError, cancelled } from '../../errors.ts';
+import type { KubeObject } from '../../kube/client.ts';
+import { diagnose } from '../../kube/diagnose.ts';
+import { named, podReady } from '../../kube/readiness.ts';
+import { waitFor } from '../../kube/wait.ts';
+import { LAB_LABEL, PROBE_LABEL } from '../manifest.ts';
+import type { TcpObservation } from '../probe-output.ts';
+import { podIP } from './cluster-facts.ts';
+import { type CheckContext, type CheckOutcome, type Checker, failed, passed } from './types.ts';
+
+export const CANARY_SERVER_IMAGE = 'nginx:1.30.4-alpine';
+const SERVER = 'canary-server';
+const PROBE_TIMEOUT_S = 3;
+/** Calico programs a new policy within a second or two; there is no API status to watch for it. */
+const ENFORCE_RETRIES = 3;
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(cancelled());
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(cancelled());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function canaryObjects(ns: string, labId: string): { namespace: KubeObject; server: KubeObject; denyAll: KubeObject } {
+  const labels = { [PROBE_LABEL]: 'true', [LAB_LABEL]: labId };
+  return {
+    namespace: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } },
+    server: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: SERVER, namespace: ns, labels: { ...labels, app: SERVER } },
+      spec: {
+        terminationGracePeriodSeconds: 0,
+        automountServiceAccountToken: false,
+        containers: [{ name: 'nginx', image: CANARY_SERVER_IMAGE, ports: [{ containerPort: 80 }], resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } } }],
+      },
+    },
+    denyAll: {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'deny-all', namespace: ns, labels },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    },
+  };
+}
+
+async function runCanary(ctx: CheckContext, expected: string): Promise<CheckOutcome> {
+  const { client, probes, say, signal } = ctx;
+  const ns = `kindlab-canary-${randomBytes(3).toString('hex')}`;
+  const objs = canaryObjects(ns, ctx.labId);
+  ctx.log(say(`NetworkPolicy canary in namespace ${ns}`, `在命名空间 ${ns} 中运行 NetworkPolicy 金丝雀测试`));
+  await client.create(objs.namespace, { signal });
+  try {
+    await client.create(objs.server, { signal });
+    let server: KubeObject | undefined;
+    try {
+      const list = await waitFor(client, { apiVersion: 'v1', kind: 'Pod', namespace: ns, fieldSelector: `metadata.name=${SERVER}` }, named(SERVER, podReady, 'pod'), {
+        timeoutMs: 180_000 * ctx.timeoutScale,
+        signal,
+        what: 'canary server pod',
+        diagnose: () => diagnose(client, { namespace: ns }),
+      });
+      server = list.find((p) => p.metadata.name === SERVER);
+    } catch (err) {
+      if (!(err instanceof KindlabError) || err.failure.code !== 'timeout') throw err;
+      return failed(expected, say(`the canary's server pod did not become Ready: ${(err.failure.diagnostics ?? []).join(' | ')}`, `金丝雀的服务端 Pod 未能 Ready：${(err.failure.diagnostics ?? []).join(' | ')}`), 'cluster', say(`Pods cannot start in this cluster (image ${CANARY_SERVER_IMAGE}); fix that first — kindlab status shows the add-ons.`, `该集群中的 Pod 无法启动（镜像 ${CANARY_SERVER_IMAGE}）；请先解决这个问题——kindlab status 会显示各插件的状态。`));
+    }
+    const ip = server ? podIP(server) : null;
+    if (!ip) return failed(expected, say('the canary server has no pod IP', '金丝雀服务端没有 Pod IP'), 'cni', say('The CNI gave the pod no address: check Calico (kubectl get pods -n calico-system).', 'CNI 没有给 Pod 分配地址：请检查 Calico（kubectl get pods -n calico-system）。'));
+    const probe = () => probes.tcpFromPod({ namespace: ns, labels: { app: 'canary-client' }, ip, port: 80, timeoutS: PROBE_TIMEOUT_S });
+    const before = await probe();
+    if (before.outcome !== 'open') {
+      return failed(
+        expected,
+        say(`without any policy: ${before.detail}`, `没有任何策略时：${before.detail}`),
+        before.outcome === 'probe-error' ? 'cluster' : 'cni',
+        say('Two pods in one namespace cannot talk even without a policy: the pod network is broken. Check that Calico is running (kubectl get pods -n calico-system) and that the nodes are Ready.', '即使没有策略，同一命名空间中的两个 Pod 也无法通信：Pod 网络有问题。请确认 Calico 正在运行（kubectl get pods -n calico-system）且节点处于 Ready 状态。'),
+      );
+    }
+    await client.apply(objs.denyAll, { fieldManager: 'kindlab-canary', signal });
+    let after: TcpObservation = before;
+    for (let attempt = 0; attempt < ENFORCE_RETRIES; attempt++) {
+      if (attempt > 0) await pause(1000 * 2 ** (attempt - 1) * Math.min(1, ctx.timeoutScale), signal);
+      after = await probe();
+      if (after.outcome !== 'open') break;
+    }
+    const observed = say(`without a policy: open; with deny-all: ${after.detail}`, `没有策略时：开放；应用 deny-all 后：${after.detail}`);
+    if (after.outcome === 'blocked') return passed(expected, observed);
+    return failed(
+      expected,
+      observed,
+      after.outcome === 'probe-error' ? 'cluster' : 'cni',
+      say(
+        'NetworkPolicy is not enforced in this cluster: a deny-all policy did not stop the connection. Calico must be the CNI (kind with disableDefaultCNI: true) and its pods must be running (kubectl get pods -n calico-system); kindnet on WSL2 is known to ignore policies.',
+        '该集群没有执行 NetworkPolicy：deny-all 策略没有阻止连接。CNI 必须是 Calico（kind 配置 disableDefaultCNI: true），且其 Pod 正在运行（kubectl get pods -n calico-system）；已知 WSL2 上的 kindnet 会忽略策略。',
+      ),
+    );
+  } finally {
+    await client.delete('v1', 'Namespace', ns).catch(() => false);
+  }
+}
+
+export const policyCanaryChecker: Checker<'policyCanary'> = {
+  type: 'policyCanary',
+  dataPlane: true,
+  describe: (_c, say) => say('NetworkPolicies are enforced: pods reach each other, and a deny-all policy blocks them', 'NetworkPolicy 会被执行：Pod 之间可以互通，而 deny-all 策略会阻断它们'),
+  run: (c, ctx) => runCanary(ctx, policyCanaryChecker.describe(c, ctx.say)),
+};

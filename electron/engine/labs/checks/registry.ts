@@ -1,0 +1,80 @@
+// The checkers by type, and the one place that runs a check: it fills in the variables, skips
+// data-plane checks where there is no data plane, times the check, and turns an unexpected error
+// into a failed result (a cancellation still cancels).
+import type { CheckResult } from '../../../api.ts';
+import { KindlabError, isCancellation } from '../../errors.ts';
+import { pick } from '../../i18n/text.ts';
+import { renderDeep } from '../render.ts';
+import type { Say } from '../say.ts';
+import type { CheckOf, LabCheck } from '../schema.ts';
+import { dnsChecker } from './dns.ts';
+import { endpointsChecker } from './endpoints.ts';
+import { httpChecker } from './http.ts';
+import { objectChecker } from './object.ts';
+import { podsReadyChecker } from './pods-ready.ts';
+import { policyCanaryChecker } from './policy-canary.ts';
+import { serviceChecker } from './service.ts';
+import { tcpChecker } from './tcp.ts';
+import type { CheckContext, Checker } from './types.ts';
+
+type Registry = { [T in LabCheck['type']]: Checker<T> };
+
+export const CHECKERS: Registry = {
+  podsReady: podsReadyChecker,
+  endpoints: endpointsChecker,
+  service: serviceChecker,
+  object: objectChecker,
+  http: httpChecker,
+  tcp: tcpChecker,
+  dns: dnsChecker,
+  policyCanary: policyCanaryChecker,
+};
+
+export function checkerFor<T extends LabCheck['type']>(type: T): Checker<T> {
+  return CHECKERS[type] as Checker<T>;
+}
+
+export function needsDataPlane(check: LabCheck): boolean {
+  return checkerFor(check.type).dataPlane;
+}
+
+/** What the check expects, in one sentence (the checker's own words). */
+export function expectedText(check: LabCheck, say: Say): string {
+  return (checkerFor(check.type) as Checker<LabCheck['type']>).describe(check as CheckOf<LabCheck['type']>, say);
+}
+
+/** The lab's description of the check, or the checker's expectation. */
+export function describeCheck(check: LabCheck, lang: 'en' | 'zh', say: Say): string {
+  return check.description ? pick(check.description, lang) : expectedText(check, say);
+}
+
+export function skippedResult(check: LabCheck, lang: 'en' | 'zh', say: Say, reason: string): CheckResult {
+  return { id: check.id, description: describeCheck(check, lang, say), status: 'skipped', expected: expectedText(check, say), observed: reason, durationMs: 0 };
+}
+
+export async function runCheck(check: LabCheck, ctx: CheckContext, dataPlane: boolean): Promise<CheckResult> {
+  const { say, lang } = ctx;
+  const t0 = Date.now();
+  let rendered: LabCheck = check;
+  try {
+    rendered = renderDeep(check, ctx.vars);
+    if (needsDataPlane(rendered) && !dataPlane) {
+      return skippedResult(rendered, lang, say, say('skipped: this run has no data plane (pods do not really run, packets do not flow)', '已跳过：本次运行没有数据平面（Pod 不会真正运行，数据包不会流动）'));
+    }
+    const outcome = await (checkerFor(rendered.type) as Checker<LabCheck['type']>).run(rendered as CheckOf<LabCheck['type']>, ctx);
+    return { id: check.id, description: describeCheck(rendered, lang, say), ...outcome, durationMs: Date.now() - t0 };
+  } catch (err) {
+    if (isCancellation(err) || ctx.signal.aborted) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    return {
+      id: check.id,
+      description: describeCheck(rendered, lang, say),
+      status: 'fail',
+      expected: expectedText(rendered, say),
+      observed: say(`the check could not run: ${message}`, `检查无法运行：${message}`),
+      layer: 'cluster',
+      hint: err instanceof KindlabError ? err.failure.hint : say('The cluster API did not answer as expected; is the cluster running (kindlab status)?', '集群 API 没有按预期应答；集群是否在运行（kindlab status）？'),
+      durationMs: Date.now() - t0,
+    };
+  }
+}

@@ -1,0 +1,118 @@
+// Removing what a lab created: the objects its cleanup list names, and every object that
+// carries its label (manifests applied by the runner, probe pods, canary namespaces). The add-ons'
+// own objects (label app.kubernetes.io/managed-by=kindlab) and the system namespaces stay, even
+// if a lab re-applied one of them.
+import { SYSTEM_NAMESPACES } from '../cluster/reset.ts';
+import { KindlabError, isCancellation, throwIfCancelled } from '../errors.ts';
+import type { KubeClient, KubeObject } from '../kube/client.ts';
+import { waitFor } from '../kube/wait.ts';
+import type { LoadedLab } from './loader.ts';
+import { LAB_LABEL, namespaceFor, prepareObjects } from './manifest.ts';
+import type { Say } from './say.ts';
+import type { LabVars } from './vars.ts';
+
+export interface CleanupDeps {
+  client: KubeClient;
+  vars: LabVars;
+  say: Say;
+  signal: AbortSignal;
+  timeoutScale: number;
+  log(line: string): void;
+}
+
+/** Kinds a lab may create, swept by label; namespaced ones across all namespaces, Namespace last. */
+export const LABELLED_KINDS: readonly { apiVersion: string; kind: string }[] = [
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+  { apiVersion: 'apps/v1', kind: 'Deployment' },
+  { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+  { apiVersion: 'apps/v1', kind: 'DaemonSet' },
+  { apiVersion: 'batch/v1', kind: 'Job' },
+  { apiVersion: 'v1', kind: 'Pod' },
+  { apiVersion: 'v1', kind: 'Service' },
+  { apiVersion: 'v1', kind: 'ConfigMap' },
+  { apiVersion: 'v1', kind: 'Secret' },
+  { apiVersion: 'v1', kind: 'ServiceAccount' },
+  { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+  { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool' },
+  { apiVersion: 'metallb.io/v1beta1', kind: 'L2Advertisement' },
+  { apiVersion: 'v1', kind: 'Namespace' },
+];
+
+const isAddonObject = (o: KubeObject) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'kindlab';
+
+async function remove(client: KubeClient, apiVersion: string, kind: string, name: string, namespace: string | undefined, deps: CleanupDeps): Promise<boolean> {
+  if (kind === 'Namespace' && SYSTEM_NAMESPACES.has(name)) return false;
+  const gone = await client.delete(apiVersion, kind, name, namespaceFor(kind, namespace));
+  if (gone) deps.log(`${deps.say('deleted', '已删除')} ${kind} ${namespace ? `${namespace}/` : ''}${name}`);
+  return gone;
+}
+
+/** Deletes every object matching the label selector; returns the count and the namespaces deleted. */
+export async function removeLabelled(selector: string, deps: CleanupDeps): Promise<{ removed: number; namespaces: string[] }> {
+  let removed = 0;
+  const namespaces: string[] = [];
+  for (const k of LABELLED_KINDS) {
+    throwIfCancelled(deps.signal);
+    if (!(await deps.client.served(k.apiVersion, k.kind).catch(() => false))) continue;
+    const list = await deps.client.list(k.apiVersion, k.kind, { labelSelector: selector });
+    for (const o of list.items) {
+      if (isAddonObject(o) || o.metadata.deletionTimestamp) continue;
+      if (await remove(deps.client, k.apiVersion, k.kind, o.metadata.name, o.metadata.namespace, deps)) {
+        removed++;
+        if (k.kind === 'Namespace') namespaces.push(o.metadata.name);
+      }
+    }
+  }
+  return { removed, namespaces };
+}
+
+/** Waits until deleted namespaces are gone, so a re-run does not meet "namespace is terminating". */
+export async function awaitNamespacesGone(names: string[], deps: CleanupDeps): Promise<void> {
+  if (names.length === 0) return;
+  const gone = new Set(names);
+  try {
+    await waitFor(
+      deps.client,
+      { apiVersion: 'v1', kind: 'Namespace' },
+      (list) => {
+        const left = list.filter((ns) => gone.has(ns.metadata.name)).length;
+        return { done: left === 0, fraction: 1 - left / gone.size, message: `${left} namespace(s) terminating` };
+      },
+      { timeoutMs: 120_000 * deps.timeoutScale, signal: deps.signal, what: 'lab namespaces to terminate' },
+    );
+  } catch (err) {
+    if (isCancellation(err) || !(err instanceof KindlabError) || err.failure.code !== 'timeout') throw err;
+    deps.log(deps.say(`namespaces still terminating: ${names.join(', ')}`, `命名空间仍在终止中：${names.join('、')}`));
+  }
+}
+
+/** One lab's cleanup list plus everything labelled with the lab; returns how many objects went. */
+export async function cleanupLab(lab: LoadedLab, deps: CleanupDeps, opts: { waitForNamespaces: boolean } = { waitForNamespaces: true }): Promise<number> {
+  let removed = 0;
+  const namespaces: string[] = [];
+  for (const entry of lab.spec.cleanup) {
+    throwIfCancelled(deps.signal);
+    if ('delete' in entry) {
+      const r = entry.delete;
+      if (await remove(deps.client, r.apiVersion, r.kind, r.name, r.namespace, deps)) removed++;
+    } else if ('deleteNamespace' in entry) {
+      if (await remove(deps.client, 'v1', 'Namespace', entry.deleteNamespace, undefined, deps)) {
+        removed++;
+        namespaces.push(entry.deleteNamespace);
+      }
+    } else {
+      let objs: KubeObject[] = [];
+      try {
+        objs = prepareObjects(lab.manifests.get(entry.deleteManifest) ?? '', deps.vars, lab.id, entry.deleteManifest);
+      } catch (err) {
+        deps.log(`${entry.deleteManifest}: ${(err as Error).message}`);
+      }
+      for (const o of objs.reverse()) if (await remove(deps.client, o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace, deps)) removed++;
+    }
+  }
+  const labelled = await removeLabelled(`${LAB_LABEL}=${lab.id}`, deps);
+  removed += labelled.removed;
+  if (opts.waitForNamespaces) await awaitNamespacesGone([...namespaces, ...labelled.namespaces], deps);
+  return removed;
+}

@@ -1,0 +1,71 @@
+// A lab step as the UI and --dry-run show it: Markdown with the cluster's own values, the
+// book note as a callout on top, and every action and check described in words. Pure.
+import type { ActionView, CheckView, Lang, LabStepView } from '../../api.ts';
+import { pick } from '../i18n/text.ts';
+import { describeCheck } from './checks/registry.ts';
+import type { LoadedLab } from './loader.ts';
+import { namespaceFor } from './manifest.ts';
+import { missingVars, renderDeepLenient, renderLenient } from './render.ts';
+import { type Say, sayer } from './say.ts';
+import type { LabAction } from './schema.ts';
+import type { LabVars } from './vars.ts';
+
+function refText(ref: { kind: string; name: string; namespace?: string | undefined }): string {
+  const ns = namespaceFor(ref.kind, ref.namespace);
+  return `${ref.kind} ${ns ? `${ns}/` : ''}${ref.name}`;
+}
+
+export function describeAction(action: LabAction, vars: LabVars, lang: Lang): ActionView {
+  const say = sayer(lang);
+  const own = 'description' in action && action.description ? pick(action.description, lang) : undefined;
+  if ('apply' in action) return { kind: 'apply', description: own ?? say(`Apply ${action.apply}`, `应用 ${action.apply}`), file: action.apply };
+  if ('run' in action) {
+    const command = renderLenient(action.run, vars, say);
+    return { kind: 'command', description: own ?? say(`Run ${command}`, `运行 ${command}`), command };
+  }
+  if ('wait' in action) {
+    const w = action.wait;
+    return { kind: 'wait', description: say(`Wait until ${refText(w)} is ${w.condition} (at most ${w.timeoutSeconds} s)`, `等待 ${refText(w)} 达到 ${w.condition}（最多 ${w.timeoutSeconds} 秒）`) };
+  }
+  if ('delete' in action) return { kind: 'delete', description: own ?? say(`Delete ${refText(action.delete)}`, `删除 ${refText(action.delete)}`) };
+  if ('deleteManifest' in action) return { kind: 'delete', description: own ?? say(`Delete the objects of ${action.deleteManifest}`, `删除 ${action.deleteManifest} 中的对象`), file: action.deleteManifest };
+  const r = action.record;
+  // ActionView has no kind for reading a value; it runs no command, so none is shown.
+  return {
+    kind: 'command',
+    description: say(`Remember the ${r.field} of Service ${r.service.namespace}/${r.service.name} (port ${r.service.port}) as ${r.key}`, `记下 Service ${r.service.namespace}/${r.service.name}（端口 ${r.service.port}）的 ${r.field}，保存为 ${r.key}`),
+  };
+}
+
+function callout(label: string, text: string): string {
+  const body = text.trim().split('\n').join('\n> ');
+  return `> **${label}** ${body}\n\n`;
+}
+
+export function missingVarsNote(missing: string[], say: Say): string {
+  return say(
+    `This step needs ${missing.join(', ')}, which this cluster does not have (its kind network is smaller than a /16). The step is skipped here.`,
+    `本步骤需要 ${missing.join('、')}，而当前集群没有这些值（其 kind 网络小于 /16）。在此集群上会跳过本步骤。`,
+  );
+}
+
+export function describeStep(lab: LoadedLab, index: number, vars: LabVars, lang: Lang): LabStepView {
+  const say = sayer(lang);
+  const step = lab.spec.steps[index];
+  if (!step) throw new RangeError(`lab ${lab.id} has no step ${index + 1}`);
+  let markdown = '';
+  if (step.bookNote) markdown += callout(say('Differs from the book:', '与书中不同：'), pick(step.bookNote, lang));
+  const missing = missingVars(step.requiresVar, vars);
+  if (missing.length) markdown += callout(say('Not available on this cluster:', '当前集群不可用：'), missingVarsNote(missing, say));
+  markdown += renderLenient(lab.texts[lang].steps[index] ?? '', vars, say);
+  const checks: CheckView[] = step.checks.map((c) => ({ id: c.id, type: c.type, description: describeCheck(renderDeepLenient(c, vars, say), lang, say) }));
+  return {
+    index,
+    id: step.id,
+    title: pick(step.title, lang),
+    markdown,
+    actions: step.actions.map((a) => describeAction(a, vars, lang)),
+    checks,
+    ...(step.noCheckReason ? { noCheckReason: pick(step.noCheckReason, lang) } : {}),
+  };
+}

@@ -1,0 +1,109 @@
+// A probe that runs inside the cluster: one short-lived pod with the given labels (so
+// NetworkPolicies see it exactly as they would see a learner's pod), watched until it ends,
+// its log read, and the pod deleted whatever happens — also when the run is cancelled.
+import { randomBytes } from 'node:crypto';
+import { KindlabError, isCancellation } from '../errors.ts';
+import type { KubeClient, KubeObject } from '../kube/client.ts';
+import { type PodProblem, isPullProblem, podProblems } from '../kube/readiness.ts';
+import { waitFor } from '../kube/wait.ts';
+import { PROBE_LABEL } from './manifest.ts';
+import type { Say } from './say.ts';
+
+export interface PodProbeRequest {
+  namespace: string;
+  labels: Record<string, string>;
+  image: string;
+  command: string[];
+  /** The command's own bound, in seconds (nc -w, curl -m, dig +time). */
+  timeoutS: number;
+}
+
+export type PodProbeResult =
+  | { kind: 'completed'; pod: string; exitCode: number; log: string }
+  | { kind: 'not-run'; reason: 'create' | 'image-pull' | 'timeout'; detail: string };
+
+export interface PodProbeDeps {
+  client: KubeClient;
+  say: Say;
+  timeoutScale: number;
+  signal?: AbortSignal;
+  /** Extra labels every probe pod carries (the lab it belongs to, for cleanup). */
+  labels?: Record<string, string>;
+}
+
+/** Image pulls that will not succeed by waiting longer. */
+const HOPELESS_PULL = /not found|manifest unknown|toomanyrequests|unauthorized|denied|InvalidImageName/i;
+
+type PodStatus = { phase?: string; containerStatuses?: { state?: { terminated?: { exitCode?: number } } }[] };
+
+export function probePodObject(name: string, req: PodProbeRequest, extraLabels: Record<string, string> = {}): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: req.namespace, labels: { ...req.labels, ...extraLabels, [PROBE_LABEL]: 'true' } },
+    spec: {
+      restartPolicy: 'Never',
+      terminationGracePeriodSeconds: 0,
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      containers: [
+        {
+          name: 'probe',
+          image: req.image,
+          command: req.command,
+          resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+        },
+      ],
+    },
+  };
+}
+
+function pullLine(p: PodProblem): string {
+  return `${p.reason}${p.image ? ` (${p.image})` : ''}${p.message ? `: ${p.message.split('\n')[0]}` : ''}`;
+}
+
+export async function runPodProbe(deps: PodProbeDeps, req: PodProbeRequest): Promise<PodProbeResult> {
+  const { client, say } = deps;
+  const name = `kindlab-probe-${randomBytes(3).toString('hex')}`;
+  try {
+    await client.create(probePodObject(name, req, deps.labels), deps.signal ? { signal: deps.signal } : {});
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    return { kind: 'not-run', reason: 'create', detail: say(`the probe pod could not be created: ${(err as Error).message}`, `无法创建探测 Pod：${(err as Error).message}`) };
+  }
+  let pull: PodProblem | null = null;
+  try {
+    // An image pull may take minutes on a first run; the command itself is bounded separately.
+    const timeoutMs = (180 * deps.timeoutScale + req.timeoutS + 15) * 1000;
+    let final: KubeObject | undefined;
+    try {
+      const objs = await waitFor(
+        client,
+        { apiVersion: 'v1', kind: 'Pod', namespace: req.namespace, fieldSelector: `metadata.name=${name}` },
+        (list) => {
+          const pod = list.find((p) => p.metadata.name === name);
+          if (!pod) return { done: false };
+          const phase = (pod.status as PodStatus | undefined)?.phase;
+          if (phase === 'Succeeded' || phase === 'Failed') return { done: true };
+          pull = podProblems(pod).find(isPullProblem) ?? pull;
+          return { done: pull !== null && HOPELESS_PULL.test(`${pull.message} ${pull.reason}`), message: phase ?? 'Pending' };
+        },
+        { timeoutMs, what: `probe pod ${req.namespace}/${name}`, ...(deps.signal ? { signal: deps.signal } : {}) },
+      );
+      final = objs.find((p) => p.metadata.name === name);
+    } catch (err) {
+      if (!(err instanceof KindlabError) || err.failure.code !== 'timeout') throw err;
+    }
+    const status = final?.status as PodStatus | undefined;
+    if (status?.phase !== 'Succeeded' && status?.phase !== 'Failed') {
+      const p = pull as PodProblem | null;
+      if (p) return { kind: 'not-run', reason: 'image-pull', detail: say(`the probe pod cannot pull its image — ${pullLine(p)}`, `探测 Pod 无法拉取镜像——${pullLine(p)}`) };
+      return { kind: 'not-run', reason: 'timeout', detail: say('the probe pod did not finish in time', '探测 Pod 未能按时结束') };
+    }
+    const exitCode = status.containerStatuses?.[0]?.state?.terminated?.exitCode ?? (status.phase === 'Succeeded' ? 0 : 1);
+    const log = await client.podLogs(req.namespace, name).catch(() => '');
+    return { kind: 'completed', pod: name, exitCode, log };
+  } finally {
+    await client.delete('v1', 'Pod', name, req.namespace).catch(() => false);
+  }
+}

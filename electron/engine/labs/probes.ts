@@ -1,0 +1,216 @@
+// The data-plane probes the checks use. Each one is bounded (curl -m, nc -w, dig +time, a pod
+// wait with a deadline), classified (probe-output.ts) and cleans up after itself (docker run
+// --rm, probe pods deleted in a finally). Where the probe runs decides what it proves:
+//   - from a container on the `kind` Docker network: node IPs, hostPorts and MetalLB addresses,
+//     the same on Linux, macOS and Windows (LB IPs are not routable from Docker Desktop hosts);
+//   - from the host itself: what the learner's browser would see (only for the nip.io lesson);
+//   - from a pod with given labels: ClusterIPs, cluster DNS, and NetworkPolicies.
+import { promises as dnsPromises } from 'node:dns';
+import http from 'node:http';
+import type { Lang } from '../../api.ts';
+import { isCancellation } from '../errors.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { classifyStderr } from '../tools/hints.ts';
+import type { ToolRunner } from '../tools/run.ts';
+import { type PodProbeRequest, type PodProbeResult, runPodProbe } from './pod-probe.ts';
+import { type DnsObservation, type HttpObservation, type TcpObservation, classifyCurl, classifyNc, parseDig } from './probe-output.ts';
+import { type Say, sayer } from './say.ts';
+
+export type ToolExec = Pick<ToolRunner, 'run'>;
+
+export interface ProbeImages {
+  /** curl as the entrypoint (curlimages/curl). */
+  probe: string;
+  /** nc, dig and curl (nicolaka/netshoot). */
+  netshoot: string;
+}
+
+export type HostLookupOutcome = 'resolved' | 'nxdomain' | 'empty' | 'timeout' | 'error';
+
+export interface HostLookup {
+  outcome: HostLookupOutcome;
+  addresses: string[];
+  detail: string;
+}
+
+/** One HTTP request, DNS-independent: an address plus the name the server should see. */
+export interface HttpRequest {
+  address: string;
+  port: number;
+  path: string;
+  /** Sent as the Host header (HTTP) or as SNI via curl --resolve (HTTPS). */
+  host?: string;
+  /** Defaults to https on HTTPS_PORTS, http elsewhere. */
+  scheme?: 'http' | 'https';
+  timeoutS: number;
+}
+
+export interface ProbeRunner {
+  httpFromKindNetwork(req: HttpRequest): Promise<HttpObservation>;
+  httpFromHost(req: { address: string; port: number; host: string; path: string; timeoutS: number }): Promise<HttpObservation>;
+  lookupHost(name: string, timeoutMs?: number): Promise<HostLookup>;
+  podProbe(req: PodProbeRequest): Promise<PodProbeResult>;
+  tcpFromPod(req: { namespace: string; labels: Record<string, string>; ip: string; port: number; timeoutS: number }): Promise<TcpObservation>;
+  dnsFromPod(req: { namespace: string; labels: Record<string, string>; name: string; qtype?: 'A' | 'CNAME'; server?: string; tcp: boolean; timeoutS: number }): Promise<DnsObservation>;
+  httpFromPod(req: HttpRequest & { namespace: string }): Promise<HttpObservation>;
+}
+
+export type Lookup = (host: string) => Promise<{ address: string; family: number }[]>;
+
+export interface ProbeRunnerDeps {
+  client: KubeClient;
+  tools: ToolExec;
+  images: ProbeImages;
+  lang: Lang;
+  timeoutScale: number;
+  signal?: AbortSignal;
+  /** Labels every probe pod carries besides its own (the lab, for cleanup). */
+  podLabels?: Record<string, string>;
+  /** The OS resolver; tests replace it. */
+  lookup?: Lookup;
+}
+
+/** Ports on which the probe speaks TLS (the ingress controller's 443). */
+export const HTTPS_PORTS: ReadonlySet<number> = new Set([443, 8443]);
+
+/**
+ * curl's arguments for one request. Plain HTTP names the host in a Host header; HTTPS needs the
+ * name in the URL for SNI, so --resolve pins that name to the address (still no DNS), and -k
+ * accepts the controller's self-signed default certificate.
+ */
+export function curlArgs(req: HttpRequest): string[] {
+  const base = ['-sS', '-m', String(req.timeoutS), '-o', '-', '-w', '\n%{http_code}'];
+  const addr = req.address.includes(':') ? `[${req.address}]` : req.address;
+  if ((req.scheme ?? (HTTPS_PORTS.has(req.port) ? 'https' : 'http')) === 'https') {
+    if (req.host) return [...base, '-k', '--resolve', `${req.host}:${req.port}:${addr}`, `https://${req.host}:${req.port}${req.path}`];
+    return [...base, '-k', `https://${addr}:${req.port}${req.path}`];
+  }
+  return [...base, ...(req.host ? ['-H', `Host: ${req.host}`] : []), `http://${addr}:${req.port}${req.path}`];
+}
+
+function notRun(result: Extract<PodProbeResult, { kind: 'not-run' }>): { outcome: 'probe-error'; detail: string } {
+  return { outcome: 'probe-error', detail: result.detail };
+}
+
+/** Pod logs interleave curl's stderr with the body; keep the "curl: (n) …" lines apart. */
+export function splitCurlLog(log: string): { stdout: string; stderr: string } {
+  const lines = log.split('\n');
+  const err = lines.filter((l) => /^curl: \(\d+\)/.test(l));
+  return { stdout: lines.filter((l) => !/^curl: \(\d+\)/.test(l)).join('\n'), stderr: err.join('\n') };
+}
+
+export function createProbeRunner(deps: ProbeRunnerDeps): ProbeRunner {
+  const say: Say = sayer(deps.lang);
+  const lookup: Lookup = deps.lookup ?? ((host) => dnsPromises.lookup(host, { all: true, family: 4 }));
+  const podDeps = { client: deps.client, say, timeoutScale: deps.timeoutScale, ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.podLabels ? { labels: deps.podLabels } : {}) };
+  const podProbe = (req: PodProbeRequest) => runPodProbe(podDeps, req);
+
+  return {
+    podProbe,
+
+    async httpFromKindNetwork(req) {
+      const { timeoutS } = req;
+      const args = ['run', '--rm', '--network', 'kind', deps.images.probe, ...curlArgs(req)];
+      const r = await deps.tools.run('docker', args, {
+        allowFailure: true,
+        // room for a first pull of the probe image
+        timeoutMs: (timeoutS + 120 * deps.timeoutScale) * 1000,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      });
+      if (r.exitCode === 125 || r.exitCode === 126 || r.exitCode === 127) {
+        const last = r.stderr.trim().split('\n').pop() ?? '';
+        const cls = classifyStderr(r.stderr);
+        return {
+          outcome: 'probe-error',
+          status: null,
+          body: '',
+          detail: say(`docker could not start the probe container: ${last}${cls ? ` — ${cls.hint.en}` : ''}`, `docker 无法启动探测容器：${last}${cls ? `——${cls.hint.zh}` : ''}`),
+        };
+      }
+      return classifyCurl(r.exitCode, r.stdout, r.stderr, timeoutS, say);
+    },
+
+    async httpFromHost({ address, port, host, path, timeoutS }) {
+      return new Promise<HttpObservation>((resolve) => {
+        const req = http.request({ host: address, port, path, method: 'GET', headers: { Host: host }, timeout: timeoutS * 1000, ...(deps.signal ? { signal: deps.signal } : {}) }, (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            if (size < 64 * 1024) chunks.push(c);
+            size += c.length;
+          });
+          res.on('end', () => {
+            const status = res.statusCode ?? null;
+            resolve({ outcome: 'response', status, body: Buffer.concat(chunks).toString('utf8'), detail: `HTTP ${status ?? '?'}` });
+          });
+          res.on('error', (e) => resolve({ outcome: 'reset', status: null, body: '', detail: e.message }));
+        });
+        req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+        req.on('error', (e: NodeJS.ErrnoException) => {
+          const code = e.code ?? '';
+          if (code === 'ECONNREFUSED') resolve({ outcome: 'refused', status: null, body: '', detail: say(`connection refused at ${address}:${port}`, `${address}:${port} 拒绝连接`) });
+          else if (code === 'ETIMEDOUT') resolve({ outcome: 'timeout', status: null, body: '', detail: say(`no answer from ${address}:${port} within ${timeoutS} s`, `${address}:${port} 在 ${timeoutS} 秒内没有响应`) });
+          else if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') resolve({ outcome: 'unreachable', status: null, body: '', detail: say(`no route to ${address}`, `没有到 ${address} 的路由`) });
+          else resolve({ outcome: 'error', status: null, body: '', detail: `${code || 'error'}: ${e.message}` });
+        });
+        req.end();
+      });
+    },
+
+    async lookupHost(name, timeoutMs = 3000) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<HostLookup>((resolve) => {
+        timer = setTimeout(() => resolve({ outcome: 'timeout', addresses: [], detail: say(`no DNS answer for ${name} within ${timeoutMs / 1000} s`, `${timeoutMs / 1000} 秒内没有 ${name} 的 DNS 应答`) }), timeoutMs);
+        timer.unref();
+      });
+      const answer = lookup(name).then(
+        (list): HostLookup => {
+          const addresses = list.map((a) => a.address);
+          return addresses.length > 0
+            ? { outcome: 'resolved', addresses, detail: say(`${name} resolves to ${addresses.join(', ')}`, `${name} 解析为 ${addresses.join(', ')}`) }
+            : { outcome: 'empty', addresses, detail: say(`${name}: empty answer`, `${name}：应答为空`) };
+        },
+        (e: NodeJS.ErrnoException): HostLookup => {
+          if (e.code === 'ENOTFOUND') return { outcome: 'nxdomain', addresses: [], detail: say(`${name} does not resolve (NXDOMAIN)`, `${name} 无法解析（NXDOMAIN）`) };
+          if (e.code === 'ENODATA') return { outcome: 'empty', addresses: [], detail: say(`${name}: empty answer`, `${name}：应答为空`) };
+          if (e.code === 'EAI_AGAIN' || e.code === 'ETIMEOUT') return { outcome: 'timeout', addresses: [], detail: say(`the DNS server did not answer for ${name}`, `DNS 服务器没有应答 ${name}`) };
+          return { outcome: 'error', addresses: [], detail: `${e.code ?? 'error'}: ${e.message}` };
+        },
+      );
+      try {
+        return await Promise.race([answer, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+
+    async tcpFromPod({ namespace, labels, ip, port, timeoutS }) {
+      const r = await podProbe({ namespace, labels, image: deps.images.netshoot, command: ['nc', '-z', '-v', '-w', String(timeoutS), ip, String(port)], timeoutS });
+      if (r.kind === 'not-run') return notRun(r);
+      return classifyNc(r.exitCode, r.log, timeoutS, say);
+    },
+
+    async dnsFromPod({ namespace, labels, name, qtype, server, tcp, timeoutS }) {
+      // The type is explicit for CNAMEs: an A query for an ExternalName whose target does not
+      // resolve ends in NXDOMAIN, and +search would then move on to the next search domain.
+      const command = ['dig', '+search', '+noall', '+answer', '+comments', `+time=${timeoutS}`, '+tries=1', name, ...(qtype && qtype !== 'A' ? [qtype] : []), ...(server ? [`@${server}`] : []), ...(tcp ? ['+tcp'] : [])];
+      const r = await podProbe({ namespace, labels, image: deps.images.netshoot, command, timeoutS: timeoutS * 2 });
+      if (r.kind === 'not-run') return { ...notRun(r), status: null, records: [] };
+      return parseDig(r.log, say);
+    },
+
+    async httpFromPod(req) {
+      const { namespace, timeoutS } = req;
+      const r = await podProbe({ namespace, labels: {}, image: deps.images.netshoot, command: ['curl', ...curlArgs(req)], timeoutS });
+      if (r.kind === 'not-run') return { ...notRun(r), status: null, body: '' };
+      const { stdout, stderr } = splitCurlLog(r.log);
+      return classifyCurl(r.exitCode, stdout, stderr, timeoutS, say);
+    },
+  };
+}
+
+/** Rethrows cancellation; turns anything else a probe threw into an observation. */
+export function probeFailure(err: unknown, say: Say): { outcome: 'probe-error'; detail: string } {
+  if (isCancellation(err)) throw err;
+  return { outcome: 'probe-error', detail: say(`the probe could not run: ${(err as Error).message}`, `探测无法运行：${(err as Error).message}`) };
+}

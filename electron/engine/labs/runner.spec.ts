@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest';
+import { isCancellation } from '../errors.ts';
+import { KubeApiError, type KubeObject } from '../kube/client.ts';
+import { gradesPolicy, runStep } from './runner.ts';
+import { MemoryRunState } from './state.ts';
+import { FakeKubeClient, fixture } from './testing/fake-kube.ts';
+import { FakeTools } from './testing/fake-tools.ts';
+import { lab, runnerDeps, step } from './testing/harness.ts';
+import { canaryWorld } from './testing/worlds.ts';
+import { EXAMPLE_VARS } from './vars.ts';
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nginx-frontend
+spec:
+  replicas: 3
+  selector: {matchLabels: {run: nginx-frontend}}
+  template:
+    metadata: {labels: {run: nginx-frontend}}
+    spec:
+      containers: [{name: nginx, image: "nginx:1.30.4-alpine"}]
+`;
+const NAMESPACE = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: sales\n';
+const INGRESS = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: nginx-ingress}
+spec:
+  ingressClassName: nginx
+  rules: [{host: "webserver.{{ingressDashed}}.nip.io"}]
+`;
+const nodePortService = (port: number) => `apiVersion: v1
+kind: Service
+metadata: {name: nginx-lb}
+spec:
+  type: NodePort
+  selector: {run: nginx-lb}
+  ports: [{port: 80, targetPort: 8080, nodePort: ${port}}]
+`;
+const deploymentExists = { id: 'exists', type: 'object', ref: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'nginx-frontend', namespace: 'default' } };
+
+describe('runStep: actions', () => {
+  it('applies a manifest with the lab label and the default namespace', async () => {
+    const client = new FakeKubeClient();
+    const l = lab('services', [step('deploy', { actions: [{ apply: 'manifests/d.yaml' }], checks: [deploymentExists] })], { 'manifests/d.yaml': DEPLOYMENT });
+    const r = await runStep(l, 0, runnerDeps(client));
+    expect(r.status).toBe('pass');
+    expect(r.actions[0]).toMatchObject({ status: 'done', output: 'deployment/nginx-frontend -n default applied' });
+    const d = client.all('Deployment')[0];
+    expect(d?.metadata.namespace).toBe('default');
+    expect(d?.metadata.labels).toEqual({ 'kindlab.io/lab': 'services' });
+  });
+
+  it('fills variables and retries an Ingress while the admission webhook is not serving', async () => {
+    const client = new FakeKubeClient();
+    let refusals = 1;
+    client.applyError = (o) =>
+      o.kind === 'Ingress' && refusals-- > 0
+        ? new KubeApiError(500, 'InternalError', 'Internal error occurred: failed calling webhook "validate.nginx.ingress.kubernetes.io": connect: connection refused', 'PATCH', 'ingresses')
+        : undefined;
+    const l = lab('ingress', [step('ing', { actions: [{ apply: 'manifests/i.yaml' }] })], { 'manifests/i.yaml': INGRESS });
+    const deps = runnerDeps(client);
+    const r = await runStep(l, 0, deps);
+    expect(r.actions[0]?.status).toBe('done');
+    expect(JSON.stringify(client.all('Ingress')[0])).toContain('webserver.127-0-0-1.nip.io');
+    expect(deps.lines.join('\n')).toMatch(/webhook not ready \(attempt 1\)/);
+  });
+
+  it('runs kubectl without a shell, pinned to the lab kubeconfig, and checks the output', async () => {
+    const tools = new FakeTools(() => ({ stdout: 'NAME        TYPE        CLUSTER-IP    EXTERNAL-IP   PORT(S)   AGE\nmysql-web   ClusterIP   10.96.143.7   <none>        80/TCP    5s\n' }));
+    const l = lab('dns', [step('svc', { actions: [{ run: 'kubectl get svc -n database', expect: { matches: ['mysql-web\\s+ClusterIP\\s+10\\.96\\.\\d+\\.\\d+'] } }] })]);
+    const r = await runStep(l, 0, runnerDeps(new FakeKubeClient(), { tools }));
+    expect(r.actions[0]?.status).toBe('done');
+    expect(tools.calls[0]).toMatchObject({ tool: 'kubectl', args: ['--kubeconfig', '/data/clusters/cluster01/kubeconfig', 'get', 'svc', '-n', 'database'] });
+    expect(tools.calls[0]?.opts).toMatchObject({ allowFailure: true });
+  });
+
+  it('refuses a command with a shell metacharacter without running anything', async () => {
+    const tools = new FakeTools();
+    const l = lab('x', [step('s', { actions: [{ run: 'kubectl get pods' }] })]);
+    const action = l.spec.steps[0]?.actions[0];
+    if (action && 'run' in action) action.run = 'kubectl get pods | grep web';
+    const r = await runStep(l, 0, runnerDeps(new FakeKubeClient(), { tools }));
+    expect(r.status).toBe('fail');
+    expect(r.actions[0]?.output).toContain('operator |');
+    expect(tools.calls).toEqual([]);
+  });
+
+  it('fails an action whose expectation does not hold, skips the rest, and still runs the checks', async () => {
+    const tools = new FakeTools(() => ({ stdout: 'No resources found in default namespace.\n' }));
+    const l = lab('x', [step('s', { actions: [{ run: 'kubectl get pods --show-labels', expect: { contains: ['run=nginx-frontend'] } }, { run: 'kubectl get svc' }], checks: [deploymentExists] })]);
+    const r = await runStep(l, 0, runnerDeps(new FakeKubeClient(), { tools }));
+    expect(r.actions.map((a) => a.status)).toEqual(['failed', 'skipped']);
+    expect(r.actions[0]?.output).toContain('the output does not contain "run=nginx-frontend"');
+    expect(r.checks[0]).toMatchObject({ status: 'fail', layer: 'pod' });
+    expect(tools.calls).toHaveLength(1);
+  });
+
+  it('can be re-run: apply again, AlreadyExists and a missing object to delete are all fine', async () => {
+    const client = new FakeKubeClient(fixture('service-nginx-web'));
+    let creates = 0;
+    const tools = new FakeTools((_tool, args) =>
+      args.includes('create') && creates++ > 0 ? { exitCode: 1, stderr: 'Error from server (AlreadyExists): deployments.apps "nginx-web" already exists' } : { stdout: 'deployment.apps/nginx-web created' },
+    );
+    const l = lab('ingress', [
+      step('s', {
+        actions: [
+          { apply: 'manifests/ns.yaml' },
+          { run: 'kubectl create deployment nginx-web --image nginx:1.30.4-alpine', expect: { contains: ['created'] } },
+          { delete: { apiVersion: 'v1', kind: 'Service', name: 'nginx-web' } },
+          { wait: { apiVersion: 'v1', kind: 'Namespace', name: 'sales', condition: 'exists' } },
+        ],
+        checks: [{ id: 'ns', type: 'object', ref: { apiVersion: 'v1', kind: 'Namespace', name: 'sales' } }],
+      }),
+    ], { 'manifests/ns.yaml': NAMESPACE });
+    const deps = runnerDeps(client, { tools });
+    const first = await runStep(l, 0, deps);
+    const second = await runStep(l, 0, deps);
+    expect(first.status).toBe('pass');
+    expect(second.status).toBe('pass');
+    expect(second.actions[1]?.output).toContain('already exists from an earlier run');
+    expect(second.actions[2]?.output).toBe('was already gone');
+  });
+
+  it('removes a kubectl run --rm pod left over from an interrupted run before running it again', async () => {
+    const leftover: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'tmp-shell', namespace: 'productionweb' } };
+    const client = new FakeKubeClient([leftover]);
+    const tools = new FakeTools(() => ({ stdout: 'search productionweb.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\n' }));
+    const l = lab('dns', [
+      step('s', {
+        actions: [
+          {
+            run: 'kubectl run tmp-shell -n productionweb --rm -i --restart=Never --image nicolaka/netshoot:v0.15 -- cat /etc/resolv.conf',
+            needs: 'dataplane',
+            expect: { contains: ['search productionweb.svc.cluster.local svc.cluster.local cluster.local'] },
+          },
+        ],
+      }),
+    ]);
+    const r = await runStep(l, 0, runnerDeps(client, { tools }));
+    expect(r.status).toBe('pass');
+    expect(client.calls).toContainEqual({ verb: 'delete', kind: 'Pod', name: 'tmp-shell', namespace: 'productionweb' });
+    expect(tools.calls[0]?.args).toContain('--rm');
+  });
+
+  it('waits by watching until a Deployment is available', async () => {
+    const client = new FakeKubeClient();
+    const l = lab('services', [step('s', { actions: [{ apply: 'manifests/d.yaml' }, { wait: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'nginx-frontend', namespace: 'default', condition: 'available' } }] })], { 'manifests/d.yaml': DEPLOYMENT });
+    const run = runStep(l, 0, runnerDeps(client));
+    setTimeout(() => {
+      const d = client.all('Deployment')[0];
+      if (d) client.update({ ...d, status: { observedGeneration: 1, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 } });
+    }, 20);
+    const r = await run;
+    expect(r.actions.map((a) => a.status)).toEqual(['done', 'done']);
+  });
+
+  it('reports a wait that runs out, with diagnostics', async () => {
+    const client = new FakeKubeClient(fixture('pod-imagepullbackoff'));
+    const l = lab('lb', [step('s', { actions: [{ wait: { apiVersion: 'v1', kind: 'Pod', name: 'nginx-lb', condition: 'ready', timeoutSeconds: 1 } }] })]);
+    const r = await runStep(l, 0, runnerDeps(client));
+    expect(r.actions[0]?.status).toBe('failed');
+    expect(r.actions[0]?.output).toContain('ImagePullBackOff');
+  });
+
+  it('records a nodePort that a later check compares with', async () => {
+    const client = new FakeKubeClient();
+    const state = new MemoryRunState();
+    const l = lab(
+      'nodeport',
+      [
+        step('first', { actions: [{ apply: 'manifests/a.yaml' }, { record: { key: 'firstNodePort', service: { namespace: 'default', name: 'nginx-lb', port: 80 }, field: 'nodePort' } }] }),
+        step('recreate', {
+          actions: [{ delete: { apiVersion: 'v1', kind: 'Service', name: 'nginx-lb' } }, { apply: 'manifests/b.yaml' }],
+          checks: [{ id: 'new-port', type: 'service', namespace: 'default', name: 'nginx-lb', nodePortDiffersFrom: 'firstNodePort' }],
+        }),
+      ],
+      { 'manifests/a.yaml': nodePortService(30080), 'manifests/b.yaml': nodePortService(30081) },
+    );
+    const first = await runStep(l, 0, runnerDeps(client, { state }));
+    expect(first.actions[1]?.output).toBe('firstNodePort = 30080');
+    expect(state.get('nodeport', 'firstNodePort')).toBe('30080');
+    const second = await runStep(l, 1, runnerDeps(client, { state }));
+    expect(second.checks[0]).toMatchObject({ status: 'pass' });
+  });
+
+  it('propagates cancellation', async () => {
+    const ac = new AbortController();
+    const l = lab('x', [step('s', { actions: [{ wait: { apiVersion: 'v1', kind: 'Pod', name: 'never', condition: 'ready' } }] })]);
+    const run = runStep(l, 0, runnerDeps(new FakeKubeClient(), { signal: ac.signal }));
+    setTimeout(() => ac.abort(), 10);
+    expect(isCancellation(await run.catch((e: unknown) => e))).toBe(true);
+  });
+});
+
+describe('runStep: checks', () => {
+  const frontend = () => new FakeKubeClient([...fixture('service-nginx-frontend'), ...fixture('endpointslice-nginx-frontend'), ...fixture('pods-nginx-frontend')]);
+
+  it('skips data-plane checks and commands without a data plane, and still grades the API', async () => {
+    const tools = new FakeTools();
+    const l = lab('services', [
+      step('s', {
+        actions: [{ run: 'kubectl run tmp-curl --rm -i --restart=Never --image curlimages/curl:8.22.0 -- curl -s http://nginx-frontend', needs: 'dataplane' }],
+        checks: [
+          { id: 'pods', type: 'podsReady', namespace: 'default', selector: 'run=nginx-frontend', count: 3 },
+          { id: 'web', type: 'http', target: { service: { namespace: 'default', name: 'nginx-frontend', port: 80 } } },
+        ],
+      }),
+    ]);
+    const r = await runStep(l, 0, runnerDeps(frontend(), { tools, dataPlane: false }));
+    expect(r.status).toBe('pass');
+    expect(r.actions[0]).toMatchObject({ status: 'skipped' });
+    expect(r.checks.map((c) => c.status)).toEqual(['pass', 'skipped']);
+    expect(r.checks[1]?.observed).toMatch(/no data plane/);
+    expect(tools.calls).toEqual([]);
+  });
+
+  it('skips the later policy checks of a step when the enforcement canary fails', async () => {
+    const client = canaryWorld(false, new FakeKubeClient([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sales' } }, ...fixture('pod-db-postgresql-0')]));
+    const tcp = (id: string, app: string, expect: string) => ({ id, type: 'tcp', from: { namespace: 'sales', labels: { app } }, to: { pod: { namespace: 'sales', selector: 'app.kubernetes.io/name=postgresql' } }, port: 5432, expect });
+    const l = lab('netpol', [step('grade', { checks: [{ id: 'db', type: 'podsReady', namespace: 'sales', selector: 'app.kubernetes.io/name=postgresql' }, { id: 'canary', type: 'policyCanary' }, tcp('frontend-allowed', 'frontend', 'open'), tcp('wrong-denied', 'wrong', 'blocked')] })]);
+    const r = await runStep(l, 0, runnerDeps(client));
+    expect(r.status).toBe('fail');
+    expect(r.checks.map((c) => [c.id, c.status])).toEqual([
+      ['db', 'pass'],
+      ['canary', 'fail'],
+      ['frontend-allowed', 'skipped'],
+      ['wrong-denied', 'skipped'],
+    ]);
+    expect(r.checks[2]?.observed).toMatch(/canary failed/);
+    expect(gradesPolicy({ id: 'x', type: 'policyCanary' })).toBe(false);
+  });
+
+  it('skips a step whose variables this cluster lacks', async () => {
+    const tools = new FakeTools();
+    const l = lab('loadbalancer', [step('static-ip', { actions: [{ run: 'kubectl get svc' }], checks: [deploymentExists], requiresVar: ['staticIP'] })]);
+    const r = await runStep(l, 0, runnerDeps(new FakeKubeClient(), { tools, vars: { ...EXAMPLE_VARS, staticIP: null } }));
+    expect(r.status).toBe('skipped');
+    expect(r.checks[0]?.observed).toContain('staticIP');
+    expect(tools.calls).toEqual([]);
+  });
+});

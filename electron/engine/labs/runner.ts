@@ -1,0 +1,135 @@
+// Running one step of a lab: its actions in order, then its checks. Pure-ish — everything it
+// touches comes in through RunnerDeps, so the engine, the control-plane tier and the tests run
+// the same code against a real cluster, a KWOK cluster or an in-memory API.
+import type { CheckResult, Lang, StepRunResult } from '../../api.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { type ActionOutcome, runAction } from './actions.ts';
+import { runCheck, skippedResult } from './checks/registry.ts';
+import type { CheckContext } from './checks/types.ts';
+import { describeAction, missingVarsNote } from './describe.ts';
+import type { LoadedLab } from './loader.ts';
+import type { ProbeRunner, ToolExec } from './probes.ts';
+import { missingVars } from './render.ts';
+import { sayer } from './say.ts';
+import type { LabCheck } from './schema.ts';
+import type { RunState } from './state.ts';
+import type { LabVars } from './vars.ts';
+
+export { describeStep } from './describe.ts';
+
+export interface RunnerDeps {
+  client: KubeClient;
+  tools: ToolExec;
+  /** The lab cluster's own kubeconfig, passed to every kubectl command. */
+  kubeconfig: string;
+  vars: LabVars;
+  lang: Lang;
+  signal: AbortSignal;
+  /**
+   * false in the control-plane tier (pods never really run): http/tcp/dns/policyCanary checks and
+   * commands that need a data plane or Docker are skipped with a reason.
+   */
+  dataPlane: boolean;
+  probes: ProbeRunner;
+  state: RunState;
+  log(line: string): void;
+  progress(fraction: number, message: string): void;
+  timeoutScale: number;
+}
+
+/** Checks that grade NetworkPolicies; meaningless once the enforcement canary has failed. */
+export function gradesPolicy(check: LabCheck): boolean {
+  return check.type === 'tcp';
+}
+
+function stepStatus(actions: ActionOutcome[], checks: CheckResult[]): StepRunResult['status'] {
+  if (actions.some((a) => a.status === 'failed') || checks.some((c) => c.status === 'fail')) return 'fail';
+  if (actions.every((a) => a.status === 'skipped') && checks.every((c) => c.status === 'skipped')) return 'skipped';
+  return 'pass';
+}
+
+export async function runStep(lab: LoadedLab, index: number, deps: RunnerDeps): Promise<StepRunResult> {
+  const say = sayer(deps.lang);
+  const step = lab.spec.steps[index];
+  if (!step) throw new RangeError(`lab ${lab.id} has no step ${index + 1}`);
+  const views = step.actions.map((a) => describeAction(a, deps.vars, deps.lang));
+  const missing = missingVars(step.requiresVar, deps.vars);
+  if (missing.length) {
+    const reason = missingVarsNote(missing, say);
+    deps.log(reason);
+    return {
+      index,
+      id: step.id,
+      status: 'skipped',
+      actions: views.map((v) => ({ description: v.description, status: 'skipped', output: reason })),
+      checks: step.checks.map((c) => skippedResult(c, deps.lang, say, reason)),
+    };
+  }
+
+  const total = step.actions.length + step.checks.length || 1;
+  const actions: (ActionOutcome & { description: string })[] = [];
+  let broken = false;
+  for (const [i, action] of step.actions.entries()) {
+    const description = views[i]?.description ?? '';
+    if (broken) {
+      actions.push({ description, status: 'skipped', output: say('skipped: an earlier action of this step failed', '已跳过：本步骤中较早的操作失败了') });
+      continue;
+    }
+    deps.progress(i / total, description);
+    deps.log(`▶ ${description}`);
+    const outcome = await runAction(action, {
+      lab,
+      client: deps.client,
+      tools: deps.tools,
+      kubeconfig: deps.kubeconfig,
+      vars: deps.vars,
+      say,
+      signal: deps.signal,
+      dataPlane: deps.dataPlane,
+      state: deps.state,
+      timeoutScale: deps.timeoutScale,
+      log: deps.log,
+      progress: (f, m) => deps.progress((i + Math.max(0, Math.min(1, f))) / total, m),
+    });
+    if (outcome.status === 'failed') {
+      broken = true;
+      deps.log(`✗ ${outcome.output ?? ''}`);
+    }
+    actions.push({ description, ...outcome });
+  }
+
+  // Checks run even after a failed action: their layer and hint explain what went wrong.
+  const ctx: CheckContext = {
+    client: deps.client,
+    probes: deps.probes,
+    vars: deps.vars,
+    lang: deps.lang,
+    say,
+    state: deps.state,
+    labId: lab.id,
+    signal: deps.signal,
+    timeoutScale: deps.timeoutScale,
+    log: deps.log,
+  };
+  const checks: CheckResult[] = [];
+  let canaryFailed = false;
+  for (const [j, check] of step.checks.entries()) {
+    deps.progress((step.actions.length + j) / total, check.id);
+    if (canaryFailed && gradesPolicy(check)) {
+      checks.push(skippedResult(check, deps.lang, say, say('skipped: the NetworkPolicy canary failed, so grading policies would be meaningless', '已跳过：NetworkPolicy 金丝雀测试失败，评判策略已没有意义')));
+      continue;
+    }
+    const result = await runCheck(check, ctx, deps.dataPlane);
+    if (check.type === 'policyCanary' && result.status === 'fail') canaryFailed = true;
+    deps.log(`${result.status === 'pass' ? '✓' : result.status === 'fail' ? '✗' : '–'} ${result.description}: ${result.observed}`);
+    checks.push(result);
+  }
+  deps.progress(1, '');
+  return {
+    index,
+    id: step.id,
+    status: stepStatus(actions, checks),
+    actions: actions.map((a) => ({ description: a.description, status: a.status, ...(a.output !== undefined ? { output: a.output } : {}) })),
+    checks,
+  };
+}

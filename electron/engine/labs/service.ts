@@ -1,0 +1,254 @@
+// The labs as the engine offers them: listing and validating the lab folder, a lab's text with
+// this cluster's own values, running steps as an Operation (one phase per step), and cleaning up
+// after one lab or all of them. The I/O edge around runner.ts.
+import type { LabDetail, LabProblem, LabRunResult, LabSummary, Lang, RequestOf, StepRunResult } from '../../api.ts';
+import type { ClusterLifecycle } from '../cluster/lifecycle.ts';
+import { type EngineContext, settingsFrom } from '../context.ts';
+import type { Engine } from '../engine.ts';
+import { KindlabError } from '../errors.ts';
+import { pick } from '../i18n/text.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { skippedResult } from './checks/registry.ts';
+import { awaitNamespacesGone, cleanupLab, removeLabelled } from './cleanup.ts';
+import { describeAction, describeStep } from './describe.ts';
+import { DEFAULT_LABS_DIR, type LoadedLab, loadLabs, summarize } from './loader.ts';
+import { LAB_LABEL, PROBE_LABEL } from './manifest.ts';
+import { createProbeRunner } from './probes.ts';
+import { renderDeepLenient, renderLenient } from './render.ts';
+import { runStep } from './runner.ts';
+import { type Say, sayer } from './say.ts';
+import { FileRunState, type RunState } from './state.ts';
+import { EXAMPLE_VARS, type LabVars, computeLabVars } from './vars.ts';
+
+/** The part of the Engine a lab run needs: an Operation with events, phases and cancel. */
+export type OperationHost = Pick<Engine, 'operation'>;
+
+interface LiveCluster {
+  client: KubeClient;
+  kubeconfig: string;
+  vars: LabVars;
+}
+
+/** A step as --dry-run (or a run stopped early) reports it: described, nothing executed. */
+export function unexecutedStep(lab: LoadedLab, index: number, vars: LabVars, lang: Lang, reason: string): StepRunResult {
+  const say = sayer(lang);
+  const step = lab.spec.steps[index];
+  if (!step) throw new RangeError(`lab ${lab.id} has no step ${index + 1}`);
+  return {
+    index,
+    id: step.id,
+    status: 'skipped',
+    actions: step.actions.map((a) => {
+      const v = describeAction(a, vars, lang);
+      const output = v.command ?? v.file;
+      return { description: v.description, status: 'skipped' as const, ...(output ? { output } : {}) };
+    }),
+    checks: step.checks.map((c) => skippedResult(renderDeepLenient(c, vars, say), lang, say, reason)),
+  };
+}
+
+export class LabService {
+  private state: Promise<RunState> | null = null;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly makeClient: (kubeconfig: string) => KubeClient,
+    private readonly lifecycle: ClusterLifecycle,
+  ) {}
+
+  /** The labs folder: the request's, else $KINDLAB_LABS_DIR, else the one shipped with kindlab. */
+  labsDir(dir?: string): string {
+    return dir ?? this.ctx.env.KINDLAB_LABS_DIR ?? DEFAULT_LABS_DIR;
+  }
+
+  async list(dir?: string): Promise<{ labs: LabSummary[]; problems: LabProblem[] }> {
+    const { labs, problems } = loadLabs(this.labsDir(dir));
+    return { labs: labs.map(summarize), problems };
+  }
+
+  validate(dir?: string): LabProblem[] {
+    return loadLabs(this.labsDir(dir)).problems;
+  }
+
+  async detail(id: string, lang: Lang): Promise<LabDetail> {
+    const lab = this.find(id, lang);
+    const vars = (await this.live())?.vars ?? EXAMPLE_VARS;
+    const say = sayer(lang);
+    return {
+      summary: summarize(lab),
+      lang,
+      intro: renderLenient(lab.texts[lang].intro, vars, say),
+      steps: lab.spec.steps.map((_s, i) => describeStep(lab, i, vars, lang)),
+    };
+  }
+
+  async run(engine: OperationHost, req: RequestOf<'lab:run'>): Promise<LabRunResult> {
+    const lang = req.lang ?? this.ctx.lang;
+    const say = sayer(lang);
+    const lab = this.find(req.id, lang);
+    const indices = this.selectSteps(lab, req.step, say);
+    const phases = indices.map((i) => lab.spec.steps[i]?.id ?? String(i));
+    return engine.operation('lab-run', req.opId, phases, false, async (op) => {
+      if (req.dryRun) {
+        const vars = (await this.live(op.signal))?.vars ?? EXAMPLE_VARS;
+        const reason = say('dry run: not executed', '演练：未执行');
+        const steps = indices.map((i) => {
+          op.skip(lab.spec.steps[i]?.id ?? '', reason);
+          return unexecutedStep(lab, i, vars, lang, reason);
+        });
+        return { lab: lab.id, dryRun: true, steps, ok: true };
+      }
+      const live = await this.live(op.signal);
+      if (!live) throw this.clusterMissing(say);
+      const state = await this.runState();
+      const probes = createProbeRunner({
+        client: live.client,
+        tools: this.ctx.tools,
+        images: this.ctx.pins.images,
+        lang,
+        timeoutScale: this.ctx.timeoutScale,
+        signal: op.signal,
+        podLabels: { [LAB_LABEL]: lab.id },
+      });
+      const steps: StepRunResult[] = [];
+      let failedStep: string | null = null;
+      for (const i of indices) {
+        const id = lab.spec.steps[i]?.id ?? '';
+        if (failedStep) {
+          const reason = say(`not run: step ${failedStep} failed`, `未运行：步骤 ${failedStep} 失败`);
+          op.skip(id, reason);
+          steps.push(unexecutedStep(lab, i, live.vars, lang, reason));
+          continue;
+        }
+        const result = await op.phase(
+          id,
+          () =>
+            runStep(lab, i, {
+              client: live.client,
+              tools: this.ctx.tools,
+              kubeconfig: live.kubeconfig,
+              vars: live.vars,
+              lang,
+              signal: op.signal,
+              dataPlane: this.ctx.env.KINDLAB_DATAPLANE !== '0',
+              probes,
+              state,
+              timeoutScale: this.ctx.timeoutScale,
+              log: (line) => op.log(id, line),
+              progress: (f, m) => op.progress(id, f, m),
+            }),
+          (r) => {
+            const passedChecks = r.checks.filter((c) => c.status === 'pass').length;
+            return say(`${r.status}: ${passedChecks}/${r.checks.length} checks passed`, `${r.status}：${r.checks.length} 项检查中通过 ${passedChecks} 项`);
+          },
+        );
+        steps.push(result);
+        if (result.status === 'fail') failedStep = id;
+      }
+      return { lab: lab.id, dryRun: false, steps, ok: failedStep === null };
+    });
+  }
+
+  async cleanup(engine: OperationHost, req: RequestOf<'lab:cleanup'>): Promise<{ removed: number }> {
+    const say = sayer(this.ctx.lang);
+    const lab = this.find(req.id, this.ctx.lang);
+    return engine.operation('lab-run', req.opId, ['cleanup'], false, (op) =>
+      op.phase(
+        'cleanup',
+        async () => {
+          const live = await this.live(op.signal);
+          if (!live) throw this.clusterMissing(say);
+          const removed = await cleanupLab(lab, { client: live.client, vars: live.vars, say, signal: op.signal, timeoutScale: this.ctx.timeoutScale, log: (l) => op.log('cleanup', l) });
+          await (await this.runState()).clear(lab.id);
+          return { removed };
+        },
+        (r) => say(`${r.removed} objects removed`, `已删除 ${r.removed} 个对象`),
+      ),
+    );
+  }
+
+  /** Every lab's cleanup, for the fast reset. Labs that do not load are still swept by label. */
+  async cleanupAll(client: KubeClient, log: (line: string) => void, signal: AbortSignal): Promise<number> {
+    const say = sayer(this.ctx.lang);
+    const { labs } = loadLabs(this.labsDir());
+    // Only manifest-based cleanup entries need the cluster's values (to render the manifest).
+    const needsVars = labs.some((l) => l.spec.cleanup.some((c) => 'deleteManifest' in c));
+    const vars = (needsVars ? (await this.live(signal))?.vars : undefined) ?? EXAMPLE_VARS;
+    const deps = { client, vars, say, signal, timeoutScale: this.ctx.timeoutScale, log };
+    let removed = 0;
+    for (const lab of labs) removed += await cleanupLab(lab, deps, { waitForNamespaces: false });
+    const sweep = await removeLabelled(LAB_LABEL, deps);
+    const probes = await removeLabelled(PROBE_LABEL, deps);
+    await awaitNamespacesGone([...sweep.namespaces, ...probes.namespaces], deps);
+    await (await this.runState()).clear();
+    return removed + sweep.removed + probes.removed;
+  }
+
+  // ── helpers ──
+
+  private find(id: string, lang: Lang): LoadedLab {
+    const { labs, problems } = loadLabs(this.labsDir());
+    const lab = labs.find((l) => l.id === id);
+    if (lab) return lab;
+    const own = problems.filter((p) => p.lab === id);
+    const say = sayer(lang);
+    if (own.length > 0) {
+      throw new KindlabError({
+        code: 'lab-invalid',
+        message: say(`lab ${id} does not pass validation`, `实验 ${id} 未通过校验`),
+        hint: say('Fix the problems listed below (kindlab labs validate shows them too).', '请修正下列问题（kindlab labs validate 也会列出它们）。'),
+        diagnostics: own.map((p) => `${p.file} ${p.path}: ${p.reason}`),
+      });
+    }
+    throw new KindlabError({
+      code: 'bad-input',
+      message: say(`there is no lab named ${id}`, `没有名为 ${id} 的实验`),
+      hint: say(`Known labs: ${labs.map((l) => l.id).join(', ') || '(none)'}.`, `已有的实验：${labs.map((l) => l.id).join('、') || '（无）'}。`),
+    });
+  }
+
+  /** --step N is 1-based; without it every step runs. */
+  private selectSteps(lab: LoadedLab, step: number | undefined, say: Say): number[] {
+    const count = lab.spec.steps.length;
+    if (step === undefined) return [...Array(count).keys()];
+    if (!Number.isInteger(step) || step < 1 || step > count) {
+      throw new KindlabError({
+        code: 'bad-input',
+        message: say(`lab ${lab.id} has steps 1 to ${count}, not ${step}`, `实验 ${lab.id} 的步骤为 1 到 ${count}，没有 ${step}`),
+        hint: say(`Steps: ${lab.spec.steps.map((s, i) => `${i + 1} ${pick(s.title, 'en')}`).join('; ')}`, `步骤：${lab.spec.steps.map((s, i) => `${i + 1} ${pick(s.title, 'zh')}`).join('；')}`),
+      });
+    }
+    return [step - 1];
+  }
+
+  private clusterMissing(say: Say): KindlabError {
+    const name = settingsFrom(undefined, this.ctx.env).name;
+    return new KindlabError({
+      code: 'cluster-missing',
+      message: say(`the cluster ${name} is not running or does not answer`, `集群 ${name} 未运行或没有响应`),
+      hint: say('Create it with `kindlab up` (or the Create button), then run the lab again. --dry-run shows the steps without a cluster.', '请用 `kindlab up`（或“创建”按钮）创建集群，然后重新运行实验。--dry-run 可在没有集群时查看各步骤。'),
+    });
+  }
+
+  /** The cluster, its kubeconfig and its lab variables — or null when there is no answering cluster. */
+  private async live(signal?: AbortSignal): Promise<LiveCluster | null> {
+    const settings = settingsFrom(undefined, this.ctx.env);
+    try {
+      const status = await this.lifecycle.status(settings);
+      if (!status.exists || !status.apiReachable) return null;
+      const plan = await this.lifecycle.poolPlan(signal);
+      const ipOf = (role: 'worker' | 'control-plane') => status.nodes.find((n) => n.role === role)?.internalIP ?? null;
+      const vars = computeLabVars({ plan, ingressAddress: status.ingressAddress, workerIP: ipOf('worker'), controlPlaneIP: ipOf('control-plane'), clusterName: settings.name });
+      return { client: this.makeClient(status.kubeconfig), kubeconfig: status.kubeconfig, vars };
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      return null;
+    }
+  }
+
+  private runState(): Promise<RunState> {
+    this.state ??= FileRunState.open(this.ctx.dataDir);
+    return this.state;
+  }
+}
+

@@ -1,0 +1,110 @@
+// Builds what runner and checkers need around an in-memory API, for the lab tests.
+import type { Lang } from '../../../api.ts';
+import type { CheckContext } from '../checks/types.ts';
+import type { LoadedLab } from '../loader.ts';
+import { type Lookup, type ProbeRunner, createProbeRunner } from '../probes.ts';
+import type { RunnerDeps } from '../runner.ts';
+import { sayer } from '../say.ts';
+import { labSchema } from '../schema.ts';
+import { MemoryRunState, type RunState } from '../state.ts';
+import { EXAMPLE_VARS, type LabVars } from '../vars.ts';
+import type { FakeKubeClient } from './fake-kube.ts';
+import { FakeTools } from './fake-tools.ts';
+
+export const TEST_IMAGES = { probe: 'curlimages/curl:8.22.0', netshoot: 'nicolaka/netshoot:v0.15' };
+
+export interface HarnessOptions {
+  tools?: FakeTools;
+  lookup?: Lookup;
+  vars?: LabVars;
+  lang?: Lang;
+  state?: RunState;
+  signal?: AbortSignal;
+  labId?: string;
+  probes?: ProbeRunner;
+}
+
+export function probesFor(client: FakeKubeClient, o: HarnessOptions = {}): ProbeRunner {
+  return (
+    o.probes ??
+    createProbeRunner({
+      client,
+      tools: o.tools ?? new FakeTools(),
+      images: TEST_IMAGES,
+      lang: o.lang ?? 'en',
+      timeoutScale: 0.01,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.lookup ? { lookup: o.lookup } : {}),
+      podLabels: { 'kindlab.io/lab': o.labId ?? 'test' },
+    })
+  );
+}
+
+export function checkContext(client: FakeKubeClient, o: HarnessOptions = {}): CheckContext & { lines: string[] } {
+  const lines: string[] = [];
+  const lang = o.lang ?? 'en';
+  return {
+    client,
+    probes: probesFor(client, o),
+    vars: o.vars ?? EXAMPLE_VARS,
+    lang,
+    say: sayer(lang),
+    state: o.state ?? new MemoryRunState(),
+    labId: o.labId ?? 'test',
+    signal: o.signal ?? new AbortController().signal,
+    timeoutScale: 0.01,
+    log: (l) => lines.push(l),
+    lines,
+  };
+}
+
+export function runnerDeps(client: FakeKubeClient, o: HarnessOptions & { dataPlane?: boolean } = {}): RunnerDeps & { lines: string[]; tools: FakeTools } {
+  const lines: string[] = [];
+  const tools = o.tools ?? new FakeTools();
+  return {
+    client,
+    tools,
+    kubeconfig: '/data/clusters/cluster01/kubeconfig',
+    vars: o.vars ?? EXAMPLE_VARS,
+    lang: o.lang ?? 'en',
+    signal: o.signal ?? new AbortController().signal,
+    dataPlane: o.dataPlane ?? true,
+    probes: probesFor(client, { ...o, tools }),
+    state: o.state ?? new MemoryRunState(),
+    log: (l) => lines.push(l),
+    progress: () => undefined,
+    timeoutScale: 0.01,
+    lines,
+  };
+}
+
+/** A LoadedLab from a lab.yaml-shaped object (defaults applied by the schema) and manifest texts. */
+export function labFrom(spec: unknown, manifests: Record<string, string> = {}, dir = '/labs/test'): LoadedLab {
+  const parsed = labSchema.parse(spec);
+  const steps = parsed.steps.map((s) => `# ${s.title.en}\n\nSee {{workerNode}}.`);
+  return {
+    id: parsed.id,
+    dir,
+    spec: parsed,
+    texts: { en: { intro: 'intro', steps }, zh: { intro: '简介', steps } },
+    manifests: new Map(Object.entries(manifests)),
+  };
+}
+
+/** The smallest valid step around given actions and checks. */
+export function step(id: string, body: { actions?: unknown[]; checks?: unknown[]; requiresVar?: string[]; bookNote?: { en: string; zh: string } }): unknown {
+  return {
+    id,
+    title: { en: `Step ${id}`, zh: `步骤 ${id}` },
+    text: { en: `steps/${id}.en.md`, zh: `steps/${id}.zh.md` },
+    actions: body.actions ?? [],
+    checks: body.checks ?? [],
+    ...(body.checks?.length ? {} : { noCheckReason: { en: 'none', zh: '无' } }),
+    ...(body.requiresVar ? { requiresVar: body.requiresVar } : {}),
+    ...(body.bookNote ? { bookNote: body.bookNote } : {}),
+  };
+}
+
+export function lab(id: string, steps: unknown[], manifests: Record<string, string> = {}): LoadedLab {
+  return labFrom({ id, order: 1, title: { en: id, zh: id }, summary: { en: id, zh: id }, steps, cleanup: [{ deleteNamespace: 'sales' }] }, manifests);
+}
