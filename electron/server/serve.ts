@@ -6,13 +6,13 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Channel, ClientMessage, Lang, ServerMessage } from '../api.ts';
 import type { Engine } from '../engine/engine.ts';
 import { KindlabError, toFailure } from '../engine/errors.ts';
+import { projectRoot } from '../engine/root.ts';
 
-export const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
+export const RENDERER_DIR = join(projectRoot(), 'dist', 'renderer');
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

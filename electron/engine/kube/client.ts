@@ -6,7 +6,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import { createInterface } from 'node:readline';
-import { KubeConfig } from '@kubernetes/client-node';
 import { KindlabError, cancelled } from '../errors.ts';
 
 export interface ObjectMeta {
@@ -63,7 +62,12 @@ export interface KubeClient {
   /** Whether the kind is served (CRD installed and discovered). */
   served(apiVersion: string, kind: string): Promise<boolean>;
   version(): Promise<{ gitVersion: string }>;
-  readonly server: string;
+}
+
+/** The part of client-node's KubeConfig this client needs. */
+export interface KubeConfigLike {
+  getCurrentCluster(): { server: string } | null;
+  applyToHTTPSOptions(opts: https.RequestOptions): Promise<void>;
 }
 
 interface ResourceInfo {
@@ -116,27 +120,51 @@ export function apiBase(apiVersion: string): string {
 
 export class RestKubeClient implements KubeClient {
   private readonly discovery = new Map<string, Map<string, ResourceInfo>>();
-  readonly server: string;
+  private loaded: Promise<{ kc: KubeConfigLike; server: string }> | null = null;
 
+  /**
+   * `source` is a kubeconfig path or a loaded config. @kubernetes/client-node is imported on the
+   * first request only: it takes over a second to load, and most CLI commands never talk to a cluster.
+   */
   constructor(
-    private readonly kc: KubeConfig,
+    private readonly source: string | KubeConfigLike,
     private readonly requestTimeoutMs = 30_000,
-  ) {
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new KindlabError({ code: 'bad-input', message: 'the kubeconfig has no current cluster', hint: 'Run `kindlab up` to recreate the cluster kubeconfig.' });
-    this.server = cluster.server.replace(/\/$/, '');
-  }
+  ) {}
 
   static fromFile(path: string): RestKubeClient {
-    const kc = new KubeConfig();
-    kc.loadFromFile(path);
-    return new RestKubeClient(kc);
+    return new RestKubeClient(path);
+  }
+
+  private config(): Promise<{ kc: KubeConfigLike; server: string }> {
+    this.loaded ??= (async () => {
+      let kc: KubeConfigLike;
+      if (typeof this.source === 'string') {
+        const { KubeConfig } = await import('@kubernetes/client-node');
+        const full = new KubeConfig();
+        try {
+          full.loadFromFile(this.source);
+        } catch (err) {
+          throw new KindlabError({ code: 'cluster-missing', message: `cannot read the cluster kubeconfig ${this.source}: ${(err as Error).message.split('\n')[0]}`, hint: 'Run `kindlab up` to create the cluster (or rewrite its kubeconfig).' });
+        }
+        kc = full as unknown as KubeConfigLike;
+      } else {
+        kc = this.source;
+      }
+      const cluster = kc.getCurrentCluster();
+      if (!cluster) throw new KindlabError({ code: 'bad-input', message: 'the kubeconfig has no current cluster', hint: 'Run `kindlab up` to recreate the cluster kubeconfig.' });
+      return { kc, server: cluster.server.replace(/\/$/, '') };
+    })();
+    this.loaded.catch(() => {
+      this.loaded = null;
+    });
+    return this.loaded;
   }
 
   // ── low level ──
 
   private async requestOptions(method: string, path: string, headers: Record<string, string>): Promise<https.RequestOptions> {
-    const url = new URL(this.server + path);
+    const { kc, server } = await this.config();
+    const url = new URL(server + path);
     const opts: https.RequestOptions = {
       method,
       protocol: url.protocol,
@@ -145,7 +173,7 @@ export class RestKubeClient implements KubeClient {
       path: url.pathname + url.search,
       headers: { Accept: 'application/json', ...headers },
     };
-    await this.kc.applyToHTTPSOptions(opts);
+    await kc.applyToHTTPSOptions(opts);
     return opts;
   }
 
@@ -170,7 +198,7 @@ export class RestKubeClient implements KubeClient {
       req.on('timeout', () => req.destroy(new Error(`request timed out after ${this.requestTimeoutMs} ms`)));
       req.on('error', (err) => {
         if (signal?.aborted) reject(cancelled());
-        else reject(new KubeApiError(0, 'Unreachable', `cannot reach the Kubernetes API at ${this.server}: ${err.message}`, method, path));
+        else reject(new KubeApiError(0, 'Unreachable', `cannot reach the Kubernetes API at ${opts.hostname}:${opts.port}: ${err.message}`, method, path));
       });
       if (payload !== undefined) req.write(payload);
       req.end();

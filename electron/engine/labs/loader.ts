@@ -2,14 +2,14 @@
 // One broken lab never stops the others from loading.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LineCounter, parseAllDocuments, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { LabProblem, LabSummary, Lang } from '../../api.ts';
+import { projectRoot } from '../root.ts';
 import { type LabFile, labSchema } from './schema.ts';
 import { isLabVariable, variablesIn } from './vars.ts';
 
-export const DEFAULT_LABS_DIR = fileURLToPath(new URL('../../../labs/', import.meta.url));
+export const DEFAULT_LABS_DIR = join(projectRoot(), 'labs');
 
 export interface ManifestDoc {
   apiVersion: string;
