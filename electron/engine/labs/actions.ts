@@ -152,7 +152,18 @@ async function record(r: Extract<LabAction, { record: unknown }>['record'], deps
   return { status: 'done', output: `${r.key} = ${String(value)}` };
 }
 
+/**
+ * LoadBalancer addresses come from MetalLB's controller, which is a pod: without a data plane
+ * (the control-plane tier runs no containers) nothing ever assigns one.
+ */
+export function needsLoadBalancerController(action: LabAction): boolean {
+  return ('wait' in action && action.wait.condition === 'loadBalancerIP') || ('record' in action && action.record.field === 'loadBalancerIP');
+}
+
 async function execute(action: LabAction, deps: ActionDeps): Promise<ActionOutcome> {
+  if (!deps.dataPlane && needsLoadBalancerController(action)) {
+    return { status: 'skipped', output: deps.say("skipped: LoadBalancer addresses come from MetalLB's controller, a pod, and this run has no running pods", '已跳过：LoadBalancer 地址由 MetalLB 控制器（一个 Pod）分配，而本次运行没有真正运行的 Pod') };
+  }
   if ('apply' in action) return applyManifest(action.apply, deps);
   if ('run' in action) return runCommand(action, deps);
   if ('wait' in action) {

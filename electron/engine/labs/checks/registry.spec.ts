@@ -4,7 +4,7 @@ import type { LabCheck } from '../schema.ts';
 import { FakeKubeClient } from '../testing/fake-kube.ts';
 import { checkContext } from '../testing/harness.ts';
 import { EXAMPLE_VARS } from '../vars.ts';
-import { CHECKERS, describeCheck, runCheck } from './registry.ts';
+import { CHECKERS, describeCheck, needsDataPlane, runCheck } from './registry.ts';
 
 const svcCheck: LabCheck = { id: 'lb', type: 'service', namespace: 'default', name: 'nginx-lb', loadBalancer: { address: '{{staticIP}}' } };
 
@@ -38,5 +38,12 @@ describe('runCheck', () => {
   it('uses the lab description when there is one', () => {
     const say = checkContext(new FakeKubeClient()).say;
     expect(describeCheck({ ...svcCheck, description: { en: 'Mine', zh: '我的' } }, 'zh', say)).toBe('我的');
+  });
+});
+
+describe('data-plane needs per check form', () => {
+  it('a Service check needs running pods only when it expects a LoadBalancer address', () => {
+    expect(needsDataPlane({ id: 'a', type: 'service', namespace: 'default', name: 'x', serviceType: 'ClusterIP' } as never)).toBe(false);
+    expect(needsDataPlane({ id: 'b', type: 'service', namespace: 'default', name: 'x', loadBalancer: { pool: 'pool-01' } } as never)).toBe(true);
   });
 });

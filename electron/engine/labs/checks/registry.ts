@@ -35,7 +35,8 @@ export function checkerFor<T extends LabCheck['type']>(type: T): Checker<T> {
 }
 
 export function needsDataPlane(check: LabCheck): boolean {
-  return checkerFor(check.type).dataPlane;
+  const d = (checkerFor(check.type) as Checker<LabCheck['type']>).dataPlane;
+  return typeof d === 'function' ? d(check as CheckOf<LabCheck['type']>) : d;
 }
 
 /** What the check expects, in one sentence (the checker's own words). */
@@ -59,7 +60,8 @@ export async function runCheck(check: LabCheck, ctx: CheckContext, dataPlane: bo
   try {
     rendered = renderDeep(check, ctx.vars);
     if (needsDataPlane(rendered) && !dataPlane) {
-      return skippedResult(rendered, lang, say, say('skipped: this run has no data plane (pods do not really run, packets do not flow)', '已跳过：本次运行没有数据平面（Pod 不会真正运行，数据包不会流动）'));
+      const specific = (checkerFor(rendered.type) as Checker<LabCheck['type']>).skipReason?.(rendered as CheckOf<LabCheck['type']>, say);
+      return skippedResult(rendered, lang, say, specific ?? say('skipped: this run has no data plane (pods do not really run, packets do not flow)', '已跳过：本次运行没有数据平面（Pod 不会真正运行，数据包不会流动）'));
     }
     const outcome = await (checkerFor(rendered.type) as Checker<LabCheck['type']>).run(rendered as CheckOf<LabCheck['type']>, ctx);
     return { id: check.id, description: describeCheck(rendered, lang, say), ...outcome, durationMs: Date.now() - t0 };

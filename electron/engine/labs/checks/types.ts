@@ -32,8 +32,13 @@ export interface CheckOutcome {
 
 export interface Checker<T extends LabCheck['type']> {
   type: T;
-  /** Needs pods that really run and packets that really flow (skipped in the control-plane tier). */
-  dataPlane: boolean;
+  /**
+   * Needs pods that really run and packets that really flow (skipped in the control-plane tier);
+   * a function when only some forms of the check do.
+   */
+  dataPlane: boolean | ((check: CheckOf<T>) => boolean);
+  /** Why the check is skipped without a data plane, when the generic reason says too little. */
+  skipReason?(check: CheckOf<T>, say: Say): string;
   /** The expectation in one sentence; the check's description when the lab gives none. */
   describe(check: CheckOf<T>, say: Say): string;
   run(check: CheckOf<T>, ctx: CheckContext): Promise<CheckOutcome>;
