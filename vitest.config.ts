@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // The control-plane tier has its own script (npm run test:controlplane) and the UI tier its own.
 export default defineConfig({
   test: {
-    include: ['electron/**/*.spec.ts', 'test/engine/**/*.spec.ts', 'test/unit/**/*.spec.ts'],
+    include: ['electron/**/*.spec.ts', 'test/engine/**/*.spec.ts', 'test/fakes/**/*.spec.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -5,7 +5,6 @@
 // watches stream line by line with an AbortSignal.
 import http from 'node:http';
 import https from 'node:https';
-import { createInterface } from 'node:readline';
 import { KindlabError, cancelled } from '../errors.ts';
 
 export interface ObjectMeta {
@@ -324,7 +323,9 @@ export class RestKubeClient implements KubeClient {
     const mod = reqOpts.protocol === 'http:' ? http : https;
     if (signal.aborted) return;
     await new Promise<void>((resolve, reject) => {
-      const req = mod.request({ ...reqOpts, signal }, (res) => {
+      // A watch holds its connection for minutes: give it its own socket, outside the pool.
+      const req = mod.request({ ...reqOpts, signal, agent: false }, (res) => {
+        res.on('error', () => resolve());
         if ((res.statusCode ?? 0) >= 300) {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -339,11 +340,24 @@ export class RestKubeClient implements KubeClient {
           });
           return;
         }
-        const rl = createInterface({ input: res });
-        rl.on('line', (line) => {
-          if (!line.trim()) return;
-          try {
-            const ev = JSON.parse(line) as { type: WatchEventType; object: KubeObject };
+        // Line splitting by hand: readline re-emits a stream error on its interface, where an
+        // aborted watch would surface as an uncaught exception.
+        let buffered = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffered += chunk;
+          let nl = buffered.indexOf('\n');
+          while (nl >= 0) {
+            const line = buffered.slice(0, nl);
+            buffered = buffered.slice(nl + 1);
+            nl = buffered.indexOf('\n');
+            if (!line.trim()) continue;
+            let ev: { type: WatchEventType; object: KubeObject };
+            try {
+              ev = JSON.parse(line) as { type: WatchEventType; object: KubeObject };
+            } catch {
+              continue; // a torn line at shutdown; the caller re-lists after the watch ends
+            }
             if (ev.type === 'ERROR') {
               const st = ev.object as unknown as StatusBody;
               reject(new KubeApiError(st.code ?? 500, st.reason ?? 'WatchError', st.message ?? 'watch error', 'GET', path));
@@ -351,12 +365,9 @@ export class RestKubeClient implements KubeClient {
               return;
             }
             onEvent(ev.type, ev.type === 'BOOKMARK' ? ev.object : { ...ev.object, apiVersion, kind });
-          } catch {
-            // a torn line at shutdown; the caller re-lists after the watch ends
           }
         });
         res.on('end', () => resolve());
-        res.on('error', () => resolve());
       });
       req.on('error', (err) => {
         if (signal.aborted) resolve();

@@ -117,8 +117,9 @@ export class ToolRunner {
 
     if (opts.onLine) {
       const onLine = opts.onLine;
-      if (child.stdout) createInterface({ input: child.stdout }).on('line', (l) => onLine(l, 'stdout'));
-      if (child.stderr) createInterface({ input: child.stderr }).on('line', (l) => onLine(l, 'stderr'));
+      // readline re-emits stream errors on the interface; a killed child must not crash the engine.
+      if (child.stdout) createInterface({ input: child.stdout }).on('line', (l) => onLine(l, 'stdout')).on('error', () => undefined);
+      if (child.stderr) createInterface({ input: child.stderr }).on('line', (l) => onLine(l, 'stderr')).on('error', () => undefined);
     }
 
     const result = await child;

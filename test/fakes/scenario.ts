@@ -1,0 +1,181 @@
+// The knobs of the fake world: how fast the simulated cluster moves and which faults it plays.
+// A Scenario is plain JSON: the harness writes it to $KINDLAB_FAKE_DIR/scenario.json for the
+// fake executables and hands the same object to the fake API server. See test/fakes/README.md.
+import { readFileSync } from 'node:fs';
+
+export interface Timings {
+  /** Scheduled pod → Running and Ready (once its node has a network, or at once for hostNetwork). */
+  podStartMs: number;
+  /** Installation `default` seen (operator running) → calico-system objects created. */
+  cniDelayMs: number;
+  /** Job pod Running → Succeeded. */
+  jobMs: number;
+  /** Namespace Terminating → gone. */
+  namespaceDeleteMs: number;
+  /** Pod waiting on a failing image pull: ErrImagePull → ImagePullBackOff. */
+  imagePullMs: number;
+  /** Multiplies the timeouts of simulated commands (`nc -w 3`, `curl -m 5`, nginx's 60 s upstream timeout). */
+  probeScale: number;
+  /** Delay between the progress lines of the fake `kind create cluster`. */
+  kindStepMs: number;
+  /** How often a watch with allowWatchBookmarks=true gets a BOOKMARK. */
+  bookmarkMs: number;
+}
+
+export const DEFAULT_TIMINGS: Timings = {
+  podStartMs: 25,
+  cniDelayMs: 40,
+  jobMs: 20,
+  namespaceDeleteMs: 20,
+  imagePullMs: 15,
+  probeScale: 0.01,
+  kindStepMs: 5,
+  bookmarkMs: 500,
+};
+
+export interface ImagePullFault {
+  namespace: string;
+  /** Only pods whose name starts with this. */
+  podPrefix?: string;
+  /** Only containers whose image contains this. */
+  image?: string;
+  /** Where the pod settles: ErrImagePull (first failure) or ImagePullBackOff (after the back-off). */
+  reason: 'ImagePullBackOff' | 'ErrImagePull';
+  /** The registry's answer, e.g. "toomanyrequests: You have reached your unauthenticated pull rate limit. …". */
+  message: string;
+}
+
+export interface WebhookRefusalFault {
+  /** Matches ValidatingWebhookConfiguration webhooks[].name by prefix, e.g. "ipaddresspoolvalidationwebhook". */
+  webhookNamePrefix: string;
+  /** How many calls are refused even when the webhook service has ready endpoints. */
+  count: number;
+}
+
+export interface HangFault {
+  /** Pods of that add-on's namespace stay ContainerCreating for ever. */
+  phase: 'calico' | 'ingress' | 'metallb';
+}
+
+export type ProbeOutcome = 'open' | 'refused' | 'timeout' | 'nxdomain';
+
+export interface ProbeOverride {
+  /** Which probe pods (label kindlab.io/probe) or `docker run` commands this applies to. */
+  namespace?: string;
+  podPrefix?: string;
+  /** Substring of the joined command line. */
+  commandIncludes?: string;
+  /** Replace the simulated network outcome; the tool's own text is generated. */
+  outcome?: ProbeOutcome;
+  /** Or give the exact result. */
+  exitCode?: number;
+  log?: string;
+}
+
+export interface HttpOverride {
+  /** Host header (or URL host) to match. */
+  host?: string;
+  urlIncludes?: string;
+  status: number;
+  body?: string;
+}
+
+export interface KindScenario {
+  /** `kind create cluster` stops (sleeps until killed) after printing this stage, e.g. "Starting control-plane". */
+  hangAt?: string;
+  /** `kind create cluster` fails at "Starting control-plane" with this text (exit 1). */
+  failWith?: string;
+}
+
+export interface DockerScenario {
+  /** `docker run`/`docker pull` of an image that is not present fails with the Docker Hub rate limit. */
+  pullRateLimited?: boolean;
+}
+
+export interface Scenario {
+  timings?: Partial<Timings>;
+  faults?: {
+    imagePullBackOff?: ImagePullFault | ImagePullFault[];
+    webhookRefusals?: WebhookRefusalFault | WebhookRefusalFault[];
+    hang?: HangFault;
+  };
+  probes?: ProbeOverride[];
+  http?: HttpOverride[];
+  kind?: KindScenario;
+  docker?: DockerScenario;
+}
+
+export function timingsOf(s: Scenario | undefined): Timings {
+  return { ...DEFAULT_TIMINGS, ...(s?.timings ?? {}) };
+}
+
+export function asList<T>(v: T | T[] | undefined): T[] {
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+// ───────────── state.json: what the fake docker/kind know about the "machine" ─────────────
+
+export interface FakeContainer {
+  id: string;
+  name: string;
+  image: string;
+  state: 'running' | 'exited' | 'created';
+  labels: Record<string, string>;
+  /** Address on the kind network. */
+  ip: string;
+  ipv6: string;
+  /** Published ports, e.g. "127.0.0.1:80->80/tcp". */
+  ports: string[];
+  createdAt: string;
+}
+
+export interface FakeNetwork {
+  name: string;
+  id: string;
+  subnet: string;
+  gateway: string;
+  ipv6Subnet: string;
+  ipv6Gateway: string;
+  /** Docker lists the IPv6 IPAM entry first on many hosts. */
+  ipv6First: boolean;
+}
+
+export interface FakeCluster {
+  name: string;
+  nodes: string[];
+  image: string;
+  /** Where kind wrote the kubeconfig. */
+  kubeconfig: string;
+  token: string;
+  podSubnet: string;
+  createdAt: string;
+}
+
+export interface FakeState {
+  daemon: 'up' | 'down';
+  dockerContext: string;
+  dockerHost: string;
+  clientVersion: string;
+  serverVersion: string;
+  operatingSystem: string;
+  osType: string;
+  cgroupVersion: '1' | '2';
+  memTotal: number;
+  ncpu: number;
+  rootless: boolean;
+  kindVersion: string;
+  kubectlVersion: string;
+  /** Host ports something else already listens on; kind create fails when it maps one. */
+  portsInUse: number[];
+  /** Images present in the local image store. */
+  images: string[];
+  network: FakeNetwork | null;
+  clusters: Record<string, FakeCluster>;
+  containers: FakeContainer[];
+}
+
+/** The machine before a test changes it (default-state.json, shared with the fake tools). */
+export function defaultState(): FakeState {
+  return JSON.parse(readFileSync(new URL('./default-state.json', import.meta.url), 'utf8')) as FakeState;
+}
