@@ -111,7 +111,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       const f = toFailure(err);
       if (f.code === 'cancelled' && (kind === 'up' || kind === 'reset-full')) {
         const built = lastPhases.some((p) => p.id === 'cluster' && p.state !== 'pending');
-        const stage = f.phase ?? lastPhases.find((p) => p.state === 'cancelled')?.id ?? '?';
+        const cancelledPhases = lastPhases.filter((p) => p.state === 'cancelled').map((p) => p.id);
+        const stage = cancelledPhases.length ? cancelledPhases.join(lang === 'zh' ? '、' : ' and ') : (f.phase ?? '?');
         io.err(
           lang === 'zh'
             ? built

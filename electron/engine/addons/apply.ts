@@ -52,7 +52,9 @@ function wait(ms: number, signal?: AbortSignal): Promise<void> {
 export async function applyWithWebhookRetry(client: KubeClient, obj: KubeObject, opts: ApplyOptions = {}): Promise<KubeObject> {
   const bound = opts.webhookRetryMs ?? 90_000;
   const deadline = Date.now() + bound;
-  let delay = 500;
+  // Backoff in proportion to the bound (the tests shrink every bound), 0.5 s to 8 s by default.
+  const maxDelay = Math.min(8000, bound / 4);
+  let delay = Math.min(500, Math.max(10, bound / 40));
   for (let attempt = 1; ; attempt++) {
     throwIfCancelled(opts.signal);
     try {
@@ -71,7 +73,7 @@ export async function applyWithWebhookRetry(client: KubeClient, obj: KubeObject,
       }
       opts.log?.(`${obj.kind} ${obj.metadata.name}: webhook not ready (attempt ${attempt}), retrying in ${(delay / 1000).toFixed(1)} s`);
       await wait(delay, opts.signal);
-      delay = Math.min(delay * 2, 8000);
+      delay = Math.min(delay * 2, maxDelay);
     }
   }
 }

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
 import type { AddonHealth, ClusterPlan, ClusterSettings, ClusterStatus, DoctorReport, LocalizedText, NodeInfo, PlanStep, PoolPlan } from '../../api.ts';
 import { calicoAddon } from '../addons/calico.ts';
 import { ingressAddon } from '../addons/ingress.ts';
@@ -33,6 +34,9 @@ export const PHASE_TITLES: Record<string, LocalizedText> = {
   labs: { en: 'Remove what the labs created', zh: '清除实验创建的对象' },
   addons: { en: 'Restore the add-ons', zh: '恢复插件状态' },
 };
+
+/** Present while `kind create` runs: a cluster found with it was left half-created. */
+const CREATING_MARKER = 'creating';
 
 export const UP_PHASES = ['preflight', 'cluster', 'calico', 'ingress', 'metallb', 'pools'] as const;
 export const DOWN_PHASES = ['delete'] as const;
@@ -191,7 +195,7 @@ export class ClusterLifecycle {
           code: first?.id === 'kind' && /old|旧/.test(first.finding) ? 'tool-too-old' : code,
           message: `${first?.title}: ${first?.finding}`,
           hint: first?.fix ?? '',
-          diagnostics: failed.slice(1).map((f) => `${f.title}: ${f.finding}${f.fix ? ` — ${f.fix}` : ''}`),
+          diagnostics: [...(first?.fixCommands ?? []).map((c) => `$ ${c}`), ...failed.slice(1).map((f) => `${f.title}: ${f.finding}${f.fix ? ` — ${f.fix}` : ''}`)],
         });
       }
       throwIfCancelled(op.signal, 'preflight');
@@ -199,10 +203,18 @@ export class ClusterLifecycle {
     });
   }
 
-  private async ensureCluster(settings: ClusterSettings, exists: boolean, op: Operation): Promise<KubeClient> {
+  private async ensureCluster(settings: ClusterSettings, existsAtStart: boolean, op: Operation): Promise<KubeClient> {
+    let exists = existsAtStart;
     const paths = clusterPaths(this.ctx.dataDir, settings.name);
     return op.phase('cluster', async () => {
       await mkdir(paths.dir, { recursive: true });
+      const creating = join(paths.dir, CREATING_MARKER);
+      if (exists && existsSync(creating)) {
+        // kind was interrupted while creating this cluster: its API may never come up. Start over.
+        op.log('cluster', this.t({ en: 'the previous creation was interrupted; deleting the half-created cluster first', zh: '上次创建被中断；先删除创建了一半的集群' }));
+        await this.ctx.tools.run('kind', ['delete', 'cluster', '--name', settings.name, '--kubeconfig', paths.kubeconfig], { signal: op.signal, timeoutMs: 120_000 });
+        exists = false;
+      }
       if (exists) {
         const nodes = await this.nodeContainers(settings.name, op.signal);
         const stopped = nodes.filter((n) => n.state !== 'running').map((n) => n.name);
@@ -221,6 +233,7 @@ export class ClusterLifecycle {
           await this.ctx.tools.run('kind', ['delete', 'cluster', '--name', settings.name, '--kubeconfig', paths.kubeconfig], { signal: op.signal, timeoutMs: 120_000 });
         }
         await writeFile(paths.kindConfig, renderKindConfig(settings, this.ctx.pins.nodeImage));
+        await writeFile(creating, new Date().toISOString());
         op.progress('cluster', 0.02, this.t({ en: 'kind is creating the node containers', zh: 'kind 正在创建节点容器' }));
         await this.ctx.tools.run('kind', ['create', 'cluster', '--name', settings.name, '--config', paths.kindConfig, '--kubeconfig', paths.kubeconfig], {
           signal: op.signal,
@@ -231,6 +244,7 @@ export class ClusterLifecycle {
             if (f !== null) op.progress('cluster', 0.05 + 0.85 * f, line.replace(/^[\s✓•]+/u, '').trim());
           },
         });
+        await rm(creating, { force: true });
       }
       const client = this.deps.makeClient(paths.kubeconfig);
       await this.waitForApi(client, op);

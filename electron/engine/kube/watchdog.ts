@@ -38,7 +38,18 @@ export function watchPullProblems(client: KubeClient, namespace: string, graceMs
     if (!p) return;
     latest = `${p.pod}: ${p.reason}${p.image ? ` (${p.image})` : ''}`;
     const since = firstSeen.get(key) ?? Date.now();
-    firstSeen.set(key, since);
+    if (!firstSeen.has(key)) {
+      firstSeen.set(key, since);
+      // A pod stuck in back-off may not change again for minutes: look again when its grace ends.
+      const t = setTimeout(() => {
+        void client
+          .get('v1', 'Pod', key, namespace)
+          .then((p) => (p && !ac.signal.aborted ? judge(p) : undefined))
+          .catch(() => undefined);
+      }, graceMs + 10);
+      t.unref?.();
+      ac.signal.addEventListener('abort', () => clearTimeout(t), { once: true });
+    }
     if (Date.now() - since < graceMs) return;
     const events = await client.list('v1', 'Event', { namespace, fieldSelector: `involvedObject.name=${key}` }).catch(() => null);
     const evLines = events ? summarizeEvents(events.items, 4) : [];
