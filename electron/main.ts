@@ -2,6 +2,7 @@
 // contract relayed over IPC. Thin on purpose: everything it does beyond wiring lives in
 // electron/desktop/ (tested without Electron) and electron/engine/.
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, type IpcMainInvokeEvent, app, ipcMain, protocol, session, shell } from 'electron';
 import type { EventEnvelope } from './api.ts';
@@ -10,9 +11,10 @@ import { createIpcBridge, isTrustedSender } from './desktop/ipc-bridge.ts';
 import { readLoginShellPath } from './desktop/login-shell.ts';
 import { type Engine, createEngine } from './engine/engine.ts';
 import { detectLang } from './engine/i18n/text.ts';
+import { projectRoot } from './engine/root.ts';
 
-// out/main.js → the repository's dist/renderer (and out/preload.cjs beside this file).
-const RENDERER_DIR = fileURLToPath(new URL('../dist/renderer/', import.meta.url));
+// The UI that browser mode serves too; the preload is built beside this file (out/preload.cjs).
+const RENDERER_DIR = join(projectRoot(), 'dist', 'renderer');
 const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);

@@ -1,0 +1,34 @@
+// The connection to the engine for the whole UI: the client, its connection state and the
+// app info. Stores and components reach the engine through api() and nothing else.
+import type { AppInfo, KindlabApi } from '../api/contract.ts';
+import type { ApiClient, ConnectionStatus } from '../api/ws-client.ts';
+import { hub } from '../events/hub.ts';
+
+class Session {
+  client: ApiClient | null = null;
+  connection = $state<ConnectionStatus>({ state: 'connecting', attempt: 0, reconnected: false });
+  /** Bumped each time a dropped connection comes back: views restart their watches and shells. */
+  generation = $state(0);
+  info = $state.raw<AppInfo | null>(null);
+}
+
+export const session = new Session();
+
+export function api(): KindlabApi {
+  if (!session.client) throw new Error('startSession() has not run');
+  return session.client;
+}
+
+export function startSession(client: ApiClient): void {
+  session.client = client;
+  session.connection = client.status();
+  client.onStatus((s) => {
+    session.connection = s;
+    if (s.state === 'open' && s.reconnected) session.generation += 1;
+  });
+  hub.attach(client);
+  void client.invoke('app:info', undefined).then(
+    (info) => (session.info = info),
+    () => undefined, // the version line is decoration; the screens report real failures
+  );
+}
