@@ -58,9 +58,10 @@ export class Operation {
 
   /**
    * Runs one phase: running → done, or failed/cancelled with the error rethrown carrying the
-   * phase. `body` may return a message for the finished phase.
+   * phase. `body` may return a message for the finished phase; `isFailure` marks a phase failed
+   * whose body returned normally (a lab step whose checks failed is a result, not an exception).
    */
-  async phase<T>(id: string, body: () => Promise<T>, doneMessage?: (r: T) => string | undefined): Promise<T> {
+  async phase<T>(id: string, body: () => Promise<T>, doneMessage?: (r: T) => string | undefined, isFailure?: (r: T) => boolean): Promise<T> {
     if (this.signal.aborted) throw cancelled(id);
     this.started.set(id, Date.now());
     this.running.add(id);
@@ -69,7 +70,7 @@ export class Operation {
       const result = await body();
       this.running.delete(id);
       const msg = doneMessage?.(result);
-      this.update(id, { state: 'done', fraction: 1, durationMs: this.elapsed(id), ...(msg ? { message: msg } : {}) });
+      this.update(id, { state: isFailure?.(result) ? 'failed' : 'done', fraction: 1, durationMs: this.elapsed(id), ...(msg ? { message: msg } : {}) });
       return result;
     } catch (err) {
       this.running.delete(id);

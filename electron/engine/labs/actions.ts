@@ -38,6 +38,7 @@ export interface ActionDeps {
   say: Say;
   signal: AbortSignal;
   dataPlane: boolean;
+  commands: boolean;
   state: RunState;
   timeoutScale: number;
   log(line: string): void;
@@ -120,6 +121,7 @@ async function runCommand(action: Extract<LabAction, { run: string }>, deps: Act
   if (action.needs !== 'api' && !deps.dataPlane) {
     return { status: 'skipped', output: say(`skipped: needs a ${action.needs === 'docker' ? 'Docker engine' : 'data plane'}, which this run does not have`, `已跳过：需要${action.needs === 'docker' ? ' Docker 引擎' : '数据平面'}，本次运行没有`) };
   }
+  if (!deps.commands) return { status: 'skipped', output: say('skipped: command execution is turned off for this run', '已跳过：本次运行关闭了命令执行') };
   const cmd = splitCommand(renderTemplate(action.run, deps.vars));
   const leftover = leftoverRunPod(cmd);
   if (leftover) await deleteAndWait({ apiVersion: 'v1', kind: 'Pod', ...leftover }, deps);

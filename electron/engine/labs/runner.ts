@@ -30,6 +30,8 @@ export interface RunnerDeps {
    * commands that need a data plane or Docker are skipped with a reason.
    */
   dataPlane: boolean;
+  /** false when the shown kubectl/docker commands must not run (the engine tests' fake kubectl only replays). */
+  commands?: boolean;
   probes: ProbeRunner;
   state: RunState;
   log(line: string): void;
@@ -86,6 +88,7 @@ export async function runStep(lab: LoadedLab, index: number, deps: RunnerDeps): 
       say,
       signal: deps.signal,
       dataPlane: deps.dataPlane,
+      commands: deps.commands ?? true,
       state: deps.state,
       timeoutScale: deps.timeoutScale,
       log: deps.log,

@@ -87,7 +87,7 @@ export class LabService {
     const say = sayer(lang);
     const lab = this.find(req.id, lang);
     const indices = this.selectSteps(lab, req.step, say);
-    const phases = indices.map((i) => lab.spec.steps[i]?.id ?? String(i));
+    const phases = indices.map((i) => ({ id: lab.spec.steps[i]?.id ?? String(i), title: `${i + 1}. ${lab.spec.steps[i] ? pick(lab.spec.steps[i].title, lang) : ''}` }));
     return engine.operation('lab-run', req.opId, phases, false, async (op) => {
       if (req.dryRun) {
         const vars = (await this.live(op.signal))?.vars ?? EXAMPLE_VARS;
@@ -131,6 +131,8 @@ export class LabService {
               lang,
               signal: op.signal,
               dataPlane: this.ctx.env.KINDLAB_DATAPLANE !== '0',
+              // The engine tests' fake kubectl only replays recordings; they turn commands off.
+              commands: this.ctx.env.KINDLAB_LAB_COMMANDS !== '0',
               probes,
               state,
               timeoutScale: this.ctx.timeoutScale,
@@ -139,8 +141,9 @@ export class LabService {
             }),
           (r) => {
             const passedChecks = r.checks.filter((c) => c.status === 'pass').length;
-            return say(`${r.status}: ${passedChecks}/${r.checks.length} checks passed`, `${r.status}：${r.checks.length} 项检查中通过 ${passedChecks} 项`);
+            return say(`${passedChecks}/${r.checks.length} checks passed`, `${r.checks.length} 项检查中通过 ${passedChecks} 项`);
           },
+          (r) => r.status === 'fail',
         );
         steps.push(result);
         if (result.status === 'fail') failedStep = id;
@@ -152,7 +155,7 @@ export class LabService {
   async cleanup(engine: OperationHost, req: RequestOf<'lab:cleanup'>): Promise<{ removed: number }> {
     const say = sayer(this.ctx.lang);
     const lab = this.find(req.id, this.ctx.lang);
-    return engine.operation('lab-run', req.opId, ['cleanup'], false, (op) =>
+    return engine.operation('lab-cleanup', req.opId, ['cleanup'], false, (op) =>
       op.phase(
         'cleanup',
         async () => {

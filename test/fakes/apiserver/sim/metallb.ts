@@ -190,6 +190,8 @@ function allocate(ctx: SimContext, pools: Pool[], svc: KObj, wantPool: string | 
   if (wantPool) {
     const pool = pools.find((p) => p.name === wantPool);
     if (!pool) return `unknown pool "${wantPool}"`;
+    // Like MetalLB's allocator: an explicit request for a pool scoped to other namespaces fails.
+    if (!compatible(ctx, pool, svc)) return `pool ${pool.name} not compatible for ip assignment`;
     const n = freeIn(pool, used, self);
     return n === null ? 'no available IPs' : { ip: intToIp(n), pool: pool.name };
   }
