@@ -79,6 +79,8 @@ export type OpEvent =
 export interface OpRequest {
   /** Caller-chosen id used to correlate events and to cancel. Generated when omitted. */
   opId?: string;
+  /** Language of the phase titles, messages and hints; the engine's own when omitted. */
+  lang?: Lang;
 }
 
 // ───────────────────────────── app and settings ─────────────────────────────
@@ -335,13 +337,13 @@ export interface TerminalSession {
 export interface KindlabRequests {
   'app:info': { req: void; res: AppInfo };
 
-  'doctor:run': { req: { settings?: Partial<ClusterSettings> }; res: DoctorReport };
+  'doctor:run': { req: { settings?: Partial<ClusterSettings>; lang?: Lang }; res: DoctorReport };
 
   'config:kind': { req: { settings?: Partial<ClusterSettings> }; res: { yaml: string } };
   'pools:compute': { req: { inspectJson?: string }; res: PoolPlan };
 
   'cluster:plan': { req: { settings?: Partial<ClusterSettings> }; res: ClusterPlan };
-  'cluster:status': { req: { settings?: Partial<ClusterSettings> }; res: ClusterStatus };
+  'cluster:status': { req: { settings?: Partial<ClusterSettings>; lang?: Lang }; res: ClusterStatus };
   'cluster:up': { req: OpRequest & { settings?: Partial<ClusterSettings> }; res: ClusterStatus };
   'cluster:down': { req: OpRequest & { settings?: Partial<ClusterSettings> }; res: { deleted: boolean } };
   'cluster:reset': { req: OpRequest & { mode: ResetMode; settings?: Partial<ClusterSettings> }; res: ClusterStatus };

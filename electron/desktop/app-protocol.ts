@@ -1,7 +1,8 @@
 // The renderer is served to the Electron window from a private scheme (kindlab://app/…) rather
 // than file://, so it gets a real origin, a strict Content-Security-Policy header and no access
 // to the rest of the disk. Pure resolution here; electron/main.ts registers the scheme.
-import { extname, normalize, resolve, sep } from 'node:path';
+import { normalize, resolve, sep } from 'node:path';
+export { contentType } from '../hosts/content-type.ts';
 
 export const APP_SCHEME = 'kindlab';
 export const APP_HOST = 'app';
@@ -21,20 +22,7 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-  '.ico': 'image/x-icon',
-};
 
-export function contentType(file: string): string {
-  return MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
 
 /** The file under rendererDir for an app URL, or null when the URL is not ours or escapes the folder. */
 export function resolveAppFile(rendererDir: string, url: string): string | null {

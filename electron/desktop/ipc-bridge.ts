@@ -3,7 +3,7 @@
 // the terminals and watches a window opened so they can be closed when it reloads or closes.
 import type { Envelope, KindlabApi } from '../api.ts';
 import { KindlabError, toFailure } from '../engine/errors.ts';
-import { isChannel } from './channels.ts';
+import { isChannel } from '../hosts/channels.ts';
 
 export interface IpcBridge {
   invoke(channel: unknown, req: unknown): Promise<Envelope<unknown>>;

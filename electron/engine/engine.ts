@@ -23,6 +23,7 @@ import { type EngineContext, createContext, settingsFrom } from './context.ts';
 import { preflightDoctor, runFullDoctor } from './doctor/entry.ts';
 import { KindlabError } from './errors.ts';
 import { type KubeClient, RestKubeClient } from './kube/client.ts';
+import { ToolRunner } from './tools/run.ts';
 import { LabService } from './labs/service.ts';
 import { parseNetworkInspect } from './network/inspect.ts';
 import { computePools } from './network/pools.ts';
@@ -51,21 +52,37 @@ export class Engine implements KindlabApi {
   private readonly watches: WatchManager;
   private readonly terminals: TerminalManager;
   private readonly handlers: Handlers;
+  /** The context and lifecycle per language: the UI may switch language between requests. */
+  private readonly scopes = new Map<Lang, { ctx: EngineContext; lifecycle: ClusterLifecycle }>();
+  private readonly makeClient: (kubeconfig: string) => KubeClient;
 
   constructor(private readonly options: EngineOptions) {
     this.ctx = createContext({ lang: options.lang, ...(options.env ? { env: options.env } : {}), ...(options.loginShellPath ? { loginShellPath: options.loginShellPath } : {}) });
-    const makeClient = options.makeClient ?? ((path: string) => RestKubeClient.fromFile(path));
-    this.lifecycle = new ClusterLifecycle({
-      ctx: this.ctx,
-      makeClient,
-      fetcher: createManifestFetcher(this.ctx.dataDir),
-      preflight: (settings, exists, signal) => preflightDoctor(this.ctx, settings, exists, signal),
-      labCleanup: (client, log, signal) => this.labs.cleanupAll(client, log, signal),
-    });
+    this.makeClient = options.makeClient ?? ((path: string) => RestKubeClient.fromFile(path));
+    const makeClient = this.makeClient;
+    this.lifecycle = this.scope(options.lang).lifecycle;
     this.labs = new LabService(this.ctx, makeClient, this.lifecycle);
     this.watches = new WatchManager(this.ctx, makeClient, (e) => this.emit(e));
     this.terminals = new TerminalManager(this.ctx, (e) => this.emit(e));
     this.handlers = this.buildHandlers();
+  }
+
+  /** The context and lifecycle speaking `lang` (the engine's own language by default). */
+  private scope(lang: Lang = this.options.lang): { ctx: EngineContext; lifecycle: ClusterLifecycle } {
+    let s = this.scopes.get(lang);
+    if (!s) {
+      const ctx = lang === this.ctx.lang ? this.ctx : { ...this.ctx, lang, tools: new ToolRunner(this.ctx.tools.paths, this.ctx.env, lang) };
+      const lifecycle = new ClusterLifecycle({
+        ctx,
+        makeClient: this.makeClient,
+        fetcher: createManifestFetcher(ctx.dataDir),
+        preflight: (settings, exists, signal) => preflightDoctor(ctx, settings, exists, signal),
+        labCleanup: (client, log, signal) => this.labs.cleanupAll(client, log, signal),
+      });
+      s = { ctx, lifecycle };
+      this.scopes.set(lang, s);
+    }
+    return s;
   }
 
   invoke<C extends Channel>(channel: C, req: RequestOf<C>): Promise<ResponseOf<C>> {
@@ -107,13 +124,13 @@ export class Engine implements KindlabApi {
   }
 
   /** Runs a long operation under the lifecycle lock (when it mutates the cluster), with events and cancel. */
-  async operation<T>(kind: OpKind, opId: string | undefined, phases: readonly (string | PhaseSpec)[], locked: boolean, body: (op: Operation) => Promise<T>): Promise<T> {
+  async operation<T>(kind: OpKind, opId: string | undefined, phases: readonly (string | PhaseSpec)[], locked: boolean, body: (op: Operation) => Promise<T>, lang: Lang = this.ctx.lang): Promise<T> {
     const id = opId ?? randomUUID();
     if (this.ops.has(id)) throw new KindlabError({ code: 'bad-input', message: `operation id ${id} is already in use`, hint: 'Use a fresh opId for each operation.' });
-    const lock = locked ? acquireLifecycleLock(lockFile(this.ctx.dataDir), kind, this.ctx.lang) : null;
+    const lock = locked ? acquireLifecycleLock(lockFile(this.ctx.dataDir), kind, lang) : null;
     const ac = new AbortController();
     this.ops.set(id, ac);
-    const specs = phases.map((p) => (typeof p === 'string' ? (phaseSpecs([p], this.ctx.lang)[0] as PhaseSpec) : p));
+    const specs = phases.map((p) => (typeof p === 'string' ? (phaseSpecs([p], lang)[0] as PhaseSpec) : p));
     const op = new Operation(id, kind, specs, (payload) => this.emit({ event: 'op', payload }), ac.signal);
     try {
       return await op.run(() => body(op));
@@ -125,6 +142,7 @@ export class Engine implements KindlabApi {
 
   private buildHandlers(): Handlers {
     const lc = this.lifecycle;
+    const L = (lang?: Lang) => this.scope(lang).lifecycle;
     return {
       'app:info': async (): Promise<AppInfo> => ({
         version: this.options.version ?? '0.1.0',
@@ -133,26 +151,26 @@ export class Engine implements KindlabApi {
         lang: this.ctx.lang,
         pins: versionPins(this.ctx.pins),
       }),
-      'doctor:run': async (req) => runFullDoctor(this.ctx, this.settings(req?.settings)),
+      'doctor:run': async (req) => runFullDoctor(this.scope(req?.lang).ctx, this.settings(req?.settings)),
       'config:kind': async (req) => ({ yaml: renderKindConfig(this.settings(req?.settings), this.ctx.pins.nodeImage) }),
       'pools:compute': async (req) => {
         if (req?.inspectJson !== undefined) return computePools(parseNetworkInspect(req.inspectJson));
         return lc.poolPlan();
       },
       'cluster:plan': async (req) => lc.plan(this.settings(req?.settings)),
-      'cluster:status': async (req) => lc.status(this.settings(req?.settings)),
+      'cluster:status': async (req) => L(req?.lang).status(this.settings(req?.settings)),
       'cluster:up': async (req) => {
         const s = this.settings(req.settings);
-        return this.operation('up', req.opId, UP_PHASES, true, (op) => lc.up(s, op));
+        return this.operation('up', req.opId, UP_PHASES, true, (op) => L(req.lang).up(s, op), req.lang);
       },
       'cluster:down': async (req) => {
         const s = this.settings(req.settings);
-        return this.operation('down', req.opId, DOWN_PHASES, true, (op) => lc.down(s, op));
+        return this.operation('down', req.opId, DOWN_PHASES, true, (op) => L(req.lang).down(s, op), req.lang);
       },
       'cluster:reset': async (req) => {
         const s = this.settings(req.settings);
-        if (req.mode === 'full') return this.operation('reset-full', req.opId, RESET_FULL_PHASES, true, (op) => lc.resetFull(s, op));
-        if (req.mode === 'fast') return this.operation('reset-fast', req.opId, RESET_FAST_PHASES, true, (op) => lc.resetFast(s, op));
+        if (req.mode === 'full') return this.operation('reset-full', req.opId, RESET_FULL_PHASES, true, (op) => L(req.lang).resetFull(s, op), req.lang);
+        if (req.mode === 'fast') return this.operation('reset-fast', req.opId, RESET_FAST_PHASES, true, (op) => L(req.lang).resetFast(s, op), req.lang);
         throw new KindlabError({ code: 'bad-input', message: `unknown reset mode "${String(req.mode)}"`, hint: 'Use fast or full.' });
       },
       'op:cancel': async (req) => {

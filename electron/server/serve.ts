@@ -5,25 +5,17 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Channel, ClientMessage, Lang, ServerMessage } from '../api.ts';
+import type { ClientMessage, Lang, ServerMessage } from '../api.ts';
 import type { Engine } from '../engine/engine.ts';
 import { KindlabError, toFailure } from '../engine/errors.ts';
 import { projectRoot } from '../engine/root.ts';
+import { isChannel } from '../hosts/channels.ts';
+import { contentType } from '../hosts/content-type.ts';
 
 export const RENDERER_DIR = join(projectRoot(), 'dist', 'renderer');
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-  '.ico': 'image/x-icon',
-};
 
 export interface ServeOptions {
   engine: Engine;
@@ -50,30 +42,6 @@ function cookieToken(req: IncomingMessage): string | undefined {
   return m?.[1];
 }
 
-/** Channels a browser may call: the whole contract. Anything else is refused before the engine. */
-const CHANNELS: ReadonlySet<string> = new Set<Channel>([
-  'app:info',
-  'doctor:run',
-  'config:kind',
-  'pools:compute',
-  'cluster:plan',
-  'cluster:status',
-  'cluster:up',
-  'cluster:down',
-  'cluster:reset',
-  'op:cancel',
-  'labs:list',
-  'labs:validate',
-  'lab:get',
-  'lab:run',
-  'lab:cleanup',
-  'watch:start',
-  'watch:stop',
-  'terminal:open',
-  'terminal:input',
-  'terminal:resize',
-  'terminal:close',
-]);
 
 export interface RunningServer {
   url: string;
@@ -100,7 +68,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       return;
     }
     res.writeHead(200, {
-      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+      'Content-Type': contentType(file),
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
       'Content-Security-Policy': "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:",
@@ -150,7 +118,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       } catch {
         return;
       }
-      if (typeof msg.id !== 'number' || !CHANNELS.has(msg.channel)) {
+      // Only the contract's channels reach the engine.
+      if (typeof msg.id !== 'number' || !isChannel(msg.channel)) {
         send({ id: Number(msg.id) || 0, envelope: { ok: false, failure: { code: 'bad-input', message: `unknown request ${String(msg.channel)}`, hint: 'Reload the page.' } } });
         return;
       }

@@ -4,21 +4,10 @@
 // re-running their health checks and installers (lifecycle.ts).
 import { throwIfCancelled } from '../errors.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
+import { SYSTEM_NAMESPACES } from '../kube/system-namespaces.ts';
 import { waitFor } from '../kube/wait.ts';
 
-/** Namespaces that belong to Kubernetes, kind or an add-on. */
-export const SYSTEM_NAMESPACES = new Set([
-  'default',
-  'kube-system',
-  'kube-public',
-  'kube-node-lease',
-  'local-path-storage',
-  'calico-system',
-  'calico-apiserver',
-  'tigera-operator',
-  'ingress-nginx',
-  'metallb-system',
-]);
+export { SYSTEM_NAMESPACES } from '../kube/system-namespaces.ts';
 
 interface KindRef {
   apiVersion: string;

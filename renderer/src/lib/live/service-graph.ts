@@ -1,20 +1,11 @@
 // Turns watched rows into the picture "Service → EndpointSlice → Pods": which pods a Service
 // selects and which of them its EndpointSlices list as ready, as a tree. Pure: the
 // data comes from the engine's rows (electron/engine/watch/rows.ts); only the grouping is here.
+import { ADDON_AND_SYSTEM_NAMESPACES } from '../../../../electron/engine/kube/system-namespaces.ts';
 import type { ResourceRow } from '../api/contract.ts';
 
 /** Add-on and system namespaces: not part of any lab, hidden from the lab picture. */
-export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set([
-  'kube-system',
-  'kube-public',
-  'kube-node-lease',
-  'local-path-storage',
-  'calico-system',
-  'calico-apiserver',
-  'tigera-operator',
-  'ingress-nginx',
-  'metallb-system',
-]);
+export const SYSTEM_NAMESPACES = ADDON_AND_SYSTEM_NAMESPACES;
 
 export interface PodBox {
   row: ResourceRow;

@@ -3,6 +3,7 @@
 import type { ClusterStatus, Failure, OpKind } from '../api/contract.ts';
 import { failureOf } from '../api/failure.ts';
 import { newId } from './ops.svelte.ts';
+import { locale } from '../i18n/locale.svelte.ts';
 import { api } from './session.svelte.ts';
 
 export type LifecycleKind = Extract<OpKind, 'up' | 'down' | 'reset-fast' | 'reset-full'>;
@@ -28,7 +29,7 @@ class ClusterStore {
   async refresh(): Promise<void> {
     this.loading = true;
     try {
-      this.status = await api().invoke('cluster:status', {});
+      this.status = await api().invoke('cluster:status', { lang: locale.lang });
       this.statusFailure = null;
       if (this.status.exists && this.subnet === null) {
         this.subnet = await api()
@@ -53,9 +54,10 @@ class ClusterStore {
     this.run = run;
     const { opId } = run;
     try {
-      if (kind === 'up') this.status = await api().invoke('cluster:up', { opId });
-      else if (kind === 'down') await api().invoke('cluster:down', { opId });
-      else this.status = await api().invoke('cluster:reset', { opId, mode: kind === 'reset-fast' ? 'fast' : 'full' });
+      const lang = locale.lang;
+      if (kind === 'up') this.status = await api().invoke('cluster:up', { opId, lang });
+      else if (kind === 'down') await api().invoke('cluster:down', { opId, lang });
+      else this.status = await api().invoke('cluster:reset', { opId, lang, mode: kind === 'reset-fast' ? 'fast' : 'full' });
       this.run = { ...run, settled: true };
     } catch (err) {
       this.run = { ...run, settled: true, failure: failureOf(err) };

@@ -1,0 +1,114 @@
+// What every control-plane test needs: an API client and a kubectl for the running control
+// plane, the lab variables for its nodes, and the add-on CRDs the labs use — MetalLB's, taken
+// from the pinned upstream manifest as published on the Go module proxy and checked against the
+// same sha256 pin the app uses.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { createManifestFetcher, parseManifest } from '../../electron/engine/addons/manifests.ts';
+import { poolObjects } from '../../electron/engine/addons/metallb.ts';
+import { DEFAULT_PINS, type ManifestPin } from '../../electron/engine/addons/pins.ts';
+import { applyAll } from '../../electron/engine/addons/apply.ts';
+import { RestKubeClient, type KubeObject } from '../../electron/engine/kube/client.ts';
+import { computePools } from '../../electron/engine/network/pools.ts';
+import { parseNetworkInspect } from '../../electron/engine/network/inspect.ts';
+import { ToolRunner } from '../../electron/engine/tools/run.ts';
+import { resolveTools } from '../../electron/engine/tools/resolve.ts';
+import { computeLabVars, type LabVars } from '../../electron/engine/labs/vars.ts';
+import type { PoolPlan } from '../../electron/api.ts';
+
+export const kubeconfig = (): string => inject('kubeconfig');
+
+export function client(): RestKubeClient {
+  return RestKubeClient.fromFile(kubeconfig());
+}
+
+/** A ToolRunner whose kubectl is the v1.35.8 one built beside the control plane. */
+export function tools(): ToolRunner {
+  const path = `${inject('cpBin')}:${process.env.PATH ?? ''}`;
+  const env = { ...process.env, PATH: path, KUBECONFIG: kubeconfig() };
+  return new ToolRunner(resolveTools(path), env, 'en');
+}
+
+/** The docker network a default kind install creates: a /16 whose IPv6 entry is listed first. */
+export const KIND_NETWORK_JSON = JSON.stringify([
+  {
+    Name: 'kind',
+    Driver: 'bridge',
+    EnableIPv6: true,
+    IPAM: { Driver: 'default', Config: [{ Subnet: 'fc00:f853:ccd:e793::/64' }, { Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }] },
+    Containers: {
+      a1: { Name: 'cluster01-control-plane', IPv4Address: '172.18.0.2/16' },
+      b2: { Name: 'cluster01-worker', IPv4Address: '172.18.0.3/16' },
+    },
+  },
+]);
+
+export const poolPlan = (): PoolPlan => computePools(parseNetworkInspect(KIND_NETWORK_JSON));
+
+export async function labVars(): Promise<LabVars> {
+  const nodes = await client().list('v1', 'Node');
+  const ip = (name: string) =>
+    ((nodes.items.find((n) => n.metadata.name === name) as { status?: { addresses?: { type: string; address: string }[] } } | undefined)?.status?.addresses ?? []).find((a) => a.type === 'InternalIP')
+      ?.address ?? null;
+  return computeLabVars({ plan: poolPlan(), ingressAddress: '127.0.0.1', workerIP: ip('cluster01-worker'), controlPlaneIP: ip('cluster01-control-plane'), clusterName: 'cluster01' });
+}
+
+/** The Go module zip of MetalLB's release carries the very file the app pins (config/manifests/metallb-native.yaml). */
+export function metallbModuleManifest(version = DEFAULT_PINS.metallb.version): string {
+  const r = spawnSync('go', ['mod', 'download', '-json', `go.universe.tf/metallb@${version}`], { encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod', GOWORK: 'off' }, cwd: tmpdir() });
+  if (r.status !== 0) throw new Error(`go mod download go.universe.tf/metallb@${version} failed: ${r.stderr || r.stdout}`);
+  const dir = (JSON.parse(r.stdout) as { Dir?: string; Error?: string }).Dir;
+  if (!dir) throw new Error(`go mod download gave no Dir: ${r.stdout}`);
+  return join(dir, 'config', 'manifests', 'metallb-native.yaml');
+}
+
+/**
+ * Fetches the MetalLB manifest the way the app does (ManifestFetcher with the real pin), from a
+ * loopback server that serves the Go module's copy; so the pinned sha256 is checked for real.
+ */
+export async function fetchPinnedMetallb(): Promise<{ text: string; pin: ManifestPin }> {
+  const body = readFileSync(metallbModuleManifest());
+  const server = createServer((_req, res) => res.end(body));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  try {
+    const addr = server.address() as { port: number };
+    const real = DEFAULT_PINS.manifests.find((m) => m.id === 'metallb-native');
+    if (!real) throw new Error('no metallb-native pin');
+    const pin = { ...real, url: `http://127.0.0.1:${addr.port}/metallb-native.yaml` };
+    const fetched = await createManifestFetcher(mkdtempSync(join(tmpdir(), 'kl-cache-'))).get(pin);
+    return { text: fetched.text, pin };
+  } finally {
+    server.close();
+  }
+}
+
+let addonsReady: Promise<void> | null = null;
+
+/**
+ * The parts of the add-ons that live in the API: MetalLB's CRDs and namespace, kindlab's pools and
+ * L2Advertisement, and an IngressClass "nginx". Their controllers are pods, which KWOK does not run.
+ */
+export function installAddonApis(): Promise<void> {
+  addonsReady ??= (async () => {
+    const c = client();
+    const { text } = await fetchPinnedMetallb();
+    const objs = parseManifest(text, 'metallb-native.yaml').filter((o) => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace');
+    // MetalLB's CRDs convert BGPPeer versions through its webhook, which is a pod here; the
+    // conversion is irrelevant for the labs (they use IPAddressPool and L2Advertisement only).
+    for (const o of objs) stripConversionWebhook(o);
+    await applyAll(c, objs, { crdTimeoutMs: 60_000 });
+    await applyAll(c, poolObjects(poolPlan()));
+    await c.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' }, spec: { controller: 'k8s.io/ingress-nginx' } });
+  })();
+  return addonsReady;
+}
+
+function stripConversionWebhook(o: KubeObject): void {
+  const spec = o.spec as { conversion?: unknown } | undefined;
+  if (o.kind === 'CustomResourceDefinition' && spec?.conversion) delete spec.conversion;
+}
