@@ -2,6 +2,8 @@
 // ~/.kube/config that must stay untouched), a data folder, fake docker/kind/kubectl first on
 // PATH, the fake API server, a manifest server and a pins file pointing at it.
 import { spawn } from 'node:child_process';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -116,6 +118,7 @@ export async function createFakeWorld(opts: FakeWorldOptions = {}): Promise<Fake
 
   const api = await startFakeApiServer({ scenario });
   const manifests = await startManifestServer();
+  const hostIngress = await startHostIngress(api);
   const pins: Pins = {
     ...DEFAULT_PINS,
     manifests: DEFAULT_PINS.manifests.map((m) => {
@@ -138,6 +141,8 @@ export async function createFakeWorld(opts: FakeWorldOptions = {}): Promise<Fake
     KINDLAB_FAKE_API: api.url,
     KINDLAB_PINS_FILE: pinsFile,
     KINDLAB_TIMEOUT_SCALE: String(opts.timeoutScale ?? 0.01),
+    // kind's 127.0.0.1:80 → worker:80 mapping, played by a loopback listener on a free port.
+    KINDLAB_INGRESS_HTTP_PORT: String(hostIngress.port),
     ...(opts.env ?? {}),
   };
 
@@ -207,11 +212,33 @@ export async function createFakeWorld(opts: FakeWorldOptions = {}): Promise<Fake
       }
       await api.close();
       await manifests.close();
+      await new Promise<void>((r) => hostIngress.server.close(() => r()));
       rmSync(root, { recursive: true, force: true });
     },
   };
   appendFileSync(join(fakeDir, 'calls.jsonl'), '');
   return world;
+}
+
+/**
+ * The host side of kind's port mapping for the ingress: a loopback listener that hands each
+ * request to the simulated ingress controller on the worker (172.18.0.3:80), as curl from the
+ * kind network would reach it.
+ */
+async function startHostIngress(api: FakeApiServer): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    const host = String(req.headers.host ?? '').replace(/:\d+$/, '');
+    const r = api.exec(['curl', '-sS', '-m', '5', '-o', '-', '-w', '\n%{http_code}', '-H', `Host: ${host}`, `http://172.18.0.3:80${req.url ?? '/'}`], 'kind');
+    if (r.exitCode !== 0) {
+      res.socket?.destroy();
+      return;
+    }
+    const cut = r.stdout.lastIndexOf('\n');
+    res.writeHead(Number(r.stdout.slice(cut + 1)) || 502, { 'Content-Type': 'text/html' });
+    res.end(r.stdout.slice(0, cut));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return { server, port: (server.address() as AddressInfo).port };
 }
 
 export interface RunResult {

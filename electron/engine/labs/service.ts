@@ -241,7 +241,9 @@ export class LabService {
       if (!status.exists || !status.apiReachable) return null;
       const plan = await this.lifecycle.poolPlan(signal);
       const ipOf = (role: 'worker' | 'control-plane') => status.nodes.find((n) => n.role === role)?.internalIP ?? null;
-      const vars = computeLabVars({ plan, ingressAddress: status.ingressAddress, workerIP: ipOf('worker'), controlPlaneIP: ipOf('control-plane'), clusterName: settings.name });
+      // KINDLAB_INGRESS_HTTP_PORT: the host port mapped to the ingress's port 80, when it is not 80.
+      const ingressHttpPort = Number(this.ctx.env.KINDLAB_INGRESS_HTTP_PORT ?? '80') || 80;
+      const vars = computeLabVars({ plan, ingressAddress: status.ingressAddress, ingressHttpPort, workerIP: ipOf('worker'), controlPlaneIP: ipOf('control-plane'), clusterName: settings.name });
       return { client: this.makeClient(status.kubeconfig), kubeconfig: status.kubeconfig, vars };
     } catch (err) {
       if (signal?.aborted) throw err;

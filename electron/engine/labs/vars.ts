@@ -5,6 +5,7 @@ import type { PoolPlan } from '../../api.ts';
 
 export const LAB_VARIABLES = [
   'ingressAddress',
+  'ingressHttpPort',
   'ingressDashed',
   'kindSubnet',
   'pool01Range',
@@ -29,6 +30,8 @@ export type LabVars = Record<LabVariable, string | null>;
 export interface VarInputs {
   plan: PoolPlan;
   ingressAddress: string;
+  /** The host port that reaches the ingress's port 80: 80 unless kind maps it elsewhere. */
+  ingressHttpPort?: number;
   workerIP?: string | null;
   controlPlaneIP?: string | null;
   clusterName: string;
@@ -53,6 +56,7 @@ export function computeLabVars(input: VarInputs): LabVars {
   const pool02 = input.plan.pools.find((p) => p.name === 'pool-02')?.addresses[0];
   return {
     ingressAddress: input.ingressAddress,
+    ingressHttpPort: String(input.ingressHttpPort ?? 80),
     ingressDashed: input.ingressAddress.replace(/\./g, '-'),
     kindSubnet: input.plan.subnet,
     pool01Range: pool01 ?? null,

@@ -137,8 +137,10 @@ async function runViaDns(c: HttpCheck, ctx: CheckContext, expected: string): Pro
   const host = c.host ?? '';
   const address = vars.ingressAddress ?? '127.0.0.1';
   const port = 'ingress' in c.target ? c.target.ingress.port : 80;
+  // From this machine, the ingress's port 80 is the host port kind maps to it.
+  const hostPort = port === 80 ? Number(vars.ingressHttpPort ?? '80') || 80 : port;
   const lookup = await probes.lookupHost(host, 3000);
-  const request = () => probes.httpFromHost({ address, port, host, path: c.path, timeoutS: TIMEOUT_S });
+  const request = () => probes.httpFromHost({ address, port: hostPort, host, path: c.path, timeoutS: TIMEOUT_S });
   if (lookup.outcome === 'resolved') {
     if (!lookup.addresses.includes(address)) {
       return failed(expected, lookup.detail, 'dns', say(`${host} should resolve to the ingress address ${address}; check the name (dashes, not dots: webserver.${address.replace(/\./g, '-')}.nip.io).`, `${host} 应解析为 Ingress 地址 ${address}；请检查名称（用短横线而不是点：webserver.${address.replace(/\./g, '-')}.nip.io）。`));
