@@ -14,7 +14,8 @@ import type { LabVars } from '../../electron/engine/labs/vars.ts';
 import { DEFAULT_PINS } from '../../electron/engine/addons/pins.ts';
 import { client, installAddonApis, kubeconfig, labVars, tools } from './world.ts';
 
-const { labs, problems } = loadLabs();
+// KINDLAB_LABS_DIR runs this tier on another labs folder (e.g. a deliberately broken copy).
+const { labs, problems } = loadLabs(process.env.KINDLAB_LABS_DIR || undefined);
 const results: { lab: string; step: StepRunResult }[] = [];
 const state = new MemoryRunState();
 let vars: LabVars;

@@ -8,8 +8,10 @@ import { createServer } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { createManifestFetcher, parseManifest } from '../../electron/engine/addons/manifests.ts';
+import { adjustIngressObjects } from '../../electron/engine/addons/ingress.ts';
 import { poolObjects } from '../../electron/engine/addons/metallb.ts';
 import { DEFAULT_PINS, type ManifestPin } from '../../electron/engine/addons/pins.ts';
 import { applyAll } from '../../electron/engine/addons/apply.ts';
@@ -20,6 +22,8 @@ import { ToolRunner } from '../../electron/engine/tools/run.ts';
 import { resolveTools } from '../../electron/engine/tools/resolve.ts';
 import { computeLabVars, type LabVars } from '../../electron/engine/labs/vars.ts';
 import type { PoolPlan } from '../../electron/api.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 export const kubeconfig = (): string => inject('kubeconfig');
 
@@ -67,11 +71,8 @@ export function metallbModuleManifest(version = DEFAULT_PINS.metallb.version): s
   return join(dir, 'config', 'manifests', 'metallb-native.yaml');
 }
 
-/**
- * Fetches the MetalLB manifest the way the app does (ManifestFetcher with the real pin), from a
- * loopback server that serves the Go module's copy; so the pinned sha256 is checked for real.
- */
-export async function fetchPinnedMetallb(): Promise<{ text: string; pin: ManifestPin }> {
+/** Serves the Go module's copy of the MetalLB manifest on loopback, under the real pin. */
+export async function withMetallbServer<T>(fn: (pin: ManifestPin) => Promise<T>): Promise<T> {
   const body = readFileSync(metallbModuleManifest());
   const server = createServer((_req, res) => res.end(body));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -79,31 +80,38 @@ export async function fetchPinnedMetallb(): Promise<{ text: string; pin: Manifes
     const addr = server.address() as { port: number };
     const real = DEFAULT_PINS.manifests.find((m) => m.id === 'metallb-native');
     if (!real) throw new Error('no metallb-native pin');
-    const pin = { ...real, url: `http://127.0.0.1:${addr.port}/metallb-native.yaml` };
-    const fetched = await createManifestFetcher(mkdtempSync(join(tmpdir(), 'kl-cache-'))).get(pin);
-    return { text: fetched.text, pin };
+    return await fn({ ...real, url: `http://127.0.0.1:${addr.port}/metallb-native.yaml` });
   } finally {
     server.close();
   }
 }
 
+/** Fetches the MetalLB manifest the way the app does (ManifestFetcher, real pin): the sha256 is checked for real. */
+export function fetchPinnedMetallb(): Promise<{ text: string; pin: ManifestPin }> {
+  return withMetallbServer(async (pin) => ({ pin, text: (await createManifestFetcher(mkdtempSync(join(tmpdir(), 'kl-cache-'))).get(pin)).text }));
+}
+
 let addonsReady: Promise<void> | null = null;
 
 /**
- * The parts of the add-ons that live in the API: MetalLB's CRDs and namespace, kindlab's pools and
- * L2Advertisement, and an IngressClass "nginx". Their controllers are pods, which KWOK does not run.
+ * The add-ons as far as an API server without a data plane can hold them. MetalLB: its real
+ * pinned manifest (CRDs, Deployment, DaemonSet, RBAC…) plus kindlab's pools; KWOK then plays its
+ * pods. ingress-nginx: its release files are not on the module proxy, so the engine tests'
+ * hand-written stand-in (same names and labels) goes through kindlab's own adjustments. Both
+ * admission webhooks are left out: they would call pods that do not really run.
  */
 export function installAddonApis(): Promise<void> {
   addonsReady ??= (async () => {
     const c = client();
     const { text } = await fetchPinnedMetallb();
-    const objs = parseManifest(text, 'metallb-native.yaml').filter((o) => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace');
-    // MetalLB's CRDs convert BGPPeer versions through its webhook, which is a pod here; the
-    // conversion is irrelevant for the labs (they use IPAddressPool and L2Advertisement only).
-    for (const o of objs) stripConversionWebhook(o);
-    await applyAll(c, objs, { crdTimeoutMs: 60_000 });
+    const noWebhooks = (o: KubeObject) => o.kind !== 'ValidatingWebhookConfiguration' && o.kind !== 'MutatingWebhookConfiguration';
+    const metallb = parseManifest(text, 'metallb-native.yaml').filter(noWebhooks);
+    // MetalLB's CRDs convert BGPPeer versions through its webhook; the labs never use BGPPeer.
+    for (const o of metallb) stripConversionWebhook(o);
+    await applyAll(c, metallb, { crdTimeoutMs: 60_000 });
     await applyAll(c, poolObjects(poolPlan()));
-    await c.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' }, spec: { controller: 'k8s.io/ingress-nginx' } });
+    const ingress = adjustIngressObjects(parseManifest(readFileSync(join(REPO, 'test', 'fixtures', 'manifests', 'deploy.yaml'), 'utf8'), 'deploy.yaml')).filter(noWebhooks);
+    await applyAll(c, ingress);
   })();
   return addonsReady;
 }
