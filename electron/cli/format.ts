@@ -98,21 +98,32 @@ export function problemLines(problems: LabProblem[]): string[] {
 }
 
 export function labRunLines(r: LabRunResult, lang: Lang): string[] {
+  const zh = lang === 'zh';
   const lines: string[] = [];
   const mark = { pass: '✓', fail: '✗', skipped: '-' } as const;
   for (const s of r.steps) {
-    lines.push(`${mark[s.status]} ${lang === 'zh' ? '步骤' : 'step'} ${s.index} ${s.id}`);
+    lines.push(`${r.dryRun ? '•' : mark[s.status]} ${zh ? '步骤' : 'step'} ${s.index + 1}: ${s.id}`);
+    if (s.actions.length) lines.push(`    ${zh ? '操作' : 'actions'}:`);
     for (const a of s.actions) {
-      lines.push(`    ${a.status === 'done' ? '•' : a.status === 'failed' ? '✗' : '-'} ${a.description}`);
-      if (a.output && a.status === 'failed') for (const l of a.output.split('\n').slice(-6)) lines.push(`        ${l}`);
+      lines.push(`      ${r.dryRun ? '·' : a.status === 'done' ? '•' : a.status === 'failed' ? '✗' : '-'} ${a.description}`);
+      if (a.output && a.status === 'failed') for (const l of a.output.split('\n').slice(-6)) lines.push(`          ${l}`);
     }
+    if (s.checks.length) lines.push(`    ${zh ? '检查' : 'checks'}:`);
     for (const c of s.checks) {
-      lines.push(`    ${mark[c.status]} ${c.description}`);
-      if (r.dryRun) continue;
-      lines.push(`        ${lang === 'zh' ? '预期' : 'expected'}: ${c.expected}`);
-      lines.push(`        ${lang === 'zh' ? '实际' : 'observed'}: ${c.observed}`);
-      if (c.status === 'fail' && c.hint) lines.push(`        ${c.layer ? `[${c.layer}] ` : ''}${c.hint}`);
+      lines.push(`      ${r.dryRun ? '·' : mark[c.status]} [${c.id}] ${c.description}`);
+      if (r.dryRun) {
+        if (c.expected !== c.description) lines.push(`          ${zh ? '预期' : 'expects'}: ${c.expected}`);
+        continue;
+      }
+      lines.push(`          ${zh ? '预期' : 'expected'}: ${c.expected}`);
+      lines.push(`          ${zh ? '实际' : 'observed'}: ${c.observed}`);
+      if (c.status === 'fail' && c.hint) lines.push(`          ${c.layer ? `[${c.layer}] ` : ''}${c.hint}`);
     }
+  }
+  if (!r.dryRun) {
+    const checks = r.steps.flatMap((s) => s.checks);
+    const n = (st: string) => checks.filter((c) => c.status === st).length;
+    lines.push('', zh ? `${n('pass')} 项通过，${n('fail')} 项失败，${n('skipped')} 项跳过` : `${n('pass')} passed, ${n('fail')} failed, ${n('skipped')} skipped`);
   }
   return lines;
 }

@@ -20,7 +20,7 @@ describe('describeStep', () => {
     expect(v.checks[0]).toEqual({ id: 'ip', type: 'service', description: 'Service default/nginx-lb: external IP 172.18.200.110' });
     expect(v.actions.map((a) => a.kind)).toEqual(['command', 'wait']);
     expect(v.actions[0]?.command).toBe('kubectl get svc nginx-lb -o wide');
-    expect(v.actions[1]?.description).toBe('Wait until Service default/nginx-lb is loadBalancerIP (at most 180 s)');
+    expect(v.actions[1]?.description).toBe('Wait until Service default/nginx-lb has a LoadBalancer address (at most 180 s)');
   });
 
   it('says when a step needs a value this cluster lacks', () => {

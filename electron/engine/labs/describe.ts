@@ -25,7 +25,16 @@ export function describeAction(action: LabAction, vars: LabVars, lang: Lang): Ac
   }
   if ('wait' in action) {
     const w = action.wait;
-    return { kind: 'wait', description: say(`Wait until ${refText(w)} is ${w.condition} (at most ${w.timeoutSeconds} s)`, `等待 ${refText(w)} 达到 ${w.condition}（最多 ${w.timeoutSeconds} 秒）`) };
+    const state: Record<typeof w.condition, [string, string]> = {
+      available: ['is available', '可用'],
+      ready: ['is ready', '就绪'],
+      complete: ['has completed', '完成'],
+      exists: ['exists', '存在'],
+      deleted: ['is gone', '被删除'],
+      loadBalancerIP: ['has a LoadBalancer address', '获得 LoadBalancer 地址'],
+    };
+    const [en, zh] = state[w.condition];
+    return { kind: 'wait', description: say(`Wait until ${refText(w)} ${en} (at most ${w.timeoutSeconds} s)`, `等待 ${refText(w)} ${zh}（最多 ${w.timeoutSeconds} 秒）`) };
   }
   if ('delete' in action) return { kind: 'delete', description: own ?? say(`Delete ${refText(action.delete)}`, `删除 ${refText(action.delete)}`) };
   if ('deleteManifest' in action) return { kind: 'delete', description: own ?? say(`Delete the objects of ${action.deleteManifest}`, `删除 ${action.deleteManifest} 中的对象`), file: action.deleteManifest };
