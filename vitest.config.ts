@@ -1,10 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
-// `npm test` runs tiers 1 and 2 (unit tests beside the sources, engine tests with fake tools).
-// The control-plane tier has its own script (npm run test:controlplane) and the UI tier its own.
+// `npm test`: tier 1 (unit tests beside the sources), the fakes' own tests and the in-process
+// engine tests. The other tiers have scripts of their own:
+//   npm run test:engine        tier 2: the real `kindlab` CLI against fake docker/kind/kubectl
+//   npm run test:controlplane  tier 3: the labs on a real API server built from Go modules
+//   npm run test:ui            tier 4: the UI in Chromium through browser mode
 export default defineConfig({
   test: {
     include: ['electron/**/*.spec.ts', 'test/engine/**/*.spec.ts', 'test/fakes/**/*.spec.ts'],
+    exclude: ['**/node_modules/**', 'test/engine/**/*.cli.spec.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

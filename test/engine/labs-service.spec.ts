@@ -14,7 +14,7 @@ import type { KubeObject } from '../../electron/engine/kube/client.ts';
 import { LabService, type OperationHost } from '../../electron/engine/labs/service.ts';
 import { FakeKubeClient, fixture } from '../../electron/engine/labs/testing/fake-kube.ts';
 import { FakeTools } from '../../electron/engine/labs/testing/fake-tools.ts';
-import { Operation } from '../../electron/engine/operation.ts';
+import { Operation, type PhaseSpec } from '../../electron/engine/operation.ts';
 import type { ToolRunner } from '../../electron/engine/tools/run.ts';
 
 const LAB_YAML = `id: demo
@@ -126,8 +126,9 @@ function world(opts: { cluster?: boolean } = {}): World {
   } as unknown as ClusterLifecycle;
   const events: OpEvent[] = [];
   const host: OperationHost = {
-    operation<T>(kind: OpKind, opId: string | undefined, phases: readonly string[], _locked: boolean, body: (op: Operation) => Promise<T>): Promise<T> {
-      const op = new Operation(opId ?? 'op-1', kind, phaseSpecs(phases, 'en'), (e) => events.push(e), new AbortController().signal);
+    operation<T>(kind: OpKind, opId: string | undefined, phases: readonly (string | PhaseSpec)[], _locked: boolean, body: (op: Operation) => Promise<T>): Promise<T> {
+      const specs = phases.map((p) => (typeof p === 'string' ? (phaseSpecs([p], 'en')[0] as PhaseSpec) : p));
+      const op = new Operation(opId ?? 'op-1', kind, specs, (e) => events.push(e), new AbortController().signal);
       return op.run(() => body(op));
     },
   };
