@@ -4,34 +4,29 @@
 // re-running their health checks and installers (lifecycle.ts).
 import { throwIfCancelled } from '../errors.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
+import { type KindRef, NAMESPACED_LAB_KINDS } from '../kube/kinds.ts';
 import { SYSTEM_NAMESPACES } from '../kube/system-namespaces.ts';
 import { waitFor } from '../kube/wait.ts';
 
 export { SYSTEM_NAMESPACES } from '../kube/system-namespaces.ts';
 
-interface KindRef {
-  apiVersion: string;
-  kind: string;
-  /** Objects of this kind that stay (by name). */
+interface SweptKind extends KindRef {
+  /** Objects of this kind that stay. */
   keep?: (o: KubeObject) => boolean;
 }
 
-const LEARNER_KINDS_IN_DEFAULT: KindRef[] = [
-  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
-  { apiVersion: 'apps/v1', kind: 'Deployment' },
-  { apiVersion: 'apps/v1', kind: 'StatefulSet' },
-  { apiVersion: 'apps/v1', kind: 'DaemonSet' },
-  { apiVersion: 'batch/v1', kind: 'Job' },
-  // Pods owned by a workload go with it; bare pods (kubectl run) are deleted here.
-  { apiVersion: 'v1', kind: 'Pod', keep: (o) => (o.metadata.ownerReferences ?? []).length > 0 },
-  { apiVersion: 'v1', kind: 'Service', keep: (o) => o.metadata.name === 'kubernetes' },
-  { apiVersion: 'v1', kind: 'ConfigMap', keep: (o) => o.metadata.name === 'kube-root-ca.crt' },
-  { apiVersion: 'v1', kind: 'Secret', keep: (o) => (o as { type?: string }).type === 'kubernetes.io/service-account-token' },
-  { apiVersion: 'v1', kind: 'ServiceAccount', keep: (o) => o.metadata.name === 'default' },
-];
+/** What `default` keeps: the cluster's own objects, and pods a workload owns (they go with it). */
+const KEEP_IN_DEFAULT: Record<string, (o: KubeObject) => boolean> = {
+  Pod: (o) => (o.metadata.ownerReferences ?? []).length > 0,
+  Service: (o) => o.metadata.name === 'kubernetes',
+  ConfigMap: (o) => o.metadata.name === 'kube-root-ca.crt',
+  Secret: (o) => (o as { type?: string }).type === 'kubernetes.io/service-account-token',
+  ServiceAccount: (o) => o.metadata.name === 'default',
+};
 
-const LEARNER_KINDS_IN_KUBE_SYSTEM: KindRef[] = [
+const LEARNER_KINDS_IN_DEFAULT: SweptKind[] = NAMESPACED_LAB_KINDS.map((k) => ({ ...k, ...(KEEP_IN_DEFAULT[k.kind] ? { keep: KEEP_IN_DEFAULT[k.kind] } : {}) }));
+
+const LEARNER_KINDS_IN_KUBE_SYSTEM: SweptKind[] = [
   { apiVersion: 'v1', kind: 'Service', keep: (o) => o.metadata.name === 'kube-dns' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
 ];
@@ -43,7 +38,7 @@ export interface ResetOptions {
   progress(fraction: number, message: string): void;
 }
 
-async function deleteKinds(client: KubeClient, namespace: string, kinds: KindRef[], opts: ResetOptions): Promise<number> {
+async function deleteKinds(client: KubeClient, namespace: string, kinds: SweptKind[], opts: ResetOptions): Promise<number> {
   let n = 0;
   for (const k of kinds) {
     throwIfCancelled(opts.signal);

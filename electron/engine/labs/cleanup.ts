@@ -10,6 +10,7 @@ import type { LoadedLab } from './loader.ts';
 import { LAB_LABEL, namespaceFor, prepareObjects } from './manifest.ts';
 import type { Say } from './say.ts';
 import type { LabVars } from './vars.ts';
+import { type KindRef, NAMESPACED_LAB_KINDS } from '../kube/kinds.ts';
 
 export interface CleanupDeps {
   client: KubeClient;
@@ -21,18 +22,8 @@ export interface CleanupDeps {
 }
 
 /** Kinds a lab may create, swept by label; namespaced ones across all namespaces, Namespace last. */
-export const LABELLED_KINDS: readonly { apiVersion: string; kind: string }[] = [
-  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
-  { apiVersion: 'apps/v1', kind: 'Deployment' },
-  { apiVersion: 'apps/v1', kind: 'StatefulSet' },
-  { apiVersion: 'apps/v1', kind: 'DaemonSet' },
-  { apiVersion: 'batch/v1', kind: 'Job' },
-  { apiVersion: 'v1', kind: 'Pod' },
-  { apiVersion: 'v1', kind: 'Service' },
-  { apiVersion: 'v1', kind: 'ConfigMap' },
-  { apiVersion: 'v1', kind: 'Secret' },
-  { apiVersion: 'v1', kind: 'ServiceAccount' },
+export const LABELLED_KINDS: readonly KindRef[] = [
+  ...NAMESPACED_LAB_KINDS,
   { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
   { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool' },
   { apiVersion: 'metallb.io/v1beta1', kind: 'L2Advertisement' },
