@@ -1,9 +1,9 @@
 // Tier 2: bad machines and bad input — every failure is one clear block with what to do.
-import { writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RestKubeClient } from '../../electron/engine/kube/client.ts';
-import { type RunResult, runCli, runTool } from '../fakes/harness.ts';
+import { REPO_ROOT, type RunResult, runCli, runTool } from '../fakes/harness.ts';
 import { noStack, world } from './world.ts';
 
 describe('bad machines and bad input', () => {
@@ -142,5 +142,24 @@ describe('bad machines and bad input', () => {
     expect(step.code).toBe(2);
     noStack(step);
   });
-});
 
+  it('labs validate exits 0 on labs/ and 1 on a broken copy, one precise line per problem', async () => {
+    const w = await world();
+    const ok = await runCli(['labs', 'validate'], w);
+    expect(ok.code).toBe(0);
+    const dir = join(w.root, 'labs');
+    cpSync(join(REPO_ROOT, 'labs'), dir, { recursive: true });
+    const lab = join(dir, 'services', 'lab.yaml');
+    writeFileSync(lab, readFileSync(lab, 'utf8').replace('type: podsReady', 'type: podReady'));
+    const ingress = join(dir, 'ingress', 'manifests', 'nginx-web.yaml');
+    writeFileSync(ingress, readFileSync(ingress, 'utf8').replace(/image: \S+/, 'image: nginx'));
+    const bad = await runCli(['labs', 'validate', '--dir', dir], w);
+    expect(bad.code).toBe(1);
+    const lines = bad.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines).toContainEqual(expect.stringMatching(/^services\/lab\.yaml: steps\[0\]\.checks\[\d+\]\S*: /));
+    expect(lines).toContainEqual('ingress/manifests/nginx-web.yaml: document 1.spec.template.spec.containers[0].image: image nginx must be pinned to a version tag (not latest)');
+    expect(lines).toContainEqual(expect.stringMatching(/unknown check type; use one of podsReady, endpoints, service, http, tcp, dns, object, policyCanary$/));
+    noStack(bad);
+  });
+});

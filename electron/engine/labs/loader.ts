@@ -6,7 +6,7 @@ import { LineCounter, parseAllDocuments, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { LabProblem, LabSummary, Lang } from '../../api.ts';
 import { projectRoot } from '../root.ts';
-import { type LabFile, labSchema } from './schema.ts';
+import { CHECK_TYPES, type LabFile, labSchema } from './schema.ts';
 import { isLabVariable, variablesIn } from './vars.ts';
 
 export const DEFAULT_LABS_DIR = join(projectRoot(), 'labs');
@@ -52,7 +52,12 @@ function zodProblems(lab: string, file: string, error: z.ZodError): LabProblem[]
         problems.push({ lab, file, path: formatPath([...issue.path, ...first.path]), reason: first.message });
         continue;
       }
-      problems.push({ lab, file, path: formatPath(issue.path), reason: 'does not match any known form (see docs/labs.md for the action and check types)' });
+      const last = issue.path[issue.path.length - 1];
+      const reason =
+        last === 'type' && issue.path.includes('checks')
+          ? `unknown check type; use one of ${CHECK_TYPES.join(', ')}`
+          : 'does not match any known form (see docs/labs.md for the action and check types)';
+      problems.push({ lab, file, path: formatPath(issue.path), reason });
       continue;
     }
     problems.push({ lab, file, path: formatPath(issue.path), reason: issue.message });
@@ -92,6 +97,7 @@ export function manifestProblems(lab: string, file: string, text: string): LabPr
   if (!Array.isArray(docs)) return [...problems, { lab, file, path: '(top level)', reason: 'not a YAML stream' }];
   docs.forEach((doc, i) => {
     const where = docs.length > 1 ? `document ${i + 1}` : '(top level)';
+    const at = (path: string) => (docs.length > 1 ? `${where}.${path}` : path);
     if (doc.errors.length > 0) {
       const e = doc.errors[0];
       const pos = e?.pos ? lc.linePos(e.pos[0]) : undefined;
@@ -101,13 +107,13 @@ export function manifestProblems(lab: string, file: string, text: string): LabPr
     const obj = doc.toJS() as ManifestDoc | null;
     if (obj === null) return;
     if (typeof obj !== 'object') return p(where, 'a manifest document must be a Kubernetes object');
-    if (!obj.apiVersion) p(`${where}.apiVersion`, 'missing apiVersion');
-    if (!obj.kind) p(`${where}.kind`, 'missing kind');
-    if (!obj.metadata?.name) p(`${where}.metadata.name`, 'missing metadata.name');
+    if (!obj.apiVersion) p(at('apiVersion'), 'missing apiVersion');
+    if (!obj.kind) p(at('kind'), 'missing kind');
+    if (!obj.metadata?.name) p(at('metadata.name'), 'missing metadata.name');
     for (const img of imagesOf(obj)) {
-      if (/bitnami\//.test(img.image)) p(`${where}.${img.path}`, `image ${img.image}: Bitnami images moved to a frozen legacy registry in 2025; use an official image`);
+      if (/bitnami\//.test(img.image)) p(at(img.path), `image ${img.image}: Bitnami images moved to a frozen legacy registry in 2025; use an official image`);
       else if (!/:[\w.-]+(@sha256:[a-f0-9]{64})?$/.test(img.image.split('/').pop() ?? '') || /:latest(@|$)/.test(img.image)) {
-        p(`${where}.${img.path}`, `image ${img.image} must be pinned to a version tag (not latest)`);
+        p(at(img.path), `image ${img.image} must be pinned to a version tag (not latest)`);
       }
     }
   });

@@ -246,3 +246,6 @@ export type LabAction = z.infer<typeof actionSchema>;
 export type LabCheck = z.infer<typeof checkSchema>;
 export type CleanupEntry = LabFile['cleanup'][number];
 export type CheckOf<T extends LabCheck['type']> = Extract<LabCheck, { type: T }>;
+
+/** The check types, for messages that list them. */
+export const CHECK_TYPES: readonly string[] = checkSchema.options.map((o) => o.shape.type.value);
