@@ -11,7 +11,7 @@ import { diagnose } from '../kube/diagnose.ts';
 import { waitFor } from '../kube/wait.ts';
 import { execArgs, leftoverRunPod, ownTimeoutMs, splitCommand } from './argv.ts';
 import { outputExcerpt, rerunReason, unmetExpectations } from './command-outcome.ts';
-import { selectorFromLabels } from './labels.ts';
+import { selectorFromLabels } from '../kube/labels.ts';
 import type { LoadedLab } from './loader.ts';
 import { namespaceFor, prepareObjects } from './manifest.ts';
 import type { ToolExec } from './probes.ts';

@@ -2,7 +2,7 @@
 // the pods a selector finds, the NetworkPolicies that select a pod, a node's address.
 import type { KubeClient, KubeObject } from '../../kube/client.ts';
 import { summarizeEvents } from '../../kube/diagnose.ts';
-import { type LabelSelector, matchesLabelSelector } from '../labels.ts';
+import { type LabelSelector, matchesLabelSelector } from '../../kube/labels.ts';
 
 export interface ServicePort {
   name?: string;

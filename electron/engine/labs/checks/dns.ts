@@ -3,7 +3,7 @@
 // all (NXDOMAIN: a short name asked from another namespace). Optionally asks a LoadBalancer
 // address instead of the cluster DNS, over UDP or TCP.
 import type { Layer } from '../../../api.ts';
-import { selectorFromLabels } from '../labels.ts';
+import { selectorFromLabels } from '../../kube/labels.ts';
 import type { DnsObservation } from '../probe-output.ts';
 import type { Say } from '../say.ts';
 import type { CheckOf } from '../schema.ts';

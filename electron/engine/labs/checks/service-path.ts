@@ -4,7 +4,7 @@
 // it is right, a failed probe points further down (a policy, the CNI, a node port, an LB IP).
 import type { KubeClient, KubeObject } from '../../kube/client.ts';
 import { podReady, readyAddresses } from '../../kube/readiness.ts';
-import { selectorFromLabels } from '../labels.ts';
+import { selectorFromLabels } from '../../kube/labels.ts';
 import type { Say } from '../say.ts';
 import { type ServicePort, getService, livePods, serviceSpec } from './cluster-facts.ts';
 import { podTrouble } from './pod-trouble.ts';

@@ -3,7 +3,7 @@
 // listening). The probe pod's labels are what a NetworkPolicy's podSelector sees.
 import type { Layer } from '../../../api.ts';
 import { podReady } from '../../kube/readiness.ts';
-import { selectorFromLabels } from '../labels.ts';
+import { selectorFromLabels } from '../../kube/labels.ts';
 import type { TcpObservation } from '../probe-output.ts';
 import type { Say } from '../say.ts';
 import type { CheckOf } from '../schema.ts';

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { KubeApiError, type KubeClient, type KubeObject, type ListOptions, type ListResult, type WatchEventType } from '../../kube/client.ts';
-import { matchesSelectorString } from '../labels.ts';
+import { matchesSelectorString } from '../../kube/labels.ts';
 import { isClusterScoped } from '../manifest.ts';
 
 export type PodScript =

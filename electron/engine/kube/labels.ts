@@ -29,7 +29,10 @@ function splitTop(text: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p !== '');
 }
 
-export function parseSelector(text: string | undefined): Requirement[] {
+export class SelectorError extends Error {}
+
+/** Parses a label selector string (a=b, a!=b, a in (x,y), a notin (x), a, !a); throws SelectorError. */
+export function parseSelector(text: string | null | undefined): Requirement[] {
   if (!text) return [];
   return splitTop(text).map((part): Requirement => {
     let m = /^([^\s!=(),]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
@@ -41,9 +44,11 @@ export function parseSelector(text: string | undefined): Requirement[] {
     if (m) return { op: 'neq', key: m[1] ?? '', value: m[2] ?? '' };
     m = /^([^\s!=]+)\s*==?\s*(\S*)$/.exec(part);
     if (m) return { op: 'eq', key: m[1] ?? '', value: m[2] ?? '' };
-    m = /^!\s*(\S+)$/.exec(part);
+    m = /^!\s*([^\s!=]+)$/.exec(part);
     if (m) return { op: 'notexists', key: m[1] ?? '' };
-    return { op: 'exists', key: part };
+    if (/^[^\s!=(),]+$/.test(part)) return { op: 'exists', key: part };
+    // The API server's own wording for the same mistake.
+    throw new SelectorError(`unable to parse requirement: found '${part}', expected: identifier`);
   });
 }
 

@@ -35,3 +35,9 @@ describe('label selectors', () => {
     expect(selectorFromLabels({ app: 'a', b: 'c' })).toBe('app=a,b=c');
   });
 });
+
+describe('parseSelector errors', () => {
+  it('refuses what the API server refuses, in its words', () => {
+    expect(() => parseSelector('app=web,(x')).toThrow("unable to parse requirement: found '(x', expected: identifier");
+  });
+});
