@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { OpEvent, PhaseInfo } from '../api.ts';
+import { PlainProgress, TtyProgress, bar } from './progress.ts';
+
+const phases = (states: Partial<Record<string, Partial<PhaseInfo>>> = {}): PhaseInfo[] =>
+  ['cluster', 'calico'].map((id) => ({ id, title: id === 'cluster' ? 'Create the kind cluster' : 'Install Calico', state: 'pending', fraction: 0, ...states[id] }));
+
+describe('bar', () => {
+  it('fills in proportion and clamps', () => {
+    expect(bar(0.5, 10)).toBe('[█████░░░░░]  50%');
+    expect(bar(2, 4)).toBe('[████] 100%');
+  });
+});
+
+describe('PlainProgress', () => {
+  it('prints a line per phase change and per log line, without repeating itself', () => {
+    const lines: string[] = [];
+    const p = new PlainProgress((l) => lines.push(l));
+    const ev = (e: Omit<OpEvent, 'opId'>) => p.onEvent({ opId: 'x', ...e } as OpEvent);
+    ev({ type: 'started', kind: 'up', phases: phases() });
+    ev({ type: 'phase', phase: { ...phases()[0]!, state: 'running', fraction: 0, message: 'starting' } });
+    ev({ type: 'phase', phase: { ...phases()[0]!, state: 'running', fraction: 0.01, message: 'starting' } });
+    ev({ type: 'log', phaseId: 'cluster', stream: 'stderr', line: ' ✓ Preparing nodes' });
+    ev({ type: 'phase', phase: { ...phases()[0]!, state: 'done', fraction: 1, durationMs: 1500 } });
+    expect(lines).toEqual(['phases: cluster → calico', '▸ cluster: Create the kind cluster — starting', '  |  ✓ Preparing nodes', '✓ cluster: done in 1.5s']);
+  });
+});
+
+describe('TtyProgress', () => {
+  it('redraws the phase list in place with a bar for the running phase', async () => {
+    let out = '';
+    const stream = { columns: 100, write: (s: string) => ((out += s), true) } as unknown as NodeJS.WriteStream;
+    const p = new TtyProgress(stream, 'kindlab up');
+    p.onEvent({ opId: 'x', type: 'started', kind: 'up', phases: phases() });
+    // Draws are batched (at most every 80 ms): let the first one happen.
+    await new Promise((r) => setTimeout(r, 120));
+    p.onEvent({ opId: 'x', type: 'phase', phase: { ...phases()[0]!, state: 'running', fraction: 0.5, message: 'Joining worker nodes' } });
+    p.close();
+    const last = out.split('\x1b[2K').slice(-4).join('');
+    expect(last).toMatch(/▸ Create the kind cluster\s+\[█{12}░{12}\]  50%/);
+    expect(last).toMatch(/Joining worker nodes/);
+    expect(last).toMatch(/· Install Calico/);
+    // Moves the cursor up over what it drew before, so the list stays in place.
+    expect(out).toMatch(/\x1b\[\d+A/);
+  });
+});
