@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { OpEvent, PhaseInfo } from '../api.ts';
 import { PlainProgress, TtyProgress, bar } from './progress.ts';
 
+type WithoutId<T> = T extends unknown ? Omit<T, 'opId'> : never;
+
 const phases = (states: Partial<Record<string, Partial<PhaseInfo>>> = {}): PhaseInfo[] =>
   ['cluster', 'calico'].map((id) => ({ id, title: id === 'cluster' ? 'Create the kind cluster' : 'Install Calico', state: 'pending', fraction: 0, ...states[id] }));
 
@@ -16,7 +18,7 @@ describe('PlainProgress', () => {
   it('prints a line per phase change and per log line, without repeating itself', () => {
     const lines: string[] = [];
     const p = new PlainProgress((l) => lines.push(l));
-    const ev = (e: Omit<OpEvent, 'opId'>) => p.onEvent({ opId: 'x', ...e } as OpEvent);
+    const ev = (e: WithoutId<OpEvent>) => p.onEvent({ opId: 'x', ...e } as OpEvent);
     ev({ type: 'started', kind: 'up', phases: phases() });
     ev({ type: 'phase', phase: { ...phases()[0]!, state: 'running', fraction: 0, message: 'starting' } });
     ev({ type: 'phase', phase: { ...phases()[0]!, state: 'running', fraction: 0.01, message: 'starting' } });

@@ -7,8 +7,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import { join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ClientMessage, Lang, ServerMessage } from '../api.ts';
-import type { Engine } from '../engine/engine.ts';
+import type { ClientMessage, KindlabApi, Lang, ServerMessage } from '../api.ts';
 import { KindlabError, toFailure } from '../engine/errors.ts';
 import { projectRoot } from '../engine/root.ts';
 import { isChannel } from '../hosts/channels.ts';
@@ -18,7 +17,7 @@ export const RENDERER_DIR = join(projectRoot(), 'dist', 'renderer');
 
 
 export interface ServeOptions {
-  engine: Engine;
+  engine: KindlabApi;
   port: number;
   host: string;
   lang: Lang;
