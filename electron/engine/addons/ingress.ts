@@ -7,11 +7,12 @@
 import type { AddonHealth } from '../../api.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { diagnose } from '../kube/diagnose.ts';
-import { deploymentReady, jobComplete, named, readyAddresses } from '../kube/readiness.ts';
+import { deploymentReady, jobComplete, named } from '../kube/readiness.ts';
 import { waitFor } from '../kube/wait.ts';
 import { watchPullProblems } from '../kube/watchdog.ts';
 import { applyAll } from './apply.ts';
 import { parseManifest } from './manifests.ts';
+import { waitForWebhookService, webhookServiceReady } from './webhook.ts';
 import { type Addon, type AddonContext, seconds } from './types.ts';
 
 export const INGRESS_NS = 'ingress-nginx';
@@ -43,9 +44,8 @@ export function adjustIngressObjects(objs: KubeObject[]): KubeObject[] {
   });
 }
 
-export async function admissionReady(client: KubeClient): Promise<boolean> {
-  const slices = await client.list('discovery.k8s.io/v1', 'EndpointSlice', { namespace: INGRESS_NS, labelSelector: `kubernetes.io/service-name=${ADMISSION}` });
-  return readyAddresses(slices.items).length > 0;
+export function admissionReady(client: KubeClient): Promise<boolean> {
+  return webhookServiceReady(client, INGRESS_NS, ADMISSION);
 }
 
 async function health(client: KubeClient, version: string): Promise<AddonHealth> {
@@ -102,9 +102,6 @@ export const ingressAddon: Addon = {
       dog.stop();
     }
     ctx.progress(0.85, 'waiting for the admission webhook endpoint');
-    await waitFor(client, { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', namespace: INGRESS_NS, labelSelector: `kubernetes.io/service-name=${ADMISSION}` }, (s) => {
-      const n = readyAddresses(s).length;
-      return { done: n > 0, fraction: n > 0 ? 1 : 0, message: n > 0 ? 'webhook ready' : 'webhook has no ready endpoint yet' };
-    }, { timeoutMs: seconds(ctx, 120), signal, what: 'ingress-nginx admission webhook', diagnose: () => diagnose(client, { namespace: INGRESS_NS }) });
+    await waitForWebhookService(client, INGRESS_NS, ADMISSION, { what: 'ingress-nginx admission webhook', timeoutMs: seconds(ctx, 120), signal });
   },
 };

@@ -4,11 +4,12 @@
 import type { AddonHealth, PoolPlan } from '../../api.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { diagnose } from '../kube/diagnose.ts';
-import { daemonSetReady, deploymentReady, named, readyAddresses } from '../kube/readiness.ts';
+import { daemonSetReady, deploymentReady, named } from '../kube/readiness.ts';
 import { waitFor } from '../kube/wait.ts';
 import { watchPullProblems } from '../kube/watchdog.ts';
 import { applyAll, applyWithWebhookRetry } from './apply.ts';
 import { parseManifest } from './manifests.ts';
+import { waitForWebhookService, webhookServiceReady } from './webhook.ts';
 import { type Addon, type AddonContext, seconds } from './types.ts';
 
 export const METALLB_NS = 'metallb-system';
@@ -34,10 +35,6 @@ export function poolObjects(plan: PoolPlan): KubeObject[] {
   ];
 }
 
-async function webhookReady(client: KubeClient): Promise<boolean> {
-  const s = await client.list('discovery.k8s.io/v1', 'EndpointSlice', { namespace: METALLB_NS, labelSelector: `kubernetes.io/service-name=${WEBHOOK_SERVICE}` });
-  return readyAddresses(s.items).length > 0;
-}
 
 async function health(client: KubeClient, version: string): Promise<AddonHealth> {
   const base = { id: 'metallb' as const, version };
@@ -46,7 +43,7 @@ async function health(client: KubeClient, version: string): Promise<AddonHealth>
   const speaker = await client.get('apps/v1', 'DaemonSet', 'speaker', METALLB_NS);
   if (!deploymentReady(ctl)) return { ...base, state: 'degraded', message: 'controller not ready' };
   if (!speaker || !daemonSetReady(speaker)) return { ...base, state: 'degraded', message: 'speakers not ready' };
-  if (!(await webhookReady(client))) return { ...base, state: 'degraded', message: 'webhook has no ready endpoint' };
+  if (!(await webhookServiceReady(client, METALLB_NS, WEBHOOK_SERVICE))) return { ...base, state: 'degraded', message: 'webhook has no ready endpoint' };
   return { ...base, state: 'ready', message: 'controller and speakers ready (layer 2)' };
 }
 
@@ -85,10 +82,7 @@ export const metallbAddon: Addon = {
       dog.stop();
     }
     ctx.progress(0.75, 'waiting for the webhook endpoint');
-    await waitFor(client, { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', namespace: METALLB_NS, labelSelector: `kubernetes.io/service-name=${WEBHOOK_SERVICE}` }, (s) => {
-      const n = readyAddresses(s).length;
-      return { done: n > 0, fraction: n > 0 ? 1 : 0, message: n > 0 ? 'webhook ready' : 'webhook has no ready endpoint yet' };
-    }, { timeoutMs: seconds(ctx, 120), signal, what: 'MetalLB webhook', diagnose: () => diagnose(client, { namespace: METALLB_NS }) });
+    await waitForWebhookService(client, METALLB_NS, WEBHOOK_SERVICE, { what: 'MetalLB webhook', timeoutMs: seconds(ctx, 120), signal });
   },
 };
 
