@@ -72,7 +72,7 @@ export const calicoAddon: Addon = {
     ctx.progress(0.4, 'creating the Calico installation (pool ' + KIND_NETWORK.podSubnet + ')');
     await client.apply(calicoInstallation(KIND_NETWORK.podSubnet), { signal });
 
-    const dog = watchPullProblems(client, 'calico-system', seconds(ctx, 120), signal);
+    const dog = watchPullProblems(client, 'calico-system', seconds(ctx, 120), signal, ctx.lang);
     try {
       const calicoReady = waitFor(client, { apiVersion: 'operator.tigera.io/v1', kind: 'TigeraStatus' }, named('calico', tigeraAvailable, 'TigeraStatus'), {
         timeoutMs: seconds(ctx, 480),

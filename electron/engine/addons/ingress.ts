@@ -72,7 +72,7 @@ export const ingressAddon: Addon = {
     const objs = adjustIngressObjects(parseManifest(await ctx.manifest('ingress-nginx-kind'), 'ingress-nginx deploy.yaml'));
     ctx.progress(0.05, 'applying the ingress-nginx manifest');
     await applyAll(client, objs, { signal, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.25 * f, 'applying the ingress-nginx manifest') });
-    const dog = watchPullProblems(client, INGRESS_NS, seconds(ctx, 120), signal);
+    const dog = watchPullProblems(client, INGRESS_NS, seconds(ctx, 120), signal, ctx.lang);
     try {
       ctx.progress(0.3, 'waiting for the admission certificate jobs');
       for (const job of ['ingress-nginx-admission-create', 'ingress-nginx-admission-patch']) {

@@ -57,7 +57,7 @@ export const metallbAddon: Addon = {
     const objs = parseManifest(await ctx.manifest('metallb-native'), 'metallb-native.yaml');
     ctx.progress(0.05, 'applying the MetalLB manifest');
     await applyAll(client, objs, { signal, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.3 * f, 'applying the MetalLB manifest'), crdTimeoutMs: seconds(ctx, 90) });
-    const dog = watchPullProblems(client, METALLB_NS, seconds(ctx, 120), signal);
+    const dog = watchPullProblems(client, METALLB_NS, seconds(ctx, 120), signal, ctx.lang);
     try {
       ctx.progress(0.35, 'waiting for the controller and the speakers');
       await Promise.race([
