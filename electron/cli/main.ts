@@ -226,10 +226,19 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         try {
           inspectJson = readFileSync(o.inspect, 'utf8');
         } catch (err) {
-          fail({ code: 'bad-input', message: `cannot read ${o.inspect}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, hint: 'Save the network JSON first: docker network inspect kind > kind.json' });
+          io.err(`✗ cannot read ${o.inspect}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} — save the network JSON first: docker network inspect kind > kind.json`);
+          throw new ExitCode(2);
         }
       }
-      const plan = await call(g(), 'pools:compute', inspectJson !== undefined ? { inspectJson } : {});
+      // Bad input here is one line on stderr (scripts read it), with what to do after a dash.
+      const plan = await getEngine(g())
+        .invoke('pools:compute', inspectJson !== undefined ? { inspectJson } : {})
+        .catch((err: unknown) => {
+          const f = toFailure(err);
+          if (f.code !== 'bad-input') return fail(f);
+          io.err(`✗ ${f.message} — ${f.hint}`);
+          throw new ExitCode(2);
+        });
       if (o.json) io.out(JSON.stringify(plan));
       else io.out(poolLines(plan).join('\n'));
     });

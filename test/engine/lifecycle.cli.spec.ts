@@ -109,7 +109,8 @@ describe('pools and config', () => {
       const r = await runCli(['pools', '--inspect', bad], w);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr.split('\n')[0]).toMatch(/^✗ /);
+      expect(r.stderr.split('\n')[0]).toMatch(/^✗ .+ — .+/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
       noStack(r);
     }
     const missing = await runCli(['pools', '--inspect', join(w.root, 'nope.json')], w);

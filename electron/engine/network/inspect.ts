@@ -99,7 +99,8 @@ export function parseNetworkInspect(text: string): NetworkFacts {
     // PowerShell redirects write a byte-order mark in front.
     parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    // JSON.parse quotes the offending text, newlines included: keep the message on one line.
+    const why = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
     throw badInput(`the input is not JSON (${why})`);
   }
   const net = pickNetwork(parsed);
