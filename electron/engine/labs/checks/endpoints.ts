@@ -8,6 +8,7 @@ import { type Checker, failed, passed } from './types.ts';
 export const endpointsChecker: Checker<'endpoints'> = {
   type: 'endpoints',
   dataPlane: false,
+  settleOn: (c) => ({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', namespace: c.namespace, labelSelector: `kubernetes.io/service-name=${c.service}` }),
   describe: (c, say) =>
     say(
       `Service ${c.namespace}/${c.service} has ${c.addresses} ready endpoint address(es), each with port(s) ${c.ports.join(', ')}`,

@@ -40,6 +40,10 @@ function show(v: unknown): string {
 export const objectChecker: Checker<'object'> = {
   type: 'object',
   dataPlane: false,
+  settleOn: (c) => {
+    const ns = namespaceFor(c.ref.kind, c.ref.namespace);
+    return { apiVersion: c.ref.apiVersion, kind: c.ref.kind, ...(ns ? { namespace: ns } : {}), fieldSelector: `metadata.name=${c.ref.name}` };
+  },
   describe(c, say) {
     const ns = namespaceFor(c.ref.kind, c.ref.namespace);
     const name = `${c.ref.kind} ${ns ? `${ns}/` : ''}${c.ref.name}`;

@@ -7,6 +7,7 @@ import { type Checker, failed, passed } from './types.ts';
 export const podsReadyChecker: Checker<'podsReady'> = {
   type: 'podsReady',
   dataPlane: false,
+  settleOn: (c) => ({ apiVersion: 'v1', kind: 'Pod', namespace: c.namespace, labelSelector: c.selector }),
   describe: (c, say) => say(`${c.count} pod(s) labelled ${c.selector} in ${c.namespace} are Ready`, `${c.namespace} 中带 ${c.selector} 标签的 ${c.count} 个 Pod 处于 Ready 状态`),
   async run(c, { client, say }) {
     const expected = podsReadyChecker.describe(c, say);

@@ -15,6 +15,7 @@ import { podsReadyChecker } from './pods-ready.ts';
 import { policyCanaryChecker } from './policy-canary.ts';
 import { serviceChecker } from './service.ts';
 import { tcpChecker } from './tcp.ts';
+import { SETTLE_MS, settle } from './settle.ts';
 import type { CheckContext, Checker } from './types.ts';
 
 type Registry = { [T in LabCheck['type']]: Checker<T> };
@@ -63,7 +64,11 @@ export async function runCheck(check: LabCheck, ctx: CheckContext, dataPlane: bo
       const specific = (checkerFor(rendered.type) as Checker<LabCheck['type']>).skipReason?.(rendered as CheckOf<LabCheck['type']>, say);
       return skippedResult(rendered, lang, say, specific ?? say('skipped: this run has no data plane (pods do not really run, packets do not flow)', '已跳过：本次运行没有数据平面（Pod 不会真正运行，数据包不会流动）'));
     }
-    const outcome = await (checkerFor(rendered.type) as Checker<LabCheck['type']>).run(rendered as CheckOf<LabCheck['type']>, ctx);
+    const checker = checkerFor(rendered.type) as Checker<LabCheck['type']>;
+    const typed = rendered as CheckOf<LabCheck['type']>;
+    const first = await checker.run(typed, ctx);
+    const target = checker.settleOn?.(typed);
+    const outcome = target ? await settle(ctx.client, target, first, () => checker.run(typed, ctx), { timeoutMs: SETTLE_MS * ctx.timeoutScale, signal: ctx.signal }) : first;
     return { id: check.id, description: describeCheck(rendered, lang, say), ...outcome, durationMs: Date.now() - t0 };
   } catch (err) {
     if (isCancellation(err) || ctx.signal.aborted) throw err;

@@ -57,6 +57,7 @@ export const serviceChecker: Checker<'service'> = {
   type: 'service',
   // LoadBalancer addresses are assigned by MetalLB's controller, which runs as a pod.
   dataPlane: (c) => c.loadBalancer !== undefined,
+  settleOn: (c) => ({ apiVersion: 'v1', kind: 'Service', namespace: c.namespace, fieldSelector: `metadata.name=${c.name}` }),
   skipReason: (_c, say) => say("skipped: LoadBalancer addresses come from MetalLB's controller, a pod, and this run has no running pods", '已跳过：LoadBalancer 地址由 MetalLB 控制器（一个 Pod）分配，而本次运行没有真正运行的 Pod'),
   describe: expectation,
   async run(c, { client, say, state, labId }): Promise<CheckOutcome> {

@@ -3,6 +3,7 @@
 // first layer on the path that is broken and what to look at there.
 import type { Lang, Layer } from '../../../api.ts';
 import type { KubeClient } from '../../kube/client.ts';
+import type { WaitTarget } from '../../kube/wait.ts';
 import type { ProbeRunner } from '../probes.ts';
 import type { Say } from '../say.ts';
 import type { CheckOf, LabCheck } from '../schema.ts';
@@ -37,6 +38,11 @@ export interface Checker<T extends LabCheck['type']> {
    * a function when only some forms of the check do.
    */
   dataPlane: boolean | ((check: CheckOf<T>) => boolean);
+  /**
+   * What the check looks at, for API-level checks: a failing check is run again on changes to it
+   * for a short settle window (see settle.ts).
+   */
+  settleOn?(check: CheckOf<T>): WaitTarget;
   /** Why the check is skipped without a data plane, when the generic reason says too little. */
   skipReason?(check: CheckOf<T>, say: Say): string;
   /** The expectation in one sentence; the check's description when the lab gives none. */

@@ -1,0 +1,61 @@
+// The cluster converges a moment after an action: an EndpointSlice lists a pod a little after the
+// pod turns Ready, a Service's status follows its spec. A failing API-level check therefore gets a
+// short settle window in which it is run again on every change to what it looks at (watched,
+// not polled); it fails only if it still fails when the window closes.
+import type { KubeClient } from '../../kube/client.ts';
+import type { WaitTarget } from '../../kube/wait.ts';
+import type { CheckOutcome } from './types.ts';
+
+/** How long a failing API-level check may wait for the cluster to converge (scaled). */
+export const SETTLE_MS = 15_000;
+
+export async function settle(
+  client: KubeClient,
+  target: WaitTarget,
+  first: CheckOutcome,
+  rerun: () => Promise<CheckOutcome>,
+  opts: { timeoutMs: number; signal: AbortSignal },
+): Promise<CheckOutcome> {
+  if (first.status !== 'fail') return first;
+  let last = first;
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  opts.signal.addEventListener('abort', stop, { once: true });
+  const timer = setTimeout(stop, opts.timeoutMs);
+  timer.unref?.();
+  let running: Promise<void> | null = null;
+  let again = false;
+  const check = () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        last = await rerun();
+        if (last.status !== 'fail') ac.abort();
+      } while (again && !ac.signal.aborted);
+      running = null;
+    })().catch(() => {
+      running = null;
+    });
+  };
+  try {
+    while (!ac.signal.aborted) {
+      const list = await client.list(target.apiVersion, target.kind, target).catch(() => null);
+      if (!list) break;
+      check(); // the state may have changed between the first run and the list
+      await client
+        .watch(target.apiVersion, target.kind, { ...target, resourceVersion: list.resourceVersion, timeoutSeconds: Math.max(1, Math.ceil(opts.timeoutMs / 1000)) }, (type) => {
+          if (type !== 'BOOKMARK') check();
+        }, ac.signal)
+        .catch(() => undefined);
+    }
+  } finally {
+    clearTimeout(timer);
+    opts.signal.removeEventListener('abort', stop);
+  }
+  if (running) await running;
+  return last;
+}
