@@ -57,6 +57,9 @@ export interface LifecycleDeps {
   labCleanup?(client: KubeClient, log: (line: string) => void, signal: AbortSignal): Promise<number>;
 }
 
+/** A pinned manifest's verified text by pin id. */
+type ManifestSource = (id: string) => Promise<string>;
+
 const KIND_STEPS = ['Ensuring node image', 'Preparing nodes', 'Writing configuration', 'Starting control-plane', 'Installing StorageClass', 'Joining worker nodes'];
 
 /** kind reports its progress on stderr as " ✓ <step>" lines: turn them into a fraction. */
@@ -153,7 +156,7 @@ export class ClusterLifecycle {
 
   // ── up ──
 
-  private addonContext(client: KubeClient, settings: ClusterSettings, op: Operation, phase: string, manifests: Map<string, Promise<string>>): AddonContext {
+  private addonContext(client: KubeClient, settings: ClusterSettings, op: Operation, phase: string, manifest: ManifestSource): AddonContext {
     return {
       client,
       pins: this.ctx.pins,
@@ -161,26 +164,33 @@ export class ClusterLifecycle {
       lang: this.ctx.lang,
       signal: op.signal,
       timeoutScale: this.ctx.timeoutScale,
-      manifest: async (id) => {
-        const p = manifests.get(id);
-        if (!p) throw new KindlabError({ code: 'internal', message: `no pinned manifest ${id}`, hint: 'Check the pins file.' });
-        return p;
-      },
+      manifest,
       poolPlan: () => this.poolPlan(op.signal),
       progress: (f, m) => op.progress(phase, f, m),
       log: (l) => op.log(phase, l),
     };
   }
 
-  /** Starts every manifest download at once; each is awaited only by the add-on that needs it. */
-  private prefetch(signal: AbortSignal): Map<string, Promise<string>> {
-    const map = new Map<string, Promise<string>>();
-    for (const pin of this.ctx.pins.manifests) {
-      const p = this.deps.fetcher.get(pin, signal).then((m) => m.text);
-      p.catch(() => undefined); // surfaced when awaited
-      map.set(pin.id, p);
-    }
-    return map;
+  /**
+   * The pinned manifests by id, each fetched once per operation. `eager` starts every download at
+   * once (while the cluster is being created); each is awaited only by the add-on that needs it.
+   */
+  private manifestSource(signal: AbortSignal, eager: boolean): ManifestSource {
+    const cache = new Map<string, Promise<string>>();
+    const get: ManifestSource = (id) => {
+      let p = cache.get(id);
+      if (!p) {
+        const pin = this.ctx.pins.manifests.find((m) => m.id === id);
+        p = pin
+          ? this.deps.fetcher.get(pin, signal).then((m) => m.text)
+          : Promise.reject(new KindlabError({ code: 'internal', message: `no pinned manifest ${id}`, hint: 'Check the pins file.' }));
+        p.catch(() => undefined); // surfaced when awaited
+        cache.set(id, p);
+      }
+      return p;
+    };
+    if (eager) for (const pin of this.ctx.pins.manifests) void get(pin.id);
+    return get;
   }
 
   private async runPreflight(settings: ClusterSettings, op: Operation): Promise<boolean> {
@@ -284,7 +294,7 @@ export class ClusterLifecycle {
     }
   }
 
-  private async installIfNeeded(addon: Addon, client: KubeClient, settings: ClusterSettings, op: Operation, manifests: Map<string, Promise<string>>): Promise<void> {
+  private async installIfNeeded(addon: Addon, client: KubeClient, settings: ClusterSettings, op: Operation, manifests: ManifestSource): Promise<void> {
     await op.phase(
       addon.phase,
       async () => {
@@ -300,14 +310,14 @@ export class ClusterLifecycle {
   }
 
   async up(settings: ClusterSettings, op: Operation): Promise<ClusterStatus> {
-    const manifests = this.prefetch(op.signal);
+    const manifests = this.manifestSource(op.signal, true);
     const exists = await this.runPreflight(settings, op);
     const client = await this.ensureCluster(settings, exists, op);
     await this.buildAddons(client, settings, op, manifests);
     return this.status(settings);
   }
 
-  private async buildAddons(client: KubeClient, settings: ClusterSettings, op: Operation, manifests: Map<string, Promise<string>>): Promise<void> {
+  private async buildAddons(client: KubeClient, settings: ClusterSettings, op: Operation, manifests: ManifestSource): Promise<void> {
     await this.installIfNeeded(calicoAddon, client, settings, op, manifests);
     // Ingress and MetalLB do not depend on each other: install them side by side.
     const results = await Promise.allSettled([this.installIfNeeded(ingressAddon, client, settings, op, manifests), this.installIfNeeded(metallbAddon, client, settings, op, manifests)]);
@@ -338,7 +348,7 @@ export class ClusterLifecycle {
   // ── reset ──
 
   async resetFull(settings: ClusterSettings, op: Operation): Promise<ClusterStatus> {
-    const manifests = this.prefetch(op.signal);
+    const manifests = this.manifestSource(op.signal, true);
     await this.runPreflight(settings, op);
     await this.down(settings, op);
     const client = await this.ensureCluster(settings, false, op);
@@ -375,18 +385,10 @@ export class ClusterLifecycle {
       (n) => this.t({ en: `${n} objects removed`, zh: `已删除 ${n} 个对象` }),
     );
     await op.phase('addons', async () => {
-      const manifests = new Map<string, Promise<string>>();
-      const lazy = (id: string) => {
-        let p = manifests.get(id);
-        if (!p) {
-          const pin = this.ctx.pins.manifests.find((m) => m.id === id);
-          p = pin ? this.deps.fetcher.get(pin, op.signal).then((m) => m.text) : Promise.reject(new Error(`no pin ${id}`));
-          manifests.set(id, p);
-        }
-        return p;
-      };
+      // Only the add-ons that need repair download anything.
+      const manifests = this.manifestSource(op.signal, false);
       for (const addon of [calicoAddon, ingressAddon, metallbAddon, poolsAddon]) {
-        const ctx = { ...this.addonContext(client, settings, op, 'addons', manifests), manifest: lazy };
+        const ctx = this.addonContext(client, settings, op, 'addons', manifests);
         const h = await addon.health(ctx);
         if (h.state === 'ready') continue;
         op.log('addons', `${pick(addon.title, this.ctx.lang)}: ${h.message}; restoring`);

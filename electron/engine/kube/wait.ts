@@ -51,8 +51,8 @@ export async function waitFor(client: KubeClient, target: WaitTarget, judge: (ob
   try {
     while (!local.signal.aborted) {
       if (!(await client.served(target.apiVersion, target.kind).catch(() => false))) {
-        // The kind is not served yet: judge an empty world, then poll discovery by watching
-        // CRDs would need another watch; a short bounded pause is the API's own answer here.
+        // The kind is not served yet (its CRD is still being established): judge an empty world
+        // and ask discovery again after a short pause — discovery offers nothing to watch.
         state.clear();
         if (evaluate()) return [];
         await pause(500, local.signal);
