@@ -25,8 +25,13 @@ export async function applyAll(client: RestKubeClient, objs: KubeObject[]): Prom
   for (const o of objs) await client.apply(o);
 }
 
+// The bound is generous on purpose: `npm test` runs its files in parallel on two cores, and the
+// fake controllers then react in seconds rather than milliseconds. A pass returns as soon as the
+// condition holds, so the bound only decides how long a real failure takes to report.
+const UNTIL_BOUND_MS = 20_000;
+
 /** Polls `fn` until it returns a truthy value. */
-export async function until<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 5_000): Promise<NonNullable<T>> {
+export async function until<T>(fn: () => T | Promise<T>, what: string, timeoutMs = UNTIL_BOUND_MS): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -41,7 +46,7 @@ const ready = (o: KubeObject) => ((o.status as { conditions?: { type: string; st
 // These helpers poll with list/get on purpose: the fakes' own tests should not depend on the
 // engine's watch code (kube/wait.ts), which the engine tests exercise anyway.
 
-export async function waitPods(client: RestKubeClient, selector: string, namespace: string, min = 1, timeoutMs = 5_000): Promise<KubeObject[]> {
+export async function waitPods(client: RestKubeClient, selector: string, namespace: string, min = 1, timeoutMs = UNTIL_BOUND_MS): Promise<KubeObject[]> {
   return until(async () => {
     const pods = (await client.list('v1', 'Pod', { namespace, labelSelector: selector })).items.filter(ready);
     return pods.length >= min ? pods : null;
