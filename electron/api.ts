@@ -361,6 +361,8 @@ export interface KindlabRequests {
   'terminal:open': { req: TerminalOpenRequest; res: TerminalSession };
   'terminal:input': { req: { sessionId: string; data: string }; res: void };
   'terminal:resize': { req: { sessionId: string; cols: number; rows: number }; res: void };
+  /** Flow control: the renderer has parsed this many characters of `terminal:data`. */
+  'terminal:ack': { req: { sessionId: string; chars: number }; res: void };
   'terminal:close': { req: { sessionId: string }; res: void };
 }
 

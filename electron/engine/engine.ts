@@ -189,6 +189,7 @@ export class Engine implements KindlabApi {
       'terminal:open': async (req) => this.terminals.open(req, this.settings()),
       'terminal:input': async (req) => this.terminals.input(req.sessionId, req.data),
       'terminal:resize': async (req) => this.terminals.resize(req.sessionId, req.cols, req.rows),
+      'terminal:ack': async (req) => this.terminals.ack(req.sessionId, req.chars),
       'terminal:close': async (req) => this.terminals.close(req.sessionId),
     };
   }

@@ -24,6 +24,7 @@ export const CHANNELS = [
   'terminal:open',
   'terminal:input',
   'terminal:resize',
+  'terminal:ack',
   'terminal:close',
 ] as const satisfies readonly Channel[];
 

@@ -1,7 +1,8 @@
 // The embedded terminal: a real shell in a pseudo-terminal (node-pty) whose KUBECONFIG points
 // at the lab cluster's own kubeconfig, so every kubectl the learner types talks to the lab and
 // never to ~/.kube/config. Output is batched for a few milliseconds so a chatty command sends a
-// handful of messages instead of thousands.
+// handful of messages instead of thousands, and the pty is paused while the renderer is behind
+// (flow.ts).
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,6 +10,7 @@ import type { ClusterSettings, EventEnvelope, TerminalOpenRequest, TerminalSessi
 import type { EngineContext } from '../context.ts';
 import { KindlabError } from '../errors.ts';
 import { clusterPaths } from '../paths.ts';
+import { type FlowDecision, FlowControl } from './flow.ts';
 
 interface Pty {
   pid: number;
@@ -17,6 +19,8 @@ interface Pty {
   write(d: string): void;
   resize(c: number, r: number): void;
   kill(signal?: string): void;
+  pause(): void;
+  resume(): void;
 }
 
 type PtyModule = { spawn(file: string, args: string[], opts: Record<string, unknown>): Pty };
@@ -44,6 +48,7 @@ interface Session {
   pty: Pty;
   pending: string;
   timer: NodeJS.Timeout | null;
+  flow: FlowControl;
 }
 
 export class TerminalManager {
@@ -82,7 +87,7 @@ export class TerminalManager {
       env: terminalEnv(this.ctx.env, kubeconfig, settings.name),
     });
     const sessionId = randomUUID();
-    const s: Session = { pty, pending: '', timer: null };
+    const s: Session = { pty, pending: '', timer: null, flow: new FlowControl() };
     this.sessions.set(sessionId, s);
     pty.onData((d) => {
       s.pending += d;
@@ -105,6 +110,18 @@ export class TerminalManager {
     const data = s.pending;
     s.pending = '';
     this.emit({ event: 'terminal:data', payload: { sessionId, data } });
+    this.apply(s, s.flow.sent(data.length));
+  }
+
+  private apply(s: Session, decision: FlowDecision): void {
+    if (decision === 'pause') s.pty.pause();
+    else if (decision === 'resume') s.pty.resume();
+  }
+
+  async ack(sessionId: string, chars: number): Promise<void> {
+    // An ack may arrive just after the shell exited; that is not an error.
+    const s = this.sessions.get(sessionId);
+    if (s) this.apply(s, s.flow.acked(chars));
   }
 
   private get(sessionId: string): Session {
