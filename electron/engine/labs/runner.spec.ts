@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isCancellation } from '../errors.ts';
 import { KubeApiError, type KubeObject } from '../kube/client.ts';
-import { gradesPolicy, runStep } from './runner.ts';
+import { CANARY_STATE_KEY, gradesPolicy, runStep } from './runner.ts';
 import { MemoryRunState } from './state.ts';
 import { FakeKubeClient, fixture } from './testing/fake-kube.ts';
 import { FakeTools } from './testing/fake-tools.ts';
@@ -229,6 +229,58 @@ describe('runStep: checks', () => {
     ]);
     expect(r.checks[2]?.observed).toMatch(/canary failed/);
     expect(gradesPolicy({ id: 'x', type: 'policyCanary' })).toBe(false);
+  });
+
+  describe('a policy step run on its own', () => {
+    const tcp = (id: string, app: string, expect: string) => ({ id, type: 'tcp', from: { namespace: 'sales', labels: { app } }, to: { pod: { namespace: 'sales', selector: 'app.kubernetes.io/name=postgresql' } }, port: 5432, expect });
+    const netpol = () =>
+      lab('netpol', [
+        step('canary-step', { checks: [{ id: 'canary', type: 'policyCanary' }] }),
+        step('grade', { checks: [{ id: 'db', type: 'podsReady', namespace: 'sales', selector: 'app.kubernetes.io/name=postgresql' }, tcp('wrong-denied', 'wrong', 'blocked')] }),
+      ]);
+    // The canary as given, and every probe from sales timing out (the policy denies it).
+    const world = (enforces: boolean) =>
+      canaryWorld(enforces, new FakeKubeClient([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sales' } }, ...fixture('pod-db-postgresql-0')])).scriptPods((pod) =>
+        pod.metadata.namespace === 'sales' && pod.metadata.name !== 'db-postgresql-0' ? { phase: 'Failed', exitCode: 1, log: 'nc: connect to 10.240.1.7 port 5432 (tcp) timed out: Operation now in progress' } : undefined,
+      );
+    const canaryServers = (client: FakeKubeClient) => client.calls.filter((c) => c.kind === 'Pod' && c.name === 'canary-server' && c.verb !== 'delete').length;
+
+    it('runs the canary first when it has not passed, and grades no policy if it fails', async () => {
+      const client = world(false);
+      const state = new MemoryRunState();
+      const r = await runStep(netpol(), 1, runnerDeps(client, { state }));
+      expect(r.checks.map((c) => [c.id, c.status])).toEqual([
+        ['canary', 'fail'],
+        ['db', 'pass'],
+        ['wrong-denied', 'skipped'],
+      ]);
+      expect(r.status).toBe('fail');
+      expect(r.checks[0]?.layer).toBe('cni');
+      expect(r.checks[2]?.observed).toMatch(/canary failed/);
+      expect(state.get('netpol', CANARY_STATE_KEY)).toBe('failed');
+    });
+
+    it('runs the canary once: a passed canary is remembered for the later steps', async () => {
+      const client = world(true);
+      const state = new MemoryRunState();
+      const first = await runStep(netpol(), 1, runnerDeps(client, { state }));
+      expect(first.checks[0]).toMatchObject({ id: 'canary', status: 'pass' });
+      expect(state.get('netpol', CANARY_STATE_KEY)).toBe('passed');
+      expect(canaryServers(client)).toBe(1);
+      const again = await runStep(netpol(), 1, runnerDeps(client, { state }));
+      expect(again.checks.map((c) => [c.id, c.status])).toEqual([
+        ['db', 'pass'],
+        ['wrong-denied', 'pass'],
+      ]);
+      expect(canaryServers(client)).toBe(1);
+    });
+
+    it('the canary step itself records its result', async () => {
+      const client = world(true);
+      const state = new MemoryRunState();
+      await runStep(netpol(), 0, runnerDeps(client, { state }));
+      expect(state.get('netpol', CANARY_STATE_KEY)).toBe('passed');
+    });
   });
 
   it('skips a step whose variables this cluster lacks', async () => {

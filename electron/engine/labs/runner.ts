@@ -44,6 +44,15 @@ export function gradesPolicy(check: LabCheck): boolean {
   return check.type === 'tcp';
 }
 
+/** Where a passed canary is remembered (per lab; the lab's cleanup forgets it with the rest). */
+export const CANARY_STATE_KEY = 'policyCanary';
+
+/** The lab's enforcement canary, if it has one: a lab that declares one grades no policy without it. */
+function labCanary(lab: LoadedLab): LabCheck | undefined {
+  for (const s of lab.spec.steps) for (const c of s.checks) if (c.type === 'policyCanary') return c;
+  return undefined;
+}
+
 function stepStatus(actions: ActionOutcome[], checks: CheckResult[]): StepRunResult['status'] {
   if (actions.some((a) => a.status === 'failed') || checks.some((c) => c.status === 'fail')) return 'fail';
   if (actions.every((a) => a.status === 'skipped') && checks.every((c) => c.status === 'skipped')) return 'skipped';
@@ -116,14 +125,35 @@ export async function runStep(lab: LoadedLab, index: number, deps: RunnerDeps): 
   };
   const checks: CheckResult[] = [];
   let canaryFailed = false;
+  let canaryReason = say('skipped: the NetworkPolicy canary failed, so grading policies would be meaningless', '已跳过：NetworkPolicy 金丝雀测试失败，评判策略已没有意义');
+  const recordCanary = async (result: CheckResult) => {
+    if (result.status === 'pass') await deps.state.set(lab.id, CANARY_STATE_KEY, 'passed');
+    if (result.status === 'fail') {
+      canaryFailed = true;
+      await deps.state.set(lab.id, CANARY_STATE_KEY, 'failed');
+    }
+  };
+  // A step run on its own (`lab run netpol --step 4`, or a learner jumping ahead) must not grade
+  // policies on a cluster whose canary has not passed: run the lab's canary first.
+  const canary = labCanary(lab);
+  const stepHasCanary = step.checks.some((c) => c.type === 'policyCanary');
+  if (canary && !stepHasCanary && deps.dataPlane && step.checks.some(gradesPolicy) && deps.state.get(lab.id, CANARY_STATE_KEY) !== 'passed') {
+    deps.log(say('▶ the NetworkPolicy canary has not passed on this cluster yet: running it before grading', '▶ NetworkPolicy 金丝雀测试尚未在此集群上通过：评判之前先运行它'));
+    const result = await runCheck(canary, ctx, deps.dataPlane);
+    deps.log(`${result.status === 'pass' ? '✓' : '✗'} ${result.description}: ${result.observed}`);
+    await recordCanary(result);
+    // Shown with the step's own checks: a failed canary fails the step, with its CNI hint.
+    checks.push(result);
+    if (canaryFailed) canaryReason = say(`skipped: the NetworkPolicy canary failed (${result.observed}), so grading policies would be meaningless`, `已跳过：NetworkPolicy 金丝雀测试失败（${result.observed}），评判策略已没有意义`);
+  }
   for (const [j, check] of step.checks.entries()) {
     deps.progress((step.actions.length + j) / total, check.id);
     if (canaryFailed && gradesPolicy(check)) {
-      checks.push(skippedResult(check, deps.lang, say, say('skipped: the NetworkPolicy canary failed, so grading policies would be meaningless', '已跳过：NetworkPolicy 金丝雀测试失败，评判策略已没有意义')));
+      checks.push(skippedResult(check, deps.lang, say, canaryReason));
       continue;
     }
     const result = await runCheck(check, ctx, deps.dataPlane);
-    if (check.type === 'policyCanary' && result.status === 'fail') canaryFailed = true;
+    if (check.type === 'policyCanary') await recordCanary(result);
     deps.log(`${result.status === 'pass' ? '✓' : result.status === 'fail' ? '✗' : '–'} ${result.description}: ${result.observed}`);
     checks.push(result);
   }
