@@ -76,7 +76,9 @@ group_alive() {
   local d st rest pgrp g
   [[ ${#PGIDS[@]} -gt 0 ]] || return 1
   for d in /proc/[0-9]*; do
-    rest=$(<"$d/stat") 2>/dev/null || continue
+    # `$(<file)` would abort the script under `set -e` when a process exits mid-scan; cat's
+    # failure is caught by `|| continue`.
+    rest=$(cat "$d/stat" 2>/dev/null) || continue
     rest=${rest##*) }            # drop "pid (comm) "
     read -r st _ pgrp _ <<<"$rest"
     [[ "$st" == Z ]] && continue
