@@ -2,8 +2,9 @@
 // then kindlab's own Installation whose IP pool equals the cluster's podSubnet (Calico cannot
 // change it later, and the book's 10.240.0.0/16 must match). Images come from quay.io to avoid
 // Docker Hub's anonymous rate limit.
-import type { AddonHealth } from '../../api.ts';
+import type { AddonHealth, Lang, LocalizedText } from '../../api.ts';
 import { KIND_NETWORK } from '../cluster/kind-config.ts';
+import { pick } from '../i18n/text.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { diagnose } from '../kube/diagnose.ts';
 import { allOf, deploymentReady, named, nodeReady, tigeraAvailable } from '../kube/readiness.ts';
@@ -36,59 +37,68 @@ export function calicoInstallation(podSubnet: string): KubeObject {
   };
 }
 
-async function health(client: KubeClient, version: string): Promise<AddonHealth> {
+async function health(client: KubeClient, version: string, lang: Lang): Promise<AddonHealth> {
+  const t = (text: LocalizedText) => pick(text, lang);
   const base = { id: 'calico' as const, version };
-  if (!(await client.served('operator.tigera.io/v1', 'Installation'))) return { ...base, state: 'missing', message: 'not installed' };
+  if (!(await client.served('operator.tigera.io/v1', 'Installation'))) return { ...base, state: 'missing', message: t({ en: 'not installed', zh: '未安装' }) };
   const inst = await client.get('operator.tigera.io/v1', 'Installation', 'default');
-  if (!inst) return { ...base, state: 'missing', message: 'operator installed, no Installation' };
+  if (!inst) return { ...base, state: 'missing', message: t({ en: 'operator installed, no Installation', zh: '已安装 operator，但没有 Installation' }) };
   const status = await client.get('operator.tigera.io/v1', 'TigeraStatus', 'calico').catch(() => null);
   const nodes = await client.list('v1', 'Node');
   const notReady = nodes.items.filter((n) => !nodeReady(n)).map((n) => n.metadata.name);
-  if (!status || !tigeraAvailable(status)) return { ...base, state: 'degraded', message: 'Calico is not available yet' };
-  if (notReady.length > 0) return { ...base, state: 'degraded', message: `nodes not ready: ${notReady.join(', ')}` };
-  return { ...base, state: 'ready', message: `available, ${nodes.items.length} nodes ready` };
+  if (!status || !tigeraAvailable(status)) return { ...base, state: 'degraded', message: t({ en: 'Calico is not available yet', zh: 'Calico 尚不可用' }) };
+  if (notReady.length > 0) return { ...base, state: 'degraded', message: t({ en: `nodes not ready: ${notReady.join(', ')}`, zh: `节点未就绪：${notReady.join('、')}` }) };
+  return { ...base, state: 'ready', message: t({ en: `available, ${nodes.items.length} nodes ready`, zh: `可用，${nodes.items.length} 个节点已就绪` }) };
 }
 
 export const calicoAddon: Addon = {
   id: 'calico',
   phase: 'calico',
   title: { en: 'Calico network', zh: 'Calico 网络' },
-  health: (ctx) => health(ctx.client, ctx.pins.calico.version),
+  health: (ctx) => health(ctx.client, ctx.pins.calico.version, ctx.lang ?? 'en'),
   async install(ctx: AddonContext) {
-    const { client, signal } = ctx;
-    const crds = parseManifest(await ctx.manifest('calico-operator-crds'), 'operator-crds.yaml');
-    const operator = parseManifest(await ctx.manifest('calico-tigera-operator'), 'tigera-operator.yaml');
-    ctx.progress(0.05, 'applying the operator CRDs');
-    await applyAll(client, crds, { signal, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.25 * f, 'applying the operator CRDs'), crdTimeoutMs: seconds(ctx, 90) });
-    ctx.progress(0.3, 'starting the Tigera operator');
-    await applyAll(client, operator, { signal, log: ctx.log });
-    await waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'tigera-operator' }, named('tigera-operator', deploymentReady, 'deployment'), {
+    const { client, signal, lang } = ctx;
+    const t = (text: LocalizedText) => pick(text, lang);
+    const crds = parseManifest(await ctx.manifest('calico-operator-crds'), 'operator-crds.yaml', lang);
+    const operator = parseManifest(await ctx.manifest('calico-tigera-operator'), 'tigera-operator.yaml', lang);
+    const applyingCrds = t({ en: 'applying the operator CRDs', zh: '正在应用 operator 的 CRD' });
+    ctx.progress(0.05, applyingCrds);
+    await applyAll(client, crds, { signal, lang, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.25 * f, applyingCrds), crdTimeoutMs: seconds(ctx, 90) });
+    ctx.progress(0.3, t({ en: 'starting the Tigera operator', zh: '正在启动 Tigera operator' }));
+    await applyAll(client, operator, { signal, lang, log: ctx.log });
+    await waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'tigera-operator' }, named('tigera-operator', deploymentReady, 'deployment', lang), {
       timeoutMs: seconds(ctx, 300),
       signal,
+      lang,
       what: 'Tigera operator',
       onProgress: (v) => ctx.progress(0.3 + 0.1 * (v.fraction ?? 0), v.message ?? ''),
       diagnose: () => diagnose(client, { namespace: 'tigera-operator' }),
     });
-    ctx.progress(0.4, 'creating the Calico installation (pool ' + KIND_NETWORK.podSubnet + ')');
+    ctx.progress(0.4, t({ en: `creating the Calico installation (pool ${KIND_NETWORK.podSubnet})`, zh: `正在创建 Calico 的 Installation（地址池 ${KIND_NETWORK.podSubnet}）` }));
     await client.apply(calicoInstallation(KIND_NETWORK.podSubnet), { signal });
 
     const dog = watchPullProblems(client, 'calico-system', seconds(ctx, 120), signal, ctx.lang);
     try {
-      const calicoReady = waitFor(client, { apiVersion: 'operator.tigera.io/v1', kind: 'TigeraStatus' }, named('calico', tigeraAvailable, 'TigeraStatus'), {
+      const calicoReady = waitFor(client, { apiVersion: 'operator.tigera.io/v1', kind: 'TigeraStatus' }, named('calico', tigeraAvailable, 'TigeraStatus', lang), {
         timeoutMs: seconds(ctx, 480),
         signal,
+        lang,
         what: 'Calico',
         onProgress: (v) => ctx.progress(0.45 + 0.35 * (v.fraction ?? 0), dog.current() ?? v.message ?? ''),
         diagnose: () => diagnose(client, { namespace: 'calico-system' }),
-        hint: 'Calico did not become available. The diagnostics show the first pod that is stuck; image pulls are the usual cause.',
+        hint: t({
+          en: 'Calico did not become available. The diagnostics show the first pod that is stuck; image pulls are the usual cause.',
+          zh: 'Calico 未能变为可用。诊断信息会指出第一个卡住的 Pod；最常见的原因是镜像拉取失败。',
+        }),
       });
       await Promise.race([calicoReady, dog.tripped]);
-      ctx.progress(0.8, 'waiting for nodes to become Ready');
+      ctx.progress(0.8, t({ en: 'waiting for nodes to become Ready', zh: '正在等待节点就绪' }));
       await Promise.race([
-        waitFor(client, { apiVersion: 'v1', kind: 'Node' }, allOf(nodeReady, 'nodes', 2), {
+        waitFor(client, { apiVersion: 'v1', kind: 'Node' }, allOf(nodeReady, { en: 'nodes', zh: '节点' }, 2, lang), {
           timeoutMs: seconds(ctx, 180),
           signal,
-          what: 'nodes Ready',
+          lang,
+          what: t({ en: 'nodes Ready', zh: '节点就绪' }),
           onProgress: (v) => ctx.progress(0.8 + 0.1 * (v.fraction ?? 0), v.message ?? ''),
           diagnose: () => diagnose(client, { namespace: 'calico-system' }),
         }),
@@ -97,10 +107,11 @@ export const calicoAddon: Addon = {
     } finally {
       dog.stop();
     }
-    ctx.progress(0.9, 'waiting for cluster DNS (CoreDNS)');
-    await waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'kube-system' }, named('coredns', deploymentReady, 'deployment'), {
+    ctx.progress(0.9, t({ en: 'waiting for cluster DNS (CoreDNS)', zh: '正在等待集群 DNS（CoreDNS）' }));
+    await waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'kube-system' }, named('coredns', deploymentReady, 'deployment', lang), {
       timeoutMs: seconds(ctx, 180),
       signal,
+      lang,
       what: 'CoreDNS',
       diagnose: () => diagnose(client, { namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns' }),
     });

@@ -4,7 +4,8 @@
 // labs expect for nginx-lb) and could land on the node without the 80/443 port mappings. The
 // objects are therefore adjusted in memory after the sha256 check: NodePort, and pinned to the
 // port-mapped worker.
-import type { AddonHealth } from '../../api.ts';
+import type { AddonHealth, Lang, LocalizedText } from '../../api.ts';
+import { pick } from '../i18n/text.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { diagnose } from '../kube/diagnose.ts';
 import { deploymentReady, jobComplete, named } from '../kube/readiness.ts';
@@ -48,38 +49,42 @@ export function admissionReady(client: KubeClient): Promise<boolean> {
   return webhookServiceReady(client, INGRESS_NS, ADMISSION);
 }
 
-async function health(client: KubeClient, version: string): Promise<AddonHealth> {
+async function health(client: KubeClient, version: string, lang: Lang): Promise<AddonHealth> {
+  const t = (text: LocalizedText) => pick(text, lang);
   const base = { id: 'ingress-nginx' as const, version };
   const dep = await client.get('apps/v1', 'Deployment', CONTROLLER, INGRESS_NS);
-  if (!dep) return { ...base, state: 'missing', message: 'not installed' };
+  if (!dep) return { ...base, state: 'missing', message: t({ en: 'not installed', zh: '未安装' }) };
   const svc = await client.get('v1', 'Service', CONTROLLER, INGRESS_NS);
   const nodeSel = ((dep.spec as Loose)?.template as Loose | undefined)?.spec as Loose | undefined;
-  if (!deploymentReady(dep)) return { ...base, state: 'degraded', message: 'controller not ready' };
+  if (!deploymentReady(dep)) return { ...base, state: 'degraded', message: t({ en: 'controller not ready', zh: '控制器未就绪' }) };
   if ((svc?.spec as Loose | undefined)?.type !== 'NodePort' || (nodeSel?.nodeSelector as Record<string, string> | undefined)?.['ingress-ready'] !== 'true') {
-    return { ...base, state: 'degraded', message: 'controller not pinned to the port-mapped worker' };
+    return { ...base, state: 'degraded', message: t({ en: 'controller not pinned to the port-mapped worker', zh: '控制器没有固定在映射了端口的工作节点上' }) };
   }
-  if (!(await admissionReady(client))) return { ...base, state: 'degraded', message: 'admission webhook has no ready endpoint' };
-  return { ...base, state: 'ready', message: 'controller ready on the worker (ports 80/443), retired upstream' };
+  if (!(await admissionReady(client))) return { ...base, state: 'degraded', message: t({ en: 'admission webhook has no ready endpoint', zh: '准入 Webhook 没有就绪的端点' }) };
+  return { ...base, state: 'ready', message: t({ en: 'controller ready on the worker (ports 80/443), retired upstream', zh: '控制器已在工作节点上就绪（端口 80/443），上游已停止维护' }) };
 }
 
 export const ingressAddon: Addon = {
   id: 'ingress-nginx',
   phase: 'ingress',
   title: { en: 'NGINX ingress controller', zh: 'NGINX Ingress 控制器' },
-  health: (ctx) => health(ctx.client, ctx.pins.ingressNginx.version),
+  health: (ctx) => health(ctx.client, ctx.pins.ingressNginx.version, ctx.lang ?? 'en'),
   async install(ctx: AddonContext) {
-    const { client, signal } = ctx;
-    const objs = adjustIngressObjects(parseManifest(await ctx.manifest('ingress-nginx-kind'), 'ingress-nginx deploy.yaml'));
-    ctx.progress(0.05, 'applying the ingress-nginx manifest');
-    await applyAll(client, objs, { signal, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.25 * f, 'applying the ingress-nginx manifest') });
+    const { client, signal, lang } = ctx;
+    const t = (text: LocalizedText) => pick(text, lang);
+    const objs = adjustIngressObjects(parseManifest(await ctx.manifest('ingress-nginx-kind'), 'ingress-nginx deploy.yaml', lang));
+    const applying = t({ en: 'applying the ingress-nginx manifest', zh: '正在应用 ingress-nginx 清单' });
+    ctx.progress(0.05, applying);
+    await applyAll(client, objs, { signal, lang, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.25 * f, applying) });
     const dog = watchPullProblems(client, INGRESS_NS, seconds(ctx, 120), signal, ctx.lang);
     try {
-      ctx.progress(0.3, 'waiting for the admission certificate jobs');
+      ctx.progress(0.3, t({ en: 'waiting for the admission certificate jobs', zh: '正在等待准入证书 Job 完成' }));
       for (const job of ['ingress-nginx-admission-create', 'ingress-nginx-admission-patch']) {
         await Promise.race([
-          waitFor(client, { apiVersion: 'batch/v1', kind: 'Job', namespace: INGRESS_NS }, named(job, jobComplete, 'job'), {
+          waitFor(client, { apiVersion: 'batch/v1', kind: 'Job', namespace: INGRESS_NS }, named(job, jobComplete, 'job', lang), {
             timeoutMs: seconds(ctx, 240),
             signal,
+            lang,
             what: `job ${job}`,
             onProgress: (v) => ctx.progress(0.3 + 0.2 * (v.fraction ?? 0), dog.current() ?? v.message ?? ''),
             diagnose: () => diagnose(client, { namespace: INGRESS_NS }),
@@ -87,12 +92,13 @@ export const ingressAddon: Addon = {
           dog.tripped,
         ]);
       }
-      ctx.progress(0.5, 'waiting for the controller');
+      ctx.progress(0.5, t({ en: 'waiting for the controller', zh: '正在等待控制器' }));
       await Promise.race([
-        waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: INGRESS_NS }, named(CONTROLLER, deploymentReady, 'deployment'), {
+        waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: INGRESS_NS }, named(CONTROLLER, deploymentReady, 'deployment', lang), {
           timeoutMs: seconds(ctx, 300),
           signal,
-          what: 'ingress-nginx controller',
+          lang,
+          what: t({ en: 'ingress-nginx controller', zh: 'ingress-nginx 控制器' }),
           onProgress: (v) => ctx.progress(0.5 + 0.35 * (v.fraction ?? 0), dog.current() ?? v.message ?? ''),
           diagnose: () => diagnose(client, { namespace: INGRESS_NS, labelSelector: 'app.kubernetes.io/component=controller' }),
         }),
@@ -101,7 +107,7 @@ export const ingressAddon: Addon = {
     } finally {
       dog.stop();
     }
-    ctx.progress(0.85, 'waiting for the admission webhook endpoint');
-    await waitForWebhookService(client, INGRESS_NS, ADMISSION, { what: 'ingress-nginx admission webhook', timeoutMs: seconds(ctx, 120), signal });
+    ctx.progress(0.85, t({ en: 'waiting for the admission webhook endpoint', zh: '正在等待准入 Webhook 的端点' }));
+    await waitForWebhookService(client, INGRESS_NS, ADMISSION, { what: t({ en: 'ingress-nginx admission webhook', zh: 'ingress-nginx 准入 Webhook' }), timeoutMs: seconds(ctx, 120), signal, lang });
   },
 };

@@ -1,7 +1,8 @@
 // MetalLB in layer-2 mode from the pinned native manifest. Pools are applied only once the
 // controller, the speakers and the webhook's endpoints are ready, with a retry for the short
 // window in which the controller is Ready but its webhook is not serving yet.
-import type { AddonHealth, PoolPlan } from '../../api.ts';
+import type { AddonHealth, Lang, LocalizedText, PoolPlan } from '../../api.ts';
+import { pick } from '../i18n/text.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { diagnose } from '../kube/diagnose.ts';
 import { daemonSetReady, deploymentReady, named } from '../kube/readiness.ts';
@@ -36,43 +37,48 @@ export function poolObjects(plan: PoolPlan): KubeObject[] {
 }
 
 
-async function health(client: KubeClient, version: string): Promise<AddonHealth> {
+async function health(client: KubeClient, version: string, lang: Lang): Promise<AddonHealth> {
+  const t = (text: LocalizedText) => pick(text, lang);
   const base = { id: 'metallb' as const, version };
   const ctl = await client.get('apps/v1', 'Deployment', 'controller', METALLB_NS);
-  if (!ctl) return { ...base, state: 'missing', message: 'not installed' };
+  if (!ctl) return { ...base, state: 'missing', message: t({ en: 'not installed', zh: '未安装' }) };
   const speaker = await client.get('apps/v1', 'DaemonSet', 'speaker', METALLB_NS);
-  if (!deploymentReady(ctl)) return { ...base, state: 'degraded', message: 'controller not ready' };
-  if (!speaker || !daemonSetReady(speaker)) return { ...base, state: 'degraded', message: 'speakers not ready' };
-  if (!(await webhookServiceReady(client, METALLB_NS, WEBHOOK_SERVICE))) return { ...base, state: 'degraded', message: 'webhook has no ready endpoint' };
-  return { ...base, state: 'ready', message: 'controller and speakers ready (layer 2)' };
+  if (!deploymentReady(ctl)) return { ...base, state: 'degraded', message: t({ en: 'controller not ready', zh: '控制器未就绪' }) };
+  if (!speaker || !daemonSetReady(speaker)) return { ...base, state: 'degraded', message: t({ en: 'speakers not ready', zh: 'speaker 未就绪' }) };
+  if (!(await webhookServiceReady(client, METALLB_NS, WEBHOOK_SERVICE))) return { ...base, state: 'degraded', message: t({ en: 'webhook has no ready endpoint', zh: 'Webhook 没有就绪的端点' }) };
+  return { ...base, state: 'ready', message: t({ en: 'controller and speakers ready (layer 2)', zh: '控制器和 speaker 已就绪（二层模式）' }) };
 }
 
 export const metallbAddon: Addon = {
   id: 'metallb',
   phase: 'metallb',
   title: { en: 'MetalLB load balancer', zh: 'MetalLB 负载均衡器' },
-  health: (ctx) => health(ctx.client, ctx.pins.metallb.version),
+  health: (ctx) => health(ctx.client, ctx.pins.metallb.version, ctx.lang ?? 'en'),
   async install(ctx: AddonContext) {
-    const { client, signal } = ctx;
-    const objs = parseManifest(await ctx.manifest('metallb-native'), 'metallb-native.yaml');
-    ctx.progress(0.05, 'applying the MetalLB manifest');
-    await applyAll(client, objs, { signal, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.3 * f, 'applying the MetalLB manifest'), crdTimeoutMs: seconds(ctx, 90) });
+    const { client, signal, lang } = ctx;
+    const t = (text: LocalizedText) => pick(text, lang);
+    const objs = parseManifest(await ctx.manifest('metallb-native'), 'metallb-native.yaml', lang);
+    const applying = t({ en: 'applying the MetalLB manifest', zh: '正在应用 MetalLB 清单' });
+    ctx.progress(0.05, applying);
+    await applyAll(client, objs, { signal, lang, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.3 * f, applying), crdTimeoutMs: seconds(ctx, 90) });
     const dog = watchPullProblems(client, METALLB_NS, seconds(ctx, 120), signal, ctx.lang);
     try {
-      ctx.progress(0.35, 'waiting for the controller and the speakers');
+      ctx.progress(0.35, t({ en: 'waiting for the controller and the speakers', zh: '正在等待控制器和 speaker' }));
       await Promise.race([
         Promise.all([
-          waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: METALLB_NS }, named('controller', deploymentReady, 'deployment'), {
+          waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: METALLB_NS }, named('controller', deploymentReady, 'deployment', lang), {
             timeoutMs: seconds(ctx, 300),
             signal,
-            what: 'MetalLB controller',
+            lang,
+            what: t({ en: 'MetalLB controller', zh: 'MetalLB 控制器' }),
             onProgress: (v) => ctx.progress(0.35 + 0.3 * (v.fraction ?? 0), dog.current() ?? v.message ?? ''),
             diagnose: () => diagnose(client, { namespace: METALLB_NS, labelSelector: 'component=controller' }),
           }),
-          waitFor(client, { apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: METALLB_NS }, named('speaker', daemonSetReady, 'daemonset'), {
+          waitFor(client, { apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: METALLB_NS }, named('speaker', daemonSetReady, 'daemonset', lang), {
             timeoutMs: seconds(ctx, 300),
             signal,
-            what: 'MetalLB speakers',
+            lang,
+            what: t({ en: 'MetalLB speakers', zh: 'MetalLB speaker' }),
             diagnose: () => diagnose(client, { namespace: METALLB_NS, labelSelector: 'component=speaker' }),
           }),
         ]),
@@ -81,8 +87,8 @@ export const metallbAddon: Addon = {
     } finally {
       dog.stop();
     }
-    ctx.progress(0.75, 'waiting for the webhook endpoint');
-    await waitForWebhookService(client, METALLB_NS, WEBHOOK_SERVICE, { what: 'MetalLB webhook', timeoutMs: seconds(ctx, 120), signal });
+    ctx.progress(0.75, t({ en: 'waiting for the webhook endpoint', zh: '正在等待 Webhook 的端点' }));
+    await waitForWebhookService(client, METALLB_NS, WEBHOOK_SERVICE, { what: t({ en: 'MetalLB webhook', zh: 'MetalLB Webhook' }), timeoutMs: seconds(ctx, 120), signal, lang });
   },
 };
 
@@ -92,18 +98,19 @@ export const poolsAddon: Addon = {
   phase: 'pools',
   title: { en: 'Address pools', zh: '地址池' },
   async health(ctx) {
+    const t = (text: LocalizedText) => pick(text, ctx.lang ?? 'en');
     const base = { id: 'metallb' as const, version: ctx.pins.metallb.version };
-    if (!(await ctx.client.served('metallb.io/v1beta1', 'IPAddressPool'))) return { ...base, state: 'missing', message: 'MetalLB not installed' };
+    if (!(await ctx.client.served('metallb.io/v1beta1', 'IPAddressPool'))) return { ...base, state: 'missing', message: t({ en: 'MetalLB not installed', zh: 'MetalLB 未安装' }) };
     const plan = await ctx.poolPlan();
     for (const p of plan.pools) {
       const got = await ctx.client.get('metallb.io/v1beta1', 'IPAddressPool', p.name, METALLB_NS);
       const want = poolObjects(plan).find((o) => o.metadata.name === p.name)?.spec as { addresses: string[]; autoAssign?: boolean };
       const have = got?.spec as { addresses?: string[]; autoAssign?: boolean } | undefined;
       if ((have?.addresses ?? []).join(',') !== want.addresses.join(',') || (have?.autoAssign ?? true) !== (want.autoAssign ?? true)) {
-        return { ...base, state: 'missing', message: `pool ${p.name} missing or different` };
+        return { ...base, state: 'missing', message: t({ en: `pool ${p.name} missing or different`, zh: `地址池 ${p.name} 不存在或与预期不同` }) };
       }
     }
-    if (!(await ctx.client.get('metallb.io/v1beta1', 'L2Advertisement', L2_ADVERTISEMENT, METALLB_NS))) return { ...base, state: 'missing', message: 'no L2Advertisement' };
+    if (!(await ctx.client.get('metallb.io/v1beta1', 'L2Advertisement', L2_ADVERTISEMENT, METALLB_NS))) return { ...base, state: 'missing', message: t({ en: 'no L2Advertisement', zh: '没有 L2Advertisement' }) };
     return { ...base, state: 'ready', message: plan.pools.map((p) => `${p.name} ${p.addresses.join(',')}`).join('; ') };
   },
   async install(ctx: AddonContext) {
@@ -112,7 +119,7 @@ export const poolsAddon: Addon = {
     const objs = poolObjects(plan);
     let i = 0;
     for (const o of objs) {
-      await applyWithWebhookRetry(ctx.client, o, { signal: ctx.signal, log: ctx.log, webhookRetryMs: seconds(ctx, 90) });
+      await applyWithWebhookRetry(ctx.client, o, { signal: ctx.signal, lang: ctx.lang, log: ctx.log, webhookRetryMs: seconds(ctx, 90) });
       ctx.progress(++i / objs.length, `${o.kind} ${o.metadata.name}`);
     }
   },

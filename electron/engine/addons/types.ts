@@ -25,7 +25,8 @@ export interface Addon {
   /** The lifecycle phase that installs it. */
   phase: string;
   title: LocalizedText;
-  health(ctx: Pick<AddonContext, 'client' | 'pins' | 'poolPlan'>): Promise<AddonHealth>;
+  /** `lang` is the language of the health message; English when absent. */
+  health(ctx: Pick<AddonContext, 'client' | 'pins' | 'poolPlan'> & { lang?: Lang }): Promise<AddonHealth>;
   install(ctx: AddonContext): Promise<void>;
 }
 

@@ -69,5 +69,9 @@ export function acquireLifecycleLock(path: string, op: string, lang: Lang = 'en'
       rmSync(path, { force: true });
     }
   }
-  throw new KindlabError({ code: 'busy', message: 'could not take the lifecycle lock', hint: `Remove ${path} if no kindlab is running.` });
+  throw new KindlabError({
+    code: 'busy',
+    message: lang === 'zh' ? '无法获取生命周期锁' : 'could not take the lifecycle lock',
+    hint: lang === 'zh' ? `如果没有正在运行的 kindlab，请删除 ${path}。` : `Remove ${path} if no kindlab is running.`,
+  });
 }

@@ -2,7 +2,9 @@
 // where it lives rather than by a label (typed commands carry no label), while the cluster's
 // own objects and the add-ons are left alone. The add-ons' state is restored afterwards by
 // re-running their health checks and installers (lifecycle.ts).
+import type { Lang, LocalizedText } from '../../api.ts';
 import { throwIfCancelled } from '../errors.ts';
+import { pick } from '../i18n/text.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { type KindRef, NAMESPACED_LAB_KINDS } from '../kube/kinds.ts';
 import { SYSTEM_NAMESPACES } from '../kube/system-namespaces.ts';
@@ -36,12 +38,14 @@ export interface ResetOptions {
   timeoutMs: number;
   log(line: string): void;
   progress(fraction: number, message: string): void;
+  /** The language of progress messages; English when absent. */
+  lang?: Lang;
 }
 
 async function deleteKinds(client: KubeClient, namespace: string, kinds: SweptKind[], opts: ResetOptions): Promise<number> {
   let n = 0;
   for (const k of kinds) {
-    throwIfCancelled(opts.signal);
+    throwIfCancelled(opts.signal, undefined, opts.lang);
     const list = await client.list(k.apiVersion, k.kind, { namespace });
     for (const o of list.items) {
       if (k.keep?.(o)) continue;
@@ -55,8 +59,10 @@ async function deleteKinds(client: KubeClient, namespace: string, kinds: SweptKi
 }
 
 export async function resetFastSteps(client: KubeClient, opts: ResetOptions): Promise<number> {
+  const lang = opts.lang ?? 'en';
+  const t = (text: LocalizedText) => pick(text, lang);
   let removed = 0;
-  opts.progress(0.05, 'namespaces created by labs');
+  opts.progress(0.05, t({ en: 'namespaces created by labs', zh: '实验创建的命名空间' }));
   const namespaces = await client.list('v1', 'Namespace');
   const extra = namespaces.items.filter((ns) => !SYSTEM_NAMESPACES.has(ns.metadata.name) && !ns.metadata.deletionTimestamp).map((ns) => ns.metadata.name);
   await Promise.all(
@@ -67,11 +73,11 @@ export async function resetFastSteps(client: KubeClient, opts: ResetOptions): Pr
       }
     }),
   );
-  opts.progress(0.3, 'objects in default');
+  opts.progress(0.3, t({ en: 'objects in default', zh: 'default 命名空间中的对象' }));
   removed += await deleteKinds(client, 'default', LEARNER_KINDS_IN_DEFAULT, opts);
-  opts.progress(0.5, 'objects in kube-system');
+  opts.progress(0.5, t({ en: 'objects in kube-system', zh: 'kube-system 命名空间中的对象' }));
   removed += await deleteKinds(client, 'kube-system', LEARNER_KINDS_IN_KUBE_SYSTEM, opts);
-  opts.progress(0.6, 'extra MetalLB pools');
+  opts.progress(0.6, t({ en: 'extra MetalLB pools', zh: '多余的 MetalLB 地址池' }));
   if (await client.served('metallb.io/v1beta1', 'IPAddressPool').catch(() => false)) {
     const managed = (o: KubeObject) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'kindlab';
     removed += await deleteKinds(
@@ -85,16 +91,22 @@ export async function resetFastSteps(client: KubeClient, opts: ResetOptions): Pr
     );
   }
   if (extra.length > 0) {
-    opts.progress(0.7, 'waiting for namespaces to terminate');
+    opts.progress(0.7, t({ en: 'waiting for namespaces to terminate', zh: '正在等待命名空间终止' }));
     const gone = new Set(extra);
     await waitFor(
       client,
       { apiVersion: 'v1', kind: 'Namespace' },
       (list) => {
         const left = list.filter((ns) => gone.has(ns.metadata.name)).length;
-        return { done: left === 0, fraction: 1 - left / gone.size, message: `${left} namespaces terminating` };
+        return { done: left === 0, fraction: 1 - left / gone.size, message: t({ en: `${left} namespaces terminating`, zh: `${left} 个命名空间正在终止` }) };
       },
-      { timeoutMs: opts.timeoutMs, signal: opts.signal, what: 'lab namespaces to terminate', onProgress: (v) => opts.progress(0.7 + 0.3 * (v.fraction ?? 0), v.message ?? '') },
+      {
+        timeoutMs: opts.timeoutMs,
+        signal: opts.signal,
+        lang,
+        what: t({ en: 'lab namespaces to terminate', zh: '等待实验命名空间终止' }),
+        onProgress: (v) => opts.progress(0.7 + 0.3 * (v.fraction ?? 0), v.message ?? ''),
+      },
     );
   }
   return removed;
