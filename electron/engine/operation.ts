@@ -1,7 +1,7 @@
 // A long operation (cluster up, reset, a lab run) as data: named phases, each with a state,
 // a fraction and log lines, streamed as OpEvents; plus the AbortSignal that cancels it.
 // Phases may run in parallel (ingress and MetalLB install side by side).
-import type { Failure, OpEvent, OpKind, PhaseInfo } from '../api.ts';
+import type { Failure, Lang, LogStream, OpEvent, OpKind, PhaseInfo } from '../api.ts';
 import { KindlabError, cancelled, isCancellation, toFailure } from './errors.ts';
 
 export interface PhaseSpec {
@@ -22,6 +22,8 @@ export class Operation {
     specs: PhaseSpec[],
     private readonly emit: OpEmitter,
     readonly signal: AbortSignal,
+    /** The language of the learner who started it: cancellation and internal failures speak it. */
+    private readonly lang: Lang = 'en',
   ) {
     this.phases = specs.map((s) => ({ id: s.id, title: s.title, state: 'pending', fraction: 0 }));
   }
@@ -48,7 +50,7 @@ export class Operation {
     this.update(id, { fraction: f, ...(message ? { message } : {}) });
   }
 
-  log(id: string, line: string, stream: 'stdout' | 'stderr' | 'info' = 'info'): void {
+  log(id: string, line: string, stream: LogStream = 'info'): void {
     this.emit({ opId: this.opId, type: 'log', phaseId: id, stream, line });
   }
 
@@ -62,7 +64,7 @@ export class Operation {
    * whose body returned normally (a lab step whose checks failed is a result, not an exception).
    */
   async phase<T>(id: string, body: () => Promise<T>, doneMessage?: (r: T) => string | undefined, isFailure?: (r: T) => boolean): Promise<T> {
-    if (this.signal.aborted) throw cancelled(id);
+    if (this.signal.aborted) throw cancelled(id, this.lang);
     this.started.set(id, Date.now());
     this.running.add(id);
     this.update(id, { state: 'running', fraction: 0 });
@@ -76,8 +78,8 @@ export class Operation {
       this.running.delete(id);
       const wasCancel = isCancellation(err) || this.signal.aborted;
       this.update(id, { state: wasCancel ? 'cancelled' : 'failed', durationMs: this.elapsed(id) });
-      if (wasCancel) throw cancelled(id);
-      throw new KindlabError(toFailure(err, id));
+      if (wasCancel) throw cancelled(id, this.lang);
+      throw new KindlabError(toFailure(err, id, this.lang));
     }
   }
 
@@ -93,7 +95,7 @@ export class Operation {
       const wasCancel = isCancellation(err) || this.signal.aborted;
       for (const id of this.running) this.update(id, { state: wasCancel ? 'cancelled' : 'failed', durationMs: this.elapsed(id) });
       this.running.clear();
-      const failure: Failure = wasCancel ? { ...cancelled().failure, ...(phaseOf(err) ? { phase: phaseOf(err) } : {}) } : toFailure(err);
+      const failure: Failure = wasCancel ? { ...cancelled(undefined, this.lang).failure, ...(phaseOf(err) ? { phase: phaseOf(err) } : {}) } : toFailure(err, undefined, this.lang);
       this.emit({ opId: this.opId, type: 'finished', ok: false, failure, durationMs: Date.now() - t0, phases: this.snapshot() });
       throw new KindlabError(failure);
     }
