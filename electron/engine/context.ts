@@ -3,6 +3,7 @@
 import { homedir } from 'node:os';
 import type { ClusterSettings, Lang } from '../api.ts';
 import { type Pins, loadPins } from './addons/pins.ts';
+import { assertClusterName } from './cluster/name.ts';
 import { defaultDataDir } from './paths.ts';
 import { repairPath } from './tools/path-repair.ts';
 import { resolveTools } from './tools/resolve.ts';
@@ -24,7 +25,7 @@ export const DEFAULT_SETTINGS: ClusterSettings = { name: 'cluster01', lanAccess:
 
 export function settingsFrom(partial: Partial<ClusterSettings> | undefined, env: NodeJS.ProcessEnv = process.env): ClusterSettings {
   return {
-    name: partial?.name ?? env.KINDLAB_CLUSTER ?? DEFAULT_SETTINGS.name,
+    name: assertClusterName(partial?.name ?? env.KINDLAB_CLUSTER ?? DEFAULT_SETTINGS.name),
     lanAccess: partial?.lanAccess ?? env.KINDLAB_LAN === '1',
     ...(partial?.hostAddress ? { hostAddress: partial.hostAddress } : {}),
   };

@@ -2,6 +2,7 @@
 // manifest cache and the lifecycle lock. Never inside ~/.kube.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { assertClusterName } from './cluster/name.ts';
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
   if (env.KINDLAB_DATA_DIR) return env.KINDLAB_DATA_DIR;
@@ -17,6 +18,8 @@ export interface ClusterPaths {
 }
 
 export function clusterPaths(dataDir: string, name: string): ClusterPaths {
+  // The folder is removed by `down`: a name like ".." must never reach join().
+  assertClusterName(name);
   const dir = join(dataDir, 'clusters', name);
   return { dir, kubeconfig: join(dir, 'kubeconfig'), kindConfig: join(dir, 'kind-config.yaml') };
 }

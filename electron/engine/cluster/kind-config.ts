@@ -6,29 +6,21 @@
 // refuse them) and kubeadmConfigPatches (kind 0.32 changed the kubeadm API version under them;
 // the node `labels:` field does the same job without a patch).
 import { Document } from 'yaml';
-import type { ClusterSettings } from '../../api.ts';
+import type { ClusterSettings, Lang } from '../../api.ts';
 import { KindlabError } from '../errors.ts';
+import { assertClusterName } from './name.ts';
 
 export const KIND_NETWORK = {
   podSubnet: '10.240.0.0/16',
   serviceSubnet: '10.96.0.0/16',
 } as const;
 
-// kind's own rule for cluster names (pkg/internal/apis/config/validate.go).
-const CLUSTER_NAME = /^[a-z0-9.-]+$/;
-
 function portMapping(port: number, listenAddress: string) {
   return { containerPort: port, hostPort: port, listenAddress, protocol: 'TCP' };
 }
 
-export function renderKindConfig(settings: ClusterSettings, nodeImage: string): string {
-  if (!CLUSTER_NAME.test(settings.name)) {
-    throw new KindlabError({
-      code: 'bad-input',
-      message: `"${settings.name}" is not a valid kind cluster name`,
-      hint: 'Use lowercase letters, digits, "-" and "." only, for example cluster01.',
-    });
-  }
+export function renderKindConfig(settings: ClusterSettings, nodeImage: string, lang: Lang = 'en'): string {
+  assertClusterName(settings.name, lang);
   if (nodeImage.trim() === '') {
     throw new KindlabError({ code: 'bad-input', message: 'no node image given', hint: 'Pass a kindest/node image, pinned by digest.' });
   }

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { clusterPaths } from '../paths.ts';
+import { settingsFrom } from '../context.ts';
+import { assertClusterName, isValidClusterName } from './name.ts';
+
+describe('cluster names', () => {
+  it('accepts what kind and Docker accept', () => {
+    for (const ok of ['cluster01', 'a', 'lab-2.test', '0abc']) expect(isValidClusterName(ok), ok).toBe(true);
+  });
+
+  it('refuses names that would leave the data folder or break container names', () => {
+    for (const bad of ['', '.', '..', '../..', '../../x', 'a/b', 'a\\b', '-x', '.hidden', 'Cluster01', 'x'.repeat(51), 'a b']) {
+      expect(isValidClusterName(bad), JSON.stringify(bad)).toBe(false);
+    }
+  });
+
+  it('explains the rule in the learner language', () => {
+    expect(() => assertClusterName('..', 'zh')).toThrow(/不是有效的集群名称/);
+    try {
+      assertClusterName('../..');
+    } catch (err) {
+      expect((err as { failure: { code: string; hint: string } }).failure).toMatchObject({ code: 'bad-input', hint: expect.stringContaining('cluster01') });
+    }
+  });
+
+  it('is enforced wherever a name comes in: settings (flag or KINDLAB_CLUSTER) and the data paths', () => {
+    expect(() => settingsFrom({ name: '..' }, {})).toThrow(/not a valid cluster name/);
+    expect(() => settingsFrom(undefined, { KINDLAB_CLUSTER: '../../home' })).toThrow(/not a valid cluster name/);
+    expect(settingsFrom(undefined, { KINDLAB_CLUSTER: 'lab2' }).name).toBe('lab2');
+    expect(() => clusterPaths('/data', '..')).toThrow(/not a valid cluster name/);
+    expect(clusterPaths('/data', 'cluster01').dir).toBe(join('/data', 'clusters', 'cluster01'));
+  });
+});
