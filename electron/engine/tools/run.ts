@@ -145,6 +145,23 @@ export class ToolRunner {
         stderrTail: tail(stderr),
       });
     }
+    if (result.signal) {
+      // Killed from outside (the OOM killer, a learner's `kill -9`): not a missing tool.
+      throw new KindlabError({
+        code: 'command-failed',
+        message: this.lang === 'zh' ? `${command.join(' ')} 被信号 ${result.signal} 终止` : `${command.join(' ')} was killed by ${result.signal}`,
+        hint: pick(
+          {
+            en: 'Something outside kindlab stopped the command; on a machine short of memory that is usually the out-of-memory killer. Check free memory (and the container engine\'s memory limit), then run it again.',
+            zh: '命令被 kindlab 之外的因素终止了；在内存不足的机器上，通常是内存不足时的进程终止机制（OOM killer）所为。请检查可用内存（以及容器引擎的内存上限），然后重试。',
+          },
+          this.lang,
+        ),
+        command,
+        exitCode: null,
+        stderrTail: tail(stderr),
+      });
+    }
     if (result.failed && result.exitCode === undefined) {
       // Spawning itself failed (ENOENT, EACCES).
       throw new KindlabError({
