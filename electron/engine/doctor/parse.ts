@@ -32,6 +32,12 @@ export function errorLine(stderr: string): string {
   return lines.find((l) => !/^warn(ing)?\b/i.test(l)) ?? firstLine(stderr);
 }
 
+/** What a tool printed instead of a version, quoted so that "nothing" shows as "" in any language. */
+export function unreadableOutput(stdout: string): string {
+  const line = firstLine(stdout);
+  return JSON.stringify(line.length > 100 ? `${line.slice(0, 100)}…` : line);
+}
+
 // ───────────────────────────── versions ─────────────────────────────
 
 export interface Version {

@@ -37,4 +37,12 @@ describe('kind check', () => {
     expect(out.status).toBe('warn');
     expect(out.finding.en).toContain('exec format error');
   });
+
+  it('quotes what it printed when it exits 0 without a version, so the finding never ends in a bare colon', async () => {
+    const odd = await kindCheck.check(withKind('something unexpected'));
+    expect(odd.status).toBe('warn');
+    expect(odd.finding.en).toMatch(/: "something unexpected"$/);
+    const silent = await kindCheck.check(withKind(''));
+    expect(silent.finding.en).toMatch(/: ""$/);
+  });
 });

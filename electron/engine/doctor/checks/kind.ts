@@ -1,7 +1,7 @@
 // Is kind installed, and new enough for the pinned node image?
 import { fill } from '../../i18n/text.ts';
 import { type CheckOutcome, type DoctorCheck, always } from '../check.ts';
-import { errorLine, isOlder } from '../parse.ts';
+import { errorLine, isOlder, unreadableOutput } from '../parse.ts';
 import { kindInstall } from '../install.ts';
 
 export const kindCheck: DoctorCheck = {
@@ -18,7 +18,7 @@ export const kindCheck: DoctorCheck = {
     }
     const params = { path: kind.path, version: kind.version ?? '', pinned, minimum };
     if (!kind.version) {
-      const said = kind.output?.error ?? errorLine(kind.output?.stderr ?? '') ?? '';
+      const said = kind.output?.error ?? (errorLine(kind.output?.stderr ?? '') || unreadableOutput(kind.output?.stdout ?? ''));
       return {
         status: 'warn',
         finding: fill({ en: 'Could not read the version of {path}: {said}', zh: '无法读取 {path} 的版本：{said}' }, { ...params, said }),

@@ -3,7 +3,7 @@
 import { fill } from '../../i18n/text.ts';
 import { type CheckOutcome, type DoctorCheck, NO_TEXT, always, joinText } from '../check.ts';
 import { kubectlInstall } from '../install.ts';
-import { errorLine, parseVersion } from '../parse.ts';
+import { errorLine, parseVersion, unreadableOutput } from '../parse.ts';
 
 export const kubectlCheck: DoctorCheck = {
   id: 'kubectl',
@@ -17,7 +17,7 @@ export const kubectlCheck: DoctorCheck = {
       return { status: 'fail', finding: { en: 'kubectl was not found on PATH.', zh: '在 PATH 中找不到 kubectl。' }, ...install };
     }
     if (!kubectl.parsed) {
-      const said = kubectl.output?.error ?? errorLine(kubectl.output?.stderr ?? '');
+      const said = kubectl.output?.error ?? (errorLine(kubectl.output?.stderr ?? '') || unreadableOutput(kubectl.output?.stdout ?? ''));
       return {
         status: 'warn',
         finding: fill({ en: 'Could not read the version of {path}: {said}', zh: '无法读取 {path} 的版本：{said}' }, { path: kubectl.path, said }),

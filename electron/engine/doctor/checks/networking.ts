@@ -34,8 +34,9 @@ export const networkingCheck: DoctorCheck = {
   async check({ facts }): Promise<CheckOutcome> {
     const engine = await facts.engine();
     if (!engine.reachable) {
+      // A skip like the other checks that need the engine: a ✓ here would claim something unknown.
       return {
-        status: 'ok',
+        status: 'skip',
         finding: {
           en: 'Once the engine runs, kindlab can tell whether LoadBalancer addresses answer from this machine. Either way the labs check them from a container on the kind network.',
           zh: '容器引擎运行后，kindlab 才能判断本机能否访问 LoadBalancer 地址。无论结果如何，实验都会从 kind 网络上的容器里检查它们。',
