@@ -92,6 +92,9 @@ export class TerminalManager {
     pty.onData((d) => {
       s.pending += d;
       s.timer ??= setTimeout(() => this.flush(sessionId), BATCH_MS);
+      // Counted as it is read, not as it is sent: on a busy machine the batch timer fires late,
+      // and counting at flush time would let the pty run far past the watermark first.
+      this.apply(s, s.flow.sent(d.length));
     });
     pty.onExit(({ exitCode }) => {
       this.flush(sessionId);
@@ -110,7 +113,6 @@ export class TerminalManager {
     const data = s.pending;
     s.pending = '';
     this.emit({ event: 'terminal:data', payload: { sessionId, data } });
-    this.apply(s, s.flow.sent(data.length));
   }
 
   private apply(s: Session, decision: FlowDecision): void {
