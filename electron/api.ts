@@ -69,10 +69,13 @@ export interface PhaseInfo {
   durationMs?: number;
 }
 
+export type LogStream = 'stdout' | 'stderr' | 'info' | 'warn';
+
 export type OpEvent =
   | { opId: string; type: 'started'; kind: OpKind; phases: PhaseInfo[] }
   | { opId: string; type: 'phase'; phase: PhaseInfo }
-  | { opId: string; type: 'log'; phaseId: string; stream: 'stdout' | 'stderr' | 'info'; line: string }
+  /** `warn`: something the learner should read even after the operation succeeded (a preflight warning). */
+  | { opId: string; type: 'log'; phaseId: string; stream: LogStream; line: string }
   | { opId: string; type: 'finished'; ok: true; durationMs: number; phases: PhaseInfo[] }
   | { opId: string; type: 'finished'; ok: false; failure: Failure; durationMs: number; phases: PhaseInfo[] };
 

@@ -45,4 +45,32 @@ describe('TtyProgress', () => {
     // Moves the cursor up over what it drew before, so the list stays in place.
     expect(out).toMatch(/\x1b\[\d+A/);
   });
+
+  const ttyOn = (columns: number) => {
+    const buf = { out: '' };
+    const stream = { columns, write: (s: string) => ((buf.out += s), true) } as unknown as NodeJS.WriteStream;
+    return { buf, p: new TtyProgress(stream, 'kindlab up') };
+  };
+  /** The screen after the last redraw: every line drawn since the last cursor-up. */
+  const screen = (out: string) => (out.split(/\x1b\[\d+A/).at(-1) ?? '').split('\x1b[2K').map((l) => l.replace(/\n$/, '')).filter(Boolean);
+
+  it('keeps the bar on a narrow terminal', () => {
+    const { buf, p } = ttyOn(40);
+    p.onEvent({ opId: 'x', type: 'started', kind: 'up', phases: phases({ cluster: { state: 'running', fraction: 0.3 } }) });
+    p.close();
+    const running = screen(buf.out).find((l) => l.startsWith('▸'));
+    expect(running).toMatch(/\[█{3}░{7}\]  30%$/);
+    for (const l of screen(buf.out)) expect(l.length).toBeLessThanOrEqual(39);
+  });
+
+  it('keeps preflight warnings on screen after their phase is done', () => {
+    const { buf, p } = ttyOn(100);
+    p.onEvent({ opId: 'x', type: 'started', kind: 'up', phases: phases({ cluster: { state: 'running', fraction: 0 } }) });
+    p.onEvent({ opId: 'x', type: 'log', phaseId: 'cluster', stream: 'warn', line: 'inotify limits: max_user_instances is 128' });
+    p.onEvent({ opId: 'x', type: 'log', phaseId: 'cluster', stream: 'stderr', line: 'Creating cluster' });
+    p.onEvent({ opId: 'x', type: 'phase', phase: { ...phases()[0]!, state: 'done', fraction: 1, durationMs: 1000 } });
+    p.close();
+    expect(screen(buf.out)).toContain('⚠ inotify limits: max_user_instances is 128');
+  });
 });
+

@@ -41,7 +41,7 @@ export class PlainProgress implements ProgressSink {
         this.out(`${MARK[p.state]} ${p.id}: ${p.state}${p.durationMs !== undefined ? ` in ${secs(p.durationMs)}` : ''}${p.message ? ` — ${p.message}` : ''}`);
       }
     }
-    if (e.type === 'log') this.out(`  | ${e.line}`);
+    if (e.type === 'log') this.out(e.stream === 'warn' ? `⚠ ${e.line}` : `  | ${e.line}`);
   }
 
   close(): void {}
@@ -51,6 +51,8 @@ export class PlainProgress implements ProgressSink {
 export class TtyProgress implements ProgressSink {
   private phases: PhaseInfo[] = [];
   private lastLog = new Map<string, string>();
+  /** Warnings stay on screen under the phase list; the log lines only flash by. */
+  private warnings: string[] = [];
   private drawn = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly started = Date.now();
@@ -66,7 +68,8 @@ export class TtyProgress implements ProgressSink {
       const i = this.phases.findIndex((p) => p.id === e.phase.id);
       if (i >= 0) this.phases[i] = e.phase;
     }
-    if (e.type === 'log') this.lastLog.set(e.phaseId, e.line);
+    if (e.type === 'log' && e.stream === 'warn') this.warnings.push(e.line);
+    else if (e.type === 'log') this.lastLog.set(e.phaseId, e.line);
     if (e.type === 'finished') {
       this.draw();
       return;
@@ -89,13 +92,18 @@ export class TtyProgress implements ProgressSink {
     for (const p of this.phases) {
       const head = `${MARK[p.state]} ${p.title}`;
       if (p.state === 'running') {
-        lines.push(clip(`${head.padEnd(42)} ${bar(p.fraction)}`));
+        // The bar must survive a narrow terminal: shrink it, then the title column, never drop it.
+        const barText = bar(p.fraction, cols < 64 ? 10 : 24);
+        const headWidth = Math.max(8, Math.min(42, cols - barText.length - 2));
+        const shownHead = head.length > headWidth ? `${head.slice(0, headWidth - 1)}…` : head.padEnd(headWidth);
+        lines.push(clip(`${shownHead} ${barText}`));
         const detail = p.message ?? this.lastLog.get(p.id);
         if (detail) lines.push(clip(`    ${detail}`));
       } else {
         lines.push(clip(`${head}${p.durationMs !== undefined && p.state !== 'pending' ? `  ${secs(p.durationMs)}` : ''}${p.state === 'skipped' && p.message ? `  (${p.message})` : ''}`));
       }
     }
+    for (const w of this.warnings) lines.push(clip(`⚠ ${w}`));
     let out = '';
     if (this.drawn > 0) out += `\x1b[${this.drawn}A`;
     for (const l of lines) out += `\x1b[2K${l}\n`;

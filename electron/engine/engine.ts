@@ -75,7 +75,7 @@ export class Engine implements KindlabApi {
       const lifecycle = new ClusterLifecycle({
         ctx,
         makeClient: this.makeClient,
-        fetcher: createManifestFetcher(ctx.dataDir),
+        fetcher: createManifestFetcher(ctx.dataDir, { lang: ctx.lang }),
         preflight: (settings, exists, signal) => preflightDoctor(ctx, settings, exists, signal),
         labCleanup: (client, log, signal) => this.labs.cleanupAll(client, log, signal),
       });
@@ -131,7 +131,7 @@ export class Engine implements KindlabApi {
     const ac = new AbortController();
     this.ops.set(id, ac);
     const specs = phases.map((p) => (typeof p === 'string' ? (phaseSpecs([p], lang)[0] as PhaseSpec) : p));
-    const op = new Operation(id, kind, specs, (payload) => this.emit({ event: 'op', payload }), ac.signal);
+    const op = new Operation(id, kind, specs, (payload) => this.emit({ event: 'op', payload }), ac.signal, lang);
     try {
       return await op.run(() => body(op));
     } finally {

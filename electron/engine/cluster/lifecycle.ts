@@ -196,7 +196,7 @@ export class ClusterLifecycle {
   private async runPreflight(settings: ClusterSettings, op: Operation): Promise<boolean> {
     return op.phase('preflight', async () => {
       const report = await this.deps.preflight(settings, false, op.signal);
-      for (const f of report.findings) if (f.status === 'warn') op.log('preflight', `warning: ${f.title}: ${f.finding}${f.fix ? ` — ${f.fix}` : ''}`);
+      for (const f of report.findings) if (f.status === 'warn') op.log('preflight', `${f.title}: ${f.finding}${f.fix ? ` — ${f.fix}` : ''}`, 'warn');
       const failed = report.findings.filter((f) => f.status === 'fail');
       if (failed.length > 0) {
         const first = failed[0];
@@ -242,7 +242,7 @@ export class ClusterLifecycle {
           op.log('cluster', `removing the half-created cluster's containers: ${leftovers.map((l) => l.name).join(', ')}`);
           await this.ctx.tools.run('kind', ['delete', 'cluster', '--name', settings.name, '--kubeconfig', paths.kubeconfig], { signal: op.signal, timeoutMs: 120_000 });
         }
-        await writeFile(paths.kindConfig, renderKindConfig(settings, this.ctx.pins.nodeImage));
+        await writeFile(paths.kindConfig, renderKindConfig(settings, this.ctx.pins.nodeImage, this.ctx.lang));
         await writeFile(creating, new Date().toISOString());
         op.progress('cluster', 0.02, this.t({ en: 'kind is creating the node containers', zh: 'kind 正在创建节点容器' }));
         await this.ctx.tools.run('kind', ['create', 'cluster', '--name', settings.name, '--config', paths.kindConfig, '--kubeconfig', paths.kubeconfig], {
@@ -376,6 +376,7 @@ export class ClusterLifecycle {
         if (this.deps.labCleanup) removed += await this.deps.labCleanup(client, (l) => op.log('labs', l), op.signal);
         removed += await resetFastSteps(client, {
           signal: op.signal,
+          lang: this.ctx.lang,
           timeoutMs: 120_000 * this.ctx.timeoutScale,
           log: (l) => op.log('labs', l),
           progress: (f, m) => op.progress('labs', f, m),
@@ -430,7 +431,7 @@ export class ClusterLifecycle {
     }
     const nodes = await client.list('v1', 'Node');
     const nodeInfos: NodeInfo[] = nodes.items.map(nodeInfo);
-    const probeCtx = { client, pins: this.ctx.pins, poolPlan: () => this.poolPlan() };
+    const probeCtx = { client, pins: this.ctx.pins, lang: this.ctx.lang, poolPlan: () => this.poolPlan() };
     const addons: AddonHealth[] = await Promise.all(
       [calicoAddon, ingressAddon, metallbAddon].map((a) =>
         a.health(probeCtx).catch((e: unknown) => ({ id: a.id as AddonHealth['id'], version: '', state: 'unknown' as const, message: String((e as Error).message ?? e) })),

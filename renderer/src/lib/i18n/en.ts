@@ -139,6 +139,7 @@ export const en = {
   'op.phasesShow': 'Show the {count} phases',
   'op.phasesHide': 'Hide the phases',
   'op.logShow': 'Show the log ({count})',
+  'op.warnings': 'Warnings',
   'op.logHide': 'Hide log',
   'op.logTrimmed': '{count} earlier lines are not kept.',
   'op.logAria': 'Operation log',

@@ -137,6 +137,7 @@ export const zh: Catalog = {
   'op.phasesShow': '显示全部 {count} 个阶段',
   'op.phasesHide': '隐藏阶段',
   'op.logShow': '显示日志（{count} 行）',
+  'op.warnings': '警告',
   'op.logHide': '隐藏日志',
   'op.logTrimmed': '更早的 {count} 行未保留。',
   'op.logAria': '操作日志',

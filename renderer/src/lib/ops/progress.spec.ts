@@ -65,4 +65,12 @@ describe('helpers', () => {
     expect(visibleRange(20_000, 200, 20, 10_000, 5)).toEqual({ start: 995, end: 1015 });
     expect(visibleRange(199_990, 200, 20, 10_000, 5)).toEqual({ start: 9994, end: 10_000 });
   });
+
+  it('keeps warnings apart from the log, so the log cap never drops them', () => {
+    let v = reduceOp(undefined, { opId: 'op1', type: 'log', phaseId: 'preflight', stream: 'warn', line: 'inotify: low limits' }, 1);
+    for (let i = 0; i < 20; i++) v = reduceOp(v, { opId: 'op1', type: 'log', phaseId: 'cluster', stream: 'stderr', line: `line ${i}` }, 1, 5);
+    expect(v.log).toHaveLength(5);
+    expect(v.log.some((l) => l.stream === 'warn')).toBe(false);
+    expect(v.warnings).toEqual(['inotify: low limits']);
+  });
 });

@@ -1,7 +1,7 @@
 // What the progress views draw for one operation, folded from its OpEvents. Pure: the store
 // applies a whole animation frame's events at once, copying each touched view once, and keeps
 // only the newest log lines so a long kind log never grows without bound.
-import type { Failure, OpEvent, OpKind, PhaseInfo } from '../api/contract.ts';
+import type { Failure, LogStream, OpEvent, OpKind, PhaseInfo } from '../api/contract.ts';
 
 export const LOG_CAP = 3000;
 
@@ -11,7 +11,7 @@ export interface LogLine {
   /** Position in the whole log (0-based), a stable key for the virtual list. */
   seq: number;
   phaseId: string;
-  stream: 'stdout' | 'stderr' | 'info';
+  stream: LogStream;
   line: string;
 }
 
@@ -32,10 +32,12 @@ export interface OpView {
   logTotal: number;
   /** The latest log line per phase, for the "current message" under a running phase. */
   lastLine: Record<string, string>;
+  /** Warnings (preflight findings): shown beside the progress, never dropped by the log cap. */
+  warnings: string[];
 }
 
 export function emptyView(opId: string, now: number): OpView {
-  return { opId, kind: null, status: 'running', phases: [], startedAt: now, log: [], logTotal: 0, lastLine: {} };
+  return { opId, kind: null, status: 'running', phases: [], startedAt: now, log: [], logTotal: 0, lastLine: {}, warnings: [] };
 }
 
 function upsertPhase(phases: PhaseInfo[], phase: PhaseInfo): PhaseInfo[] {
@@ -61,6 +63,7 @@ function applyToCopy(v: OpView, e: OpEvent, now: number): void {
       v.log.push({ seq: v.logTotal, phaseId: e.phaseId, stream: e.stream, line: e.line });
       v.logTotal += 1;
       v.lastLine[e.phaseId] = e.line;
+      if (e.stream === 'warn') v.warnings.push(e.line);
       return;
     case 'finished':
       v.phases = e.phases;
@@ -84,7 +87,7 @@ export function applyOpEvents(views: Readonly<Record<string, OpView>>, events: r
   for (const e of events) {
     if (!copied.has(e.opId)) {
       const old = next[e.opId];
-      next[e.opId] = old ? { ...old, log: old.log.slice(), lastLine: { ...old.lastLine } } : emptyView(e.opId, now);
+      next[e.opId] = old ? { ...old, log: old.log.slice(), lastLine: { ...old.lastLine }, warnings: old.warnings.slice() } : emptyView(e.opId, now);
       copied.add(e.opId);
     }
     applyToCopy(next[e.opId] as OpView, e, now);
