@@ -64,6 +64,18 @@ describe('a broken lab', () => {
     expect(labs.map((l) => l.id).sort()).toEqual(['dns', 'loadbalancer', 'nodeport']);
   });
 
+  it('checks images typed in commands, and refuses a Chinese text that is a copy of the English one', () => {
+    const dir = copyLabs();
+    edit(dir, 'dns/lab.yaml', (t) => t.replace('--image nicolaka/netshoot:v0.15 -- dig +search +short mysql-web\n', '--image nicolaka/netshoot:latest -- dig +search +short mysql-web\n'));
+    const en = readFileSync(join(dir, 'nodeport/steps/01-switch-to-nodeport.en.md'), 'utf8');
+    writeFileSync(join(dir, 'nodeport/steps/01-switch-to-nodeport.zh.md'), en);
+    const { labs, problems } = loadLabs(dir);
+    expect(problems).toContainEqual({ lab: 'dns', file: 'dns/lab.yaml', path: expect.stringMatching(/^steps\[\d+\]\.actions\[\d+\]\.run$/), reason: 'image nicolaka/netshoot:latest must be pinned to a version tag (not latest)' });
+    expect(problems).toContainEqual({ lab: 'nodeport', file: 'nodeport/steps/01-switch-to-nodeport.zh.md', path: '(file)', reason: 'the Chinese text is a copy of the English one; translate it' });
+    expect(problems).toHaveLength(2);
+    expect(labs.map((l) => l.id)).not.toContain('dns');
+  });
+
   it('refuses a step with neither a check nor a reason, and a folder whose id differs', () => {
     const dir = copyLabs();
     edit(dir, 'dns/lab.yaml', (t) => t.replace(/^id: dns$/m, 'id: dnss'));

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { LabProblem, LabSummary, Lang } from '../../api.ts';
 import { projectRoot } from '../root.ts';
 import { CHECK_TYPES, type LabFile, labSchema } from './schema.ts';
+import { commandImages, imageProblem } from './images.ts';
 import { isLabVariable, variablesIn } from './vars.ts';
 
 export const DEFAULT_LABS_DIR = join(projectRoot(), 'labs');
@@ -111,10 +112,8 @@ export function manifestProblems(lab: string, file: string, text: string): LabPr
     if (!obj.kind) p(at('kind'), 'missing kind');
     if (!obj.metadata?.name) p(at('metadata.name'), 'missing metadata.name');
     for (const img of imagesOf(obj)) {
-      if (/bitnami\//.test(img.image)) p(at(img.path), `image ${img.image}: Bitnami images moved to a frozen legacy registry in 2025; use an official image`);
-      else if (!/:[\w.-]+(@sha256:[a-f0-9]{64})?$/.test(img.image.split('/').pop() ?? '') || /:latest(@|$)/.test(img.image)) {
-        p(at(img.path), `image ${img.image} must be pinned to a version tag (not latest)`);
-      }
+      const problem = imageProblem(img.image);
+      if (problem) p(at(img.path), problem);
     }
   });
   return problems;
@@ -179,6 +178,12 @@ function loadOne(labsDir: string, id: string, problems: LabProblem[]): LoadedLab
     if (spec.intro) texts[lang].intro = readMd(spec.intro[lang], `intro.${lang}`);
     spec.steps.forEach((s, i) => texts[lang].steps.push(readMd(s.text[lang], `steps[${i}].text.${lang}`)));
   }
+  // A Chinese file that is a copy of the English one is an untranslated step, not a translation.
+  const untranslated = (en: string, zh: string, rel: string) => {
+    if (en.trim() !== '' && en.trim() === zh.trim()) problems.push({ lab: id, file: `${id}/${rel}`, path: '(file)', reason: 'the Chinese text is a copy of the English one; translate it' });
+  };
+  if (spec.intro) untranslated(texts.en.intro, texts.zh.intro, spec.intro.zh);
+  spec.steps.forEach((s, i) => untranslated(texts.en.steps[i] ?? '', texts.zh.steps[i] ?? '', s.text.zh));
 
   const manifests = new Map<string, string>();
   for (const m of manifestPaths(spec)) {
@@ -194,7 +199,13 @@ function loadOne(labsDir: string, id: string, problems: LabProblem[]): LoadedLab
   spec.steps.forEach((s, i) =>
     s.actions.forEach((a, j) => {
       if (!('run' in a)) return;
-      for (const v of variablesIn(a.run)) if (!isLabVariable(v)) problems.push({ lab: id, file: labFile, path: `steps[${i}].actions[${j}].run`, reason: `unknown variable {{${v}}}` });
+      const where = `steps[${i}].actions[${j}].run`;
+      for (const v of variablesIn(a.run)) if (!isLabVariable(v)) problems.push({ lab: id, file: labFile, path: where, reason: `unknown variable {{${v}}}` });
+      // Images typed in commands (kubectl run --image …) follow the same rule as manifests.
+      for (const image of commandImages(a.run.split(/\s+/))) {
+        const problem = imageProblem(image);
+        if (problem) problems.push({ lab: id, file: labFile, path: where, reason: problem });
+      }
     }),
   );
   for (const v of spec.steps.flatMap((s) => s.requiresVar ?? [])) {
