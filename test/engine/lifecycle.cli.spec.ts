@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClusterStatus } from '../../electron/api.ts';
 import { RestKubeClient } from '../../electron/engine/kube/client.ts';
-import { runCli } from '../fakes/harness.ts';
+import { runCli, runTool } from '../fakes/harness.ts';
 import { noStack, world } from './world.ts';
 
 describe('happy path', () => {
@@ -51,8 +51,12 @@ describe('happy path', () => {
     await api.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'nginx-frontend', namespace: 'default' }, spec: { selector: { run: 'nginx-frontend' }, ports: [{ port: 80 }] } });
     await api.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'ns-scoped-pool', namespace: 'metallb-system' }, spec: { addresses: ['172.18.202.100-172.18.202.125'] } });
     await api.delete('metallb.io/v1beta1', 'L2Advertisement', 'l2-all-pools', 'metallb-system');
+    // The nodeport lab stops the worker; a reset taken at that point brings it back.
+    expect((await runTool('docker', ['stop', 'cluster01-worker'], w)).code).toBe(0);
     const reset = await runCli(['reset', '--fast'], w, { timeoutMs: 60_000 });
     expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stderr).toMatch(/starting stopped node containers: cluster01-worker/);
+    expect(w.readState().containers.find((c) => c.name === 'cluster01-worker')?.state).toBe('running');
     expect(await api.get('v1', 'Namespace', 'sales')).toBeNull();
     expect(await api.get('v1', 'Service', 'nginx-frontend', 'default')).toBeNull();
     expect(await api.get('v1', 'Service', 'kubernetes', 'default')).not.toBeNull();

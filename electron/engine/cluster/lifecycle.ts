@@ -226,12 +226,7 @@ export class ClusterLifecycle {
         exists = false;
       }
       if (exists) {
-        const nodes = await this.nodeContainers(settings.name, op.signal);
-        const stopped = nodes.filter((n) => n.state !== 'running').map((n) => n.name);
-        if (stopped.length > 0) {
-          op.log('cluster', `starting stopped node containers: ${stopped.join(', ')}`);
-          await this.ctx.tools.run('docker', ['start', ...stopped], { signal: op.signal, timeoutMs: 120_000 });
-        }
+        await this.startStoppedNodes(settings.name, op, 'cluster');
         if (!existsSync(paths.kubeconfig)) {
           await this.ctx.tools.run('kind', ['export', 'kubeconfig', '--name', settings.name, '--kubeconfig', paths.kubeconfig], { signal: op.signal, timeoutMs: 30_000 });
         }
@@ -275,6 +270,16 @@ export class ClusterLifecycle {
       }
       return client;
     });
+  }
+
+  /** Starts node containers that were stopped (the nodeport lab stops the worker; so does a reboot). Returns how many. */
+  private async startStoppedNodes(name: string, op: Operation, phaseId: string): Promise<number> {
+    const nodes = await this.nodeContainers(name, op.signal);
+    const stopped = nodes.filter((n) => n.state !== 'running').map((n) => n.name);
+    if (stopped.length === 0) return 0;
+    op.log(phaseId, this.t({ en: `starting stopped node containers: ${stopped.join(', ')}`, zh: `正在启动已停止的节点容器：${stopped.join(', ')}` }));
+    await this.ctx.tools.run('docker', ['start', ...stopped], { signal: op.signal, timeoutMs: 120_000 });
+    return stopped.length;
   }
 
   /** The API answers only once the control plane is up; before that there is nothing to watch. */
@@ -372,6 +377,9 @@ export class ClusterLifecycle {
     await op.phase(
       'labs',
       async () => {
+        // A lab may have stopped a node (nodeport step 5) and the learner reset before starting
+        // it again: the fast reset brings the cluster back whole, as the lab's cleanup cannot.
+        if ((await this.startStoppedNodes(settings.name, op, 'labs')) > 0) await this.waitForApi(client, op);
         let removed = 0;
         if (this.deps.labCleanup) removed += await this.deps.labCleanup(client, (l) => op.log('labs', l), op.signal);
         removed += await resetFastSteps(client, {
