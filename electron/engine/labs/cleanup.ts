@@ -68,7 +68,7 @@ export async function awaitNamespacesGone(names: string[], deps: CleanupDeps): P
       { apiVersion: 'v1', kind: 'Namespace' },
       (list) => {
         const left = list.filter((ns) => gone.has(ns.metadata.name)).length;
-        return { done: left === 0, fraction: 1 - left / gone.size, message: `${left} namespace(s) terminating` };
+        return { done: left === 0, fraction: 1 - left / gone.size, message: deps.say(`${left} namespace(s) terminating`, `${left} 个命名空间正在终止`) };
       },
       { timeoutMs: 120_000 * deps.timeoutScale, signal: deps.signal, what: 'lab namespaces to terminate' },
     );
