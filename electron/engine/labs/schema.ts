@@ -135,6 +135,8 @@ const http = z
     path: z.string().startsWith('/').default('/'),
     expectStatus: z.number().int().min(100).max(599).default(200),
     expectBody: z.string().optional(),
+    /** The request must get no answer at all (timeout, no route, refused): a stopped node, a removed address. */
+    expectNoAnswer: z.boolean().default(false),
     /** Resolve `host` through the learner's own DNS (nip.io) instead of sending the Host header to a known address. */
     viaDns: z.boolean().default(false),
   })

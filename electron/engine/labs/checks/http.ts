@@ -18,6 +18,7 @@ type HttpCheck = CheckOf<'http'>;
 const TIMEOUT_S = 5;
 
 function expectation(c: HttpCheck, say: Say): string {
+  if (c.expectNoAnswer) return say(`no answer from ${describeTarget(c.target, say)}, path ${c.path}`, `${describeTarget(c.target, say)}的路径 ${c.path} 没有任何响应`);
   const body = c.expectBody ? say(` with "${c.expectBody}" in the body`, `，且响应体包含 "${c.expectBody}"`) : '';
   const host = c.host ? say(` for host ${c.host}`, `（主机名 ${c.host}）`) : '';
   return say(`HTTP ${c.expectStatus}${body} from ${describeTarget(c.target, say)}${host}, path ${c.path}`, `从${describeTarget(c.target, say)}${host}的路径 ${c.path} 得到 HTTP ${c.expectStatus}${body}`);
@@ -162,6 +163,15 @@ async function runViaDns(c: HttpCheck, ctx: CheckContext, expected: string): Pro
   return failed(expected, observed, why.layer, `${why.hint} ${fallbackHint(c, lookup, address, port, say)}`);
 }
 
+const NO_ANSWER: readonly HttpObservation['outcome'][] = ['timeout', 'unreachable', 'refused'];
+
+/** For expectNoAnswer: silence passes, an answer fails, and a probe that could not run proves nothing. */
+function noAnswerVerdict(obs: HttpObservation, expected: string, observed: string, say: Say): CheckOutcome {
+  if (NO_ANSWER.includes(obs.outcome)) return passed(expected, observed);
+  if (obs.outcome === 'probe-error') return failed(expected, observed, 'cluster', say('The probe itself could not run; see the observation.', '探测本身无法运行，请看观测结果。'));
+  return failed(expected, observed, 'nodeport', say('Something still answers at that address: is the node really stopped? Check with `docker ps -a`.', '该地址上仍有响应：节点真的停止了吗？请用 `docker ps -a` 确认。'));
+}
+
 export const httpChecker: Checker<'http'> = {
   type: 'http',
   dataPlane: true,
@@ -176,6 +186,7 @@ export const httpChecker: Checker<'http'> = {
     const req = { address: t.address, port: t.port, path: c.path, ...(c.host ? { host: c.host } : {}), ...(c.scheme ? { scheme: c.scheme } : {}), timeoutS: TIMEOUT_S };
     const obs = t.fromPodIn ? await probes.httpFromPod({ ...req, namespace: t.fromPodIn }) : await probes.httpFromKindNetwork(req);
     const observed = `${t.label}: ${observedText(obs, say)}`;
+    if (c.expectNoAnswer) return noAnswerVerdict(obs, expected, observed, say);
     if (meets(c, obs)) return passed(expected, observed);
     const why = await explain(c, t, obs, ctx);
     return failed(expected, `${t.label}: ${why.observed}`, why.layer, why.hint);
