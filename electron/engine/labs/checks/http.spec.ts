@@ -9,7 +9,7 @@ import { httpChecker } from './http.ts';
 
 type HttpCheck = Parameters<typeof httpChecker.run>[0];
 const HOST = 'webserver.127-0-0-1.nip.io';
-const base = { id: 'web', type: 'http' as const, path: '/', expectStatus: 200, viaDns: false };
+const base = { id: 'web', type: 'http' as const, path: '/', expectStatus: 200, viaDns: false, expectNoAnswer: false };
 const command = (pod: KubeObject) => (pod.spec as { containers: { command: string[] }[] }).containers[0]?.command ?? [];
 
 function frontendWorld(log: string, exitCode = 0): FakeKubeClient {
