@@ -38,6 +38,14 @@ describe('a broken lab', () => {
     expect(problems[0]?.reason).toMatch(/^YAML error/);
   });
 
+  it('reports a syntax slip once, at its line, not as a cascade', () => {
+    const dir = copyLabs();
+    edit(dir, 'services/lab.yaml', (t) => t.replace(/^(\s+en: )(.*)$/m, '$1"$2'));
+    const { problems } = loadLabs(dir);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ lab: 'services', file: 'services/lab.yaml', path: expect.stringMatching(/^line \d+, column \d+$/) });
+  });
+
   it('names the path of a schema error inside a step', () => {
     const dir = copyLabs();
     edit(dir, 'services/lab.yaml', (t) => t.replace('type: podsReady', 'type: podsReadyy'));

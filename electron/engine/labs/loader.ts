@@ -149,10 +149,11 @@ function loadOne(labsDir: string, id: string, problems: LabProblem[]): LoadedLab
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      const pos = lc.linePos(e.pos[0]);
-      problems.push({ lab: id, file: labFile, path: `line ${pos.line}, column ${pos.col}`, reason: `YAML error: ${e.message.split('\n')[0]}` });
-    }
+    // Only the first: one syntax slip makes the parser report a cascade of follow-on errors,
+    // and the author needs the line where it started.
+    const e = doc.errors[0] as (typeof doc.errors)[number];
+    const pos = lc.linePos(e.pos[0]);
+    problems.push({ lab: id, file: labFile, path: `line ${pos.line}, column ${pos.col}`, reason: `YAML error: ${e.message.split('\n')[0]}` });
     return null;
   }
   const parsed = labSchema.safeParse(doc.toJS());
