@@ -6,6 +6,7 @@ import { MemoryRunState } from './state.ts';
 import { FakeKubeClient, fixture } from './testing/fake-kube.ts';
 import { FakeTools } from './testing/fake-tools.ts';
 import { lab, runnerDeps, step } from './testing/harness.ts';
+import { podIPs } from './testing/recorded.ts';
 import { canaryWorld } from './testing/worlds.ts';
 import { EXAMPLE_VARS } from './vars.ts';
 
@@ -241,7 +242,7 @@ describe('runStep: checks', () => {
     // The canary as given, and every probe from sales timing out (the policy denies it).
     const world = (enforces: boolean) =>
       canaryWorld(enforces, new FakeKubeClient([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sales' } }, ...fixture('pod-db-postgresql-0')])).scriptPods((pod) =>
-        pod.metadata.namespace === 'sales' && pod.metadata.name !== 'db-postgresql-0' ? { phase: 'Failed', exitCode: 1, log: 'nc: connect to 10.240.1.7 port 5432 (tcp) timed out: Operation now in progress' } : undefined,
+        pod.metadata.namespace === 'sales' && pod.metadata.name !== 'db-postgresql-0' ? { phase: 'Failed', exitCode: 1, log: `nc: connect to ${podIPs('pod-db-postgresql-0')[0]} port 5432 (tcp) timed out: Operation now in progress` } : undefined,
       );
     const canaryServers = (client: FakeKubeClient) => client.calls.filter((c) => c.kind === 'Pod' && c.name === 'canary-server' && c.verb !== 'delete').length;
 

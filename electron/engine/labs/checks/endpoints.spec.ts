@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeKubeClient, fixture } from '../testing/fake-kube.ts';
 import { checkContext } from '../testing/harness.ts';
+import { podIPs } from '../testing/recorded.ts';
 import { endpointsChecker } from './endpoints.ts';
 
 const check = { id: 'eps', type: 'endpoints' as const, namespace: 'default', service: 'nginx-frontend', addresses: 3, ports: [80, 443] };
@@ -10,7 +11,8 @@ describe('endpoints', () => {
   it('passes with three ready addresses, each with ports 80 and 443', async () => {
     const r = await endpointsChecker.run(check, checkContext(world()));
     expect(r.status).toBe('pass');
-    expect(r.observed).toBe('3 ready address(es) (10.240.1.5, 10.240.1.6, 10.240.1.7) with port(s) 80, 443');
+    // The addresses are the recorded pods' own IPs: the slice and the pods must agree.
+    expect(r.observed).toBe(`3 ready address(es) (${podIPs('pods-nginx-frontend').join(', ')}) with port(s) 80, 443`);
   });
 
   it('fails at the endpoints layer when a port is missing', async () => {

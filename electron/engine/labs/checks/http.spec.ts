@@ -5,10 +5,12 @@ import type { KubeObject } from '../../kube/client.ts';
 import { FakeKubeClient, fixture } from '../testing/fake-kube.ts';
 import { FakeTools, type ScriptedRun } from '../testing/fake-tools.ts';
 import { checkContext } from '../testing/harness.ts';
+import { clusterIP, loadBalancerIP, nodeInternalIP, nodePort, recorded } from '../testing/recorded.ts';
 import { httpChecker } from './http.ts';
 
 type HttpCheck = Parameters<typeof httpChecker.run>[0];
 const HOST = 'webserver.127-0-0-1.nip.io';
+const FRONTEND_IP = clusterIP('service-nginx-frontend');
 const base = { id: 'web', type: 'http' as const, path: '/', expectStatus: 200, viaDns: false, expectNoAnswer: false };
 const command = (pod: KubeObject) => (pod.spec as { containers: { command: string[] }[] }).containers[0]?.command ?? [];
 
@@ -35,12 +37,12 @@ describe('http to a ClusterIP Service (from a pod)', () => {
     });
     const r = await httpChecker.run(c, checkContext(client));
     expect(r.status).toBe('pass');
-    expect(cmd).toEqual(['curl', '-sS', '-m', '5', '-o', '-', '-w', '\n%{http_code}', 'http://10.96.4.7:80/']);
+    expect(cmd).toEqual(['curl', '-sS', '-m', '5', '-o', '-', '-w', '\n%{http_code}', `http://${FRONTEND_IP}:80/`]);
     expect(client.all('Pod')).toHaveLength(3);
   });
 
   it('refused with Ready endpoints points at the endpoints layer', async () => {
-    const r = await httpChecker.run(c, checkContext(frontendWorld("curl: (7) Failed to connect to 10.96.4.7 port 80 after 2 ms: Couldn't connect to server\n\n000", 7)));
+    const r = await httpChecker.run(c, checkContext(frontendWorld(`curl: (7) Failed to connect to ${FRONTEND_IP} port 80 after 2 ms: Couldn't connect to server\n\n000`, 7)));
     expect(r).toMatchObject({ status: 'fail', layer: 'endpoints' });
     expect(r.observed).toContain('connection refused');
   });
@@ -68,7 +70,7 @@ describe('http to the ingress (from the kind network)', () => {
     const tools = docker({ stdout: '<h1>Welcome to nginx!</h1>\n200' });
     const r = await httpChecker.run(c, checkContext(ingressWorld(), { tools }));
     expect(r.status).toBe('pass');
-    expect(tools.calls[0]?.args).toEqual(['run', '--rm', '--network', 'kind', 'curlimages/curl:8.22.0', '-sS', '-m', '5', '-o', '-', '-w', '\n%{http_code}', '-H', `Host: ${HOST}`, 'http://172.18.0.3:80/']);
+    expect(tools.calls[0]?.args).toEqual(['run', '--rm', '--network', 'kind', 'curlimages/curl:8.22.0', '-sS', '-m', '5', '-o', '-', '-w', '\n%{http_code}', '-H', `Host: ${HOST}`, `http://${nodeInternalIP('cluster01-worker')}:80/`]);
   });
 
   it('404 from the controller is the ingress layer', async () => {
@@ -85,7 +87,7 @@ describe('http to the ingress (from the kind network)', () => {
 
   it('a 503 with a backend pod stuck pulling its image names the pod', async () => {
     const client = ingressWorld();
-    await client.delete('v1', 'Pod', 'nginx-web-5d8f7c6b9-x2kqz', 'default');
+    expect(await client.delete('v1', 'Pod', recorded('pod-nginx-web').metadata.name, 'default')).toBe(true);
     const stuck = fixture('pod-imagepullbackoff')[0] as KubeObject;
     client.add({ ...stuck, metadata: { ...stuck.metadata, name: 'nginx-web-1', labels: { app: 'nginx-web' } } });
     const r = await httpChecker.run(c, checkContext(client, { tools: docker({ stdout: '\n503' }) }));
@@ -107,7 +109,7 @@ describe('http to LoadBalancer and NodePort targets', () => {
     const tools = docker({ stdout: 'Welcome to nginx!\n200' });
     expect((await httpChecker.run({ ...base, target: { loadBalancer: { namespace: 'default', name: 'nginx-lb', port: 80 } } }, checkContext(lbWorld(), { tools }))).status).toBe('pass');
     expect((await httpChecker.run({ ...base, target: { nodePort: { namespace: 'default', name: 'nginx-lb', port: 80, node: 'control-plane' } } }, checkContext(lbWorld(), { tools }))).status).toBe('pass');
-    expect(tools.calls.map((c) => c.args.at(-1))).toEqual(['http://172.18.200.100:80/', 'http://172.18.0.2:31427/']);
+    expect(tools.calls.map((c) => c.args.at(-1))).toEqual([`http://${loadBalancerIP('service-nginx-lb')}:80/`, `http://${nodeInternalIP('cluster01-control-plane')}:${nodePort('service-nginx-lb')}/`]);
   });
 
   it('a pending LoadBalancer is the lb-ip layer, with its events', async () => {

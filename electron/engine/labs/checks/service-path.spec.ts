@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../kube/client.ts';
 import { sayer } from '../say.ts';
 import { FakeKubeClient, fixture } from '../testing/fake-kube.ts';
+import { podIPs } from '../testing/recorded.ts';
 import { diagnoseServicePath, targetPortNote } from './service-path.ts';
 
 const say = sayer('en');
@@ -12,7 +13,8 @@ const walk = (client: FakeKubeClient, name = 'nginx-frontend') => diagnoseServic
 describe('diagnoseServicePath', () => {
   it('walks a healthy path to its ready addresses', async () => {
     const v = await walk(frontend());
-    expect(v.ok && v.readyAddresses).toEqual(['10.240.1.5', '10.240.1.6', '10.240.1.7']);
+    expect(v.ok && v.readyAddresses).toEqual(podIPs('pods-nginx-frontend'));
+    expect(podIPs('pods-nginx-frontend')).toHaveLength(3);
   });
 
   it('stops at the first broken layer: Service, selector, pods, named port, endpoints', async () => {
@@ -23,7 +25,10 @@ describe('diagnoseServicePath', () => {
     wrongSelector.update({ ...svc, spec: { ...(svc.spec as object), selector: { run: 'frontend' } } });
     const sel = await walk(wrongSelector);
     expect(sel).toMatchObject({ ok: false, layer: 'service' });
-    expect(!sel.ok && sel.hint).toContain('nginx-frontend-6f9c8d7b5-4qk2x {pod-template-hash=6f9c8d7b5,run=nginx-frontend}');
+    // Each pod is listed with its labels, so the learner can compare them with the selector.
+    for (const pod of fixture('pods-nginx-frontend')) {
+      expect(!sel.ok && sel.hint).toContain(`${pod.metadata.name} {pod-template-hash=${pod.metadata.labels?.['pod-template-hash']},run=nginx-frontend}`);
+    }
 
     const stuck = new FakeKubeClient([...fixture('service-nginx-lb'), ...fixture('pod-imagepullbackoff')]);
     expect(await walk(stuck, 'nginx-lb')).toMatchObject({ ok: false, layer: 'pod' });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryRunState } from '../state.ts';
 import { FakeKubeClient, fixture } from '../testing/fake-kube.ts';
 import { checkContext } from '../testing/harness.ts';
+import { nodePort } from '../testing/recorded.ts';
 import { serviceChecker } from './service.ts';
 
 type ServiceCheck = Parameters<typeof serviceChecker.run>[0];
@@ -39,13 +40,14 @@ describe('service', () => {
 
   it('checks node ports and that a recreated Service got a new one', async () => {
     const state = new MemoryRunState();
-    await state.set('test', 'firstNodePort', '31427');
+    const recordedPort = String(nodePort('service-nginx-lb'));
+    await state.set('test', 'firstNodePort', recordedPort);
     const ctx = checkContext(lbWorld(), { state });
     expect((await serviceChecker.run({ ...base, name: 'nginx-lb', nodePorts: true }, ctx)).status).toBe('pass');
     const same = await serviceChecker.run({ ...base, name: 'nginx-lb', nodePortDiffersFrom: 'firstNodePort' }, ctx);
     expect(same).toMatchObject({ status: 'fail', layer: 'nodeport' });
-    expect(same.hint).toContain('31427');
-    await state.set('test', 'firstNodePort', '30001');
+    expect(same.hint).toContain(recordedPort);
+    await state.set('test', 'firstNodePort', recordedPort === '30000' ? '30001' : '30000');
     expect((await serviceChecker.run({ ...base, name: 'nginx-lb', nodePortDiffersFrom: 'firstNodePort' }, ctx)).status).toBe('pass');
     const clusterIP = await serviceChecker.run({ ...base, name: 'nginx-frontend', nodePorts: true }, checkContext(new FakeKubeClient(fixture('service-nginx-frontend'))));
     expect(clusterIP).toMatchObject({ status: 'fail', layer: 'nodeport' });

@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../kube/client.ts';
 import { FakeKubeClient, fixture } from '../testing/fake-kube.ts';
 import { checkContext } from '../testing/harness.ts';
+import { podIPs } from '../testing/recorded.ts';
 import { tcpChecker } from './tcp.ts';
 
 const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 const command = (pod: KubeObject) => ((pod.spec as { containers: { command: string[] }[] }).containers[0]?.command ?? []).join(' ');
 
 /** The book's netpol lab: only app=frontend may reach the database on 5432. */
+const [DB_IP] = podIPs('pod-db-postgresql-0');
+
 function salesWorld(opts: { enforce?: boolean; pull?: string } = {}): FakeKubeClient {
   const client = new FakeKubeClient([ns('sales'), ...fixture('pod-db-postgresql-0'), ...fixture('networkpolicy-backend-netpol')]);
   return client.scriptPods((pod) => {
@@ -15,8 +18,8 @@ function salesWorld(opts: { enforce?: boolean; pull?: string } = {}): FakeKubeCl
     if (opts.pull) return { waiting: 'ImagePullBackOff', message: opts.pull };
     const allowed = opts.enforce === false || pod.metadata.labels?.app === 'frontend';
     return allowed
-      ? { phase: 'Succeeded', log: 'Connection to 10.240.1.20 5432 port [tcp/postgresql] succeeded!\n' }
-      : { phase: 'Failed', exitCode: 1, log: 'nc: connect to 10.240.1.20 port 5432 (tcp) timed out: Operation now in progress\n' };
+      ? { phase: 'Succeeded', log: `Connection to ${DB_IP} 5432 port [tcp/postgresql] succeeded!\n` }
+      : { phase: 'Failed', exitCode: 1, log: `nc: connect to ${DB_IP} port 5432 (tcp) timed out: Operation now in progress\n` };
   });
 }
 
@@ -36,7 +39,7 @@ describe('tcp', () => {
     expect((await tcpChecker.run(check({ app: 'frontend' }, 'open'), checkContext(client))).status).toBe('pass');
     const blocked = await tcpChecker.run(check({ app: 'wrong' }, 'blocked'), checkContext(client));
     expect(blocked.status).toBe('pass');
-    expect(blocked.observed).toContain('10.240.1.20:5432');
+    expect(blocked.observed).toContain(`${DB_IP}:5432`);
     const created = client.calls.filter((c) => c.verb === 'create' && c.kind === 'Pod');
     expect(created).toHaveLength(2);
     // every probe pod is gone again
