@@ -321,8 +321,8 @@ launch kwok env HOME="$STATE/kwok-home" "$BIN/kwok" \
   "${STAGE_ARGS[@]}"
 
 # ---- fake nodes, shaped like kind's ----
-node_yaml() { # name ip role
-  local name=$1 ip=$2 role=$3
+node_yaml() { # name ip role podCIDR
+  local name=$1 ip=$2 role=$3 cidr=$4
   cat <<EOF
 ---
 apiVersion: v1
@@ -345,6 +345,8 @@ EOF
     node-role.kubernetes.io/control-plane: ""
     node.kubernetes.io/exclude-from-external-load-balancers: ""
 spec:
+  podCIDR: $cidr
+  podCIDRs: [$cidr]
   taints:
   - key: node-role.kubernetes.io/control-plane
     effect: NoSchedule
@@ -352,7 +354,9 @@ EOF
   else
     cat <<EOF
     ingress-ready: "true"
-spec: {}
+spec:
+  podCIDR: $cidr
+  podCIDRs: [$cidr]
 EOF
   fi
   cat <<EOF
@@ -374,8 +378,11 @@ status:
     containerRuntimeVersion: kwok://v0.8.0
 EOF
 }
-{ node_yaml "$CLUSTER-control-plane" "$CP_NODE_IP" control-plane
-  node_yaml "$CLUSTER-worker" "$WORKER_NODE_IP" worker; } >"$STATE/nodes.yaml"
+# podCIDRs are set here rather than left to the controller-manager, which hands them out in
+# whatever order the two nodes register: kind's control-plane has .0/24 and its worker .1/24,
+# and recorded fixtures and lab texts rely on that.
+{ node_yaml "$CLUSTER-control-plane" "$CP_NODE_IP" control-plane 10.240.0.0/24
+  node_yaml "$CLUSTER-worker" "$WORKER_NODE_IP" worker 10.240.1.0/24; } >"$STATE/nodes.yaml"
 create_nodes() {
   local out
   out=$("$KUBECTL" create -f "$STATE/nodes.yaml" 2>&1) && return 0
