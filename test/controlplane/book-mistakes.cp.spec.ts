@@ -3,8 +3,7 @@
 // refusal in the server's own words, and shows that the version the lab teaches is accepted.
 // The book's versions below are minimal reproductions of the printed mistakes, not copies.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -14,7 +13,7 @@ import { KindlabError } from '../../electron/engine/errors.ts';
 import type { KubeObject } from '../../electron/engine/kube/client.ts';
 import { renderKindConfig } from '../../electron/engine/cluster/kind-config.ts';
 import { DEFAULT_PINS } from '../../electron/engine/addons/pins.ts';
-import { client, installAddonApis, kubeconfig, labVars } from './world.ts';
+import { client, installAddonApis, kubeconfig, labVars, withTempDir } from './world.ts';
 import { renderTemplate, type LabVars } from '../../electron/engine/labs/vars.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -155,11 +154,12 @@ describe("the book's kind config on Kubernetes 1.35", () => {
     expect(`${r.stderr}${r.stdout}`).toMatch(/unrecognized feature gate: ValidatingAdmissionPolicy/);
   });
 
-  it("kindlab's own kind config carries no feature gates and no runtimeConfig", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kl-kind-'));
-    const file = join(dir, 'kind.yaml');
-    writeFileSync(file, renderKindConfig({ name: 'cluster01', lanAccess: false }, DEFAULT_PINS.nodeImage));
-    const cfg = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  it("kindlab's own kind config carries no feature gates and no runtimeConfig", async () => {
+    const cfg = await withTempDir('kl-kind-', (dir) => {
+      const file = join(dir, 'kind.yaml');
+      writeFileSync(file, renderKindConfig({ name: 'cluster01', lanAccess: false }, DEFAULT_PINS.nodeImage));
+      return parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    });
     expect(cfg.featureGates).toBeUndefined();
     expect(cfg.runtimeConfig).toBeUndefined();
   });

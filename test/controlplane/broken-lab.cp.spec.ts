@@ -1,7 +1,6 @@
 // The negative control: a lab whose manifest is deliberately broken must fail this tier, with the
 // API server's own message — proof that a passing run means the server accepted the real files.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -10,13 +9,12 @@ import { loadLabs } from '../../electron/engine/labs/loader.ts';
 import { createProbeRunner } from '../../electron/engine/labs/probes.ts';
 import { runStep } from '../../electron/engine/labs/runner.ts';
 import { MemoryRunState } from '../../electron/engine/labs/state.ts';
-import { client, kubeconfig, labVars, tools } from './world.ts';
+import { client, kubeconfig, labVars, tools, withTempDir } from './world.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('a lab with a broken manifest', () => {
-  it('fails, and the failure carries the API server message', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kl-broken-'));
+  it('fails, and the failure carries the API server message', () => withTempDir('kl-broken-', async (dir) => {
     cpSync(join(REPO, 'labs', 'services'), join(dir, 'services'), { recursive: true });
     const file = join(dir, 'services', 'manifests', 'nginx-frontend-deployment.yaml');
     // A typo a learner makes: "replica" for "replicas".
@@ -47,5 +45,5 @@ describe('a lab with a broken manifest', () => {
     expect(failed?.description).toMatch(/nginx-frontend-deployment\.yaml/);
     expect(failed?.output).toMatch(/\.spec\.replica: field not declared in schema|unknown field "spec\.replica"/);
     await c.delete('apps/v1', 'Deployment', 'nginx-frontend', 'default');
-  });
+  }));
 });

@@ -1,7 +1,7 @@
 // Builds the control plane (cached outside the repo: minutes cold, instant warm), starts it on
 // loopback for the whole run, and stops it afterwards — also when the run is interrupted.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -26,7 +26,8 @@ export default function setup(project: TestProject): () => void {
   const t0 = Date.now();
   const binDir = run('build.sh', [], true).trim().split('\n').pop() ?? '';
   console.log(`control plane binaries ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${binDir}`);
-  const state = join(mkdtempSync(join(tmpdir(), 'kindlab-cp-')), 'state');
+  const parent = mkdtempSync(join(tmpdir(), 'kindlab-cp-'));
+  const state = join(parent, 'state');
   const t1 = Date.now();
   const out = run('start.sh', [state], true);
   const kubeconfig = /KUBECONFIG=(\S+)/.exec(out)?.[1];
@@ -42,6 +43,12 @@ export default function setup(project: TestProject): () => void {
     if (stopped) return;
     stopped = true;
     run('stop.sh', [state]);
+    // stop.sh removes state/; its parent goes too, unless the state was kept (KINDLAB_CP_KEEP=1).
+    try {
+      rmdirSync(parent);
+    } catch {
+      // not empty: kept for a look
+    }
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,8 +1,11 @@
 // Every lab, step by step, for real: the engine's own runner applies each manifest with strict
-// field validation, runs each kubectl command the lab shows (and checks its output), and runs
-// every check that goes through the Kubernetes API. Checks that need packets to flow or pods to
-// really run are listed as skipped, each with its reason.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// field validation, runs each kubectl command of the lab's actions (and checks its output), and
+// runs every check that goes through the Kubernetes API. Then every kubectl command the step's
+// text shows runs too, and its output is held against the text's "What you should see"
+// (text-check.ts). Checks and commands that need packets to flow or pods to really run are
+// listed as skipped, each with its reason.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CheckResult, StepRunResult } from '../../electron/api.ts';
 import { loadLabs } from '../../electron/engine/labs/loader.ts';
 import { cleanupLab } from '../../electron/engine/labs/cleanup.ts';
@@ -13,10 +16,12 @@ import { sayer } from '../../electron/engine/labs/say.ts';
 import type { LabVars } from '../../electron/engine/labs/vars.ts';
 import { DEFAULT_PINS } from '../../electron/engine/addons/pins.ts';
 import { client, installAddonApis, kubeconfig, labVars, tools } from './world.ts';
+import { type TextCheck, checkStepText } from './text-check.ts';
 
 // KINDLAB_LABS_DIR runs this tier on another labs folder (e.g. a deliberately broken copy).
 const { labs, problems } = loadLabs(process.env.KINDLAB_LABS_DIR || undefined);
 const results: { lab: string; step: StepRunResult }[] = [];
+const texts: { where: string; text: TextCheck }[] = [];
 const state = new MemoryRunState();
 let vars: LabVars;
 
@@ -40,6 +45,16 @@ afterAll(() => {
   const skippedActions = results.flatMap((r) => r.step.actions.filter((a) => a.status === 'skipped').map((a) => `${r.lab} #${r.step.index + 1}: ${a.description} — ${a.output ?? ''}`));
   console.log('skipped actions and why:');
   for (const s of skippedActions) console.log(`  - ${s}`);
+  const ranText = texts.flatMap((t) => t.text.ran);
+  const skippedText = texts.flatMap((t) => t.text.skipped.map((s) => `${t.where}: ${s.line} — ${s.why}`));
+  const unchecked = texts.flatMap((t) => t.text.unchecked.map((u) => `${u.what} — ${u.why}`));
+  console.log(`text commands: ${ranText.length} run (${ranText.filter((r) => !r.note).length} succeeded, ${ranText.filter((r) => r.note).length} as the text explains), ${skippedText.length} skipped; "What you should see": ${texts.reduce((n, t) => n + t.text.compared, 0)} samples and claims compared, ${unchecked.length} not checkable here`);
+  console.log('text commands run with a note:');
+  for (const t of texts) for (const r of t.text.ran.filter((x) => x.note)) console.log(`  - ${t.where}: ${r.line} — ${r.note ?? ''}`);
+  console.log('skipped text commands and why:');
+  for (const s of skippedText) console.log(`  - ${s}`);
+  console.log('"What you should see" not checked and why:');
+  for (const u of unchecked) console.log(`  - ${u}`);
 });
 
 it('every lab loads without problems', () => {
@@ -70,11 +85,15 @@ for (const lab of labs) {
           timeoutScale: 1,
         });
         results.push({ lab: lab.id, step: r });
+        // The commands the text shows, after the actions, as the learner would type them.
+        const text = await checkStepText(lab, index, { kubectl: join(inject('cpBin'), 'kubectl'), kubeconfig: kubeconfig(), vars });
+        texts.push({ where: `${lab.id} #${index + 1}`, text });
         const failedActions = r.actions.filter((a) => a.status === 'failed').map((a) => `${a.description}\n${a.output ?? ''}`);
         const failedChecks = r.checks.filter((x) => x.status === 'fail').map((x) => `${x.id}: expected ${x.expected}; observed ${x.observed}${x.hint ? ` (${x.layer}: ${x.hint})` : ''}`);
         if (failedActions.length || failedChecks.length) console.log(log.join('\n'));
         expect(failedActions).toEqual([]);
         expect(failedChecks).toEqual([]);
+        expect(text.failures).toEqual([]);
       });
     });
 

@@ -6,10 +6,7 @@ import { sha256 } from '../../electron/engine/addons/manifests.ts';
 import { DEFAULT_PINS } from '../../electron/engine/addons/pins.ts';
 import { KindlabError } from '../../electron/engine/errors.ts';
 import { createManifestFetcher } from '../../electron/engine/addons/manifests.ts';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { client, fetchPinnedMetallb, installAddonApis, metallbModuleManifest, withMetallbServer } from './world.ts';
+import { client, fetchPinnedMetallb, installAddonApis, metallbModuleManifest, withMetallbServer, withTempDir } from './world.ts';
 
 describe('MetalLB pin', () => {
   it('the pinned sha256 is the sha256 of the release file', () => {
@@ -20,11 +17,12 @@ describe('MetalLB pin', () => {
   it("the app's fetcher accepts it, and refuses it when the pinned sha256 differs by one digit", async () => {
     const { text } = await fetchPinnedMetallb();
     expect(text.length).toBeGreaterThan(10_000);
-    const dir = mkdtempSync(join(tmpdir(), 'kl-pin-'));
-    const err = await withMetallbServer((pin) =>
-      createManifestFetcher(dir)
-        .get({ ...pin, sha256: `${pin.sha256.slice(0, -1)}${pin.sha256.endsWith('0') ? '1' : '0'}` })
-        .catch((e: unknown) => e),
+    const err = await withTempDir('kl-pin-', (dir) =>
+      withMetallbServer((pin) =>
+        createManifestFetcher(dir)
+          .get({ ...pin, sha256: `${pin.sha256.slice(0, -1)}${pin.sha256.endsWith('0') ? '1' : '0'}` })
+          .catch((e: unknown) => e),
+      ),
     );
     expect(err).toBeInstanceOf(KindlabError);
     expect((err as KindlabError).failure.code).toBe('checksum-mismatch');

@@ -3,9 +3,8 @@
 // from the pinned upstream manifest as published on the Go module proxy and checked against the
 // same sha256 pin the app uses.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,9 +85,19 @@ export async function withMetallbServer<T>(fn: (pin: ManifestPin) => Promise<T>)
   }
 }
 
+/** A fresh temp folder for `fn`, removed afterwards whatever happens (runs leave no litter in /tmp). */
+export async function withTempDir<T>(prefix: string, fn: (dir: string) => Promise<T> | T): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    return await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Fetches the MetalLB manifest the way the app does (ManifestFetcher, real pin): the sha256 is checked for real. */
 export function fetchPinnedMetallb(): Promise<{ text: string; pin: ManifestPin }> {
-  return withMetallbServer(async (pin) => ({ pin, text: (await createManifestFetcher(mkdtempSync(join(tmpdir(), 'kl-cache-'))).get(pin)).text }));
+  return withTempDir('kl-cache-', (cache) => withMetallbServer(async (pin) => ({ pin, text: (await createManifestFetcher(cache).get(pin)).text })));
 }
 
 let addonsReady: Promise<void> | null = null;

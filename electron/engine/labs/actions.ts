@@ -1,15 +1,17 @@
 // Executing one lab action. Each is safe to repeat: server-side apply is idempotent, deleting a
 // missing object is fine, a create-style command that meets its own earlier result counts as
 // done, and a `kubectl run --rm` pod left over from an interrupted run is removed first.
-// Waits watch the API (waitFor), never sleep.
+// Waits watch the API (waitFor), never sleep. A `get` whose output does not show what the lab
+// expects yet is run again, after growing pauses, within the checks' settle window.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyWithWebhookRetry, orderForApply } from '../addons/apply.ts';
-import { KindlabError, isCancellation } from '../errors.ts';
+import { KindlabError, cancelled, isCancellation } from '../errors.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { diagnose } from '../kube/diagnose.ts';
 import { waitFor } from '../kube/wait.ts';
-import { execArgs, leftoverRunPod, ownTimeoutMs, splitCommand } from './argv.ts';
+import { execArgs, kubectlShape, leftoverRunPod, ownTimeoutMs, splitCommand } from './argv.ts';
+import { SETTLE_MS, settleWithBackoff } from './checks/settle.ts';
 import { outputExcerpt, rerunReason, unmetExpectations } from './command-outcome.ts';
 import { selectorFromLabels } from '../kube/labels.ts';
 import type { LoadedLab } from './loader.ts';
@@ -125,16 +127,26 @@ async function runCommand(action: Extract<LabAction, { run: string }>, deps: Act
   const cmd = splitCommand(renderTemplate(action.run, deps.vars));
   const leftover = leftoverRunPod(cmd);
   if (leftover) await deleteAndWait({ apiVersion: 'v1', kind: 'Pod', ...leftover }, deps);
-  deps.log(`$ ${cmd.tool} ${cmd.args.join(' ')}`);
-  const out = await deps.tools.run(cmd.tool, execArgs(cmd, deps.kubeconfig, deps.lab.dir), {
-    allowFailure: true,
-    timeoutMs: Math.max(COMMAND_TIMEOUT_MS * deps.timeoutScale, (ownTimeoutMs(cmd) ?? 0) + OWN_TIMEOUT_MARGIN_MS),
-    signal: deps.signal,
-    onLine: (line) => deps.log(line),
-  });
-  const excerpt = outputExcerpt(out);
+  const exec = () => {
+    deps.log(`$ ${cmd.tool} ${cmd.args.join(' ')}`);
+    return deps.tools.run(cmd.tool, execArgs(cmd, deps.kubeconfig, deps.lab.dir), {
+      allowFailure: true,
+      timeoutMs: Math.max(COMMAND_TIMEOUT_MS * deps.timeoutScale, (ownTimeoutMs(cmd) ?? 0) + OWN_TIMEOUT_MARGIN_MS),
+      signal: deps.signal,
+      onLine: (line) => deps.log(line),
+    });
+  };
+  let out = await exec();
   const rerun = rerunReason(cmd, out, say);
-  if (rerun) return { status: 'done', output: `${excerpt}\n(${rerun})` };
+  if (rerun) return { status: 'done', output: `${outputExcerpt(out)}\n(${rerun})` };
+  // A `get` can look a moment before the cluster has converged (a Service's status, an
+  // EndpointSlice); like a check, it gets the settle window before its expectation fails.
+  const holds = (o: typeof out) => unmetExpectations(action.expect, o, say).length === 0;
+  if (action.expect && cmd.tool === 'kubectl' && kubectlShape(cmd.args).verb === 'get' && !holds(out)) {
+    out = await settleWithBackoff(out, holds, exec, { timeoutMs: SETTLE_MS * deps.timeoutScale, signal: deps.signal });
+    if (deps.signal.aborted) throw cancelled(); // cut short by Cancel: not a failed expectation
+  }
+  const excerpt = outputExcerpt(out);
   const unmet = unmetExpectations(action.expect, out, say);
   if (unmet.length === 0) return { status: 'done', output: excerpt };
   return { status: 'failed', output: `${unmet.join('; ')}\n${excerpt}` };

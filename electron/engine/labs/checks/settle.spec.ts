@@ -3,6 +3,7 @@ import type { KubeObject } from '../../kube/client.ts';
 import { FakeKubeClient } from '../testing/fake-kube.ts';
 import { checkContext } from '../testing/harness.ts';
 import { runCheck } from './registry.ts';
+import { settleWithBackoff } from './settle.ts';
 
 const slice = (addresses: string[]): KubeObject => ({
   apiVersion: 'discovery.k8s.io/v1',
@@ -31,5 +32,37 @@ describe('settle window', () => {
     const r = await runCheck(check, { ...checkContext(client), timeoutScale: 0.01 }, true);
     expect(r.status).toBe('fail');
     expect(r.observed).toMatch(/1 ready address/);
+  });
+});
+
+describe('settle window for what cannot be watched (a command output)', () => {
+  const signal = new AbortController().signal;
+
+  it('runs again after a growing pause until the result passes', async () => {
+    const at: number[] = [];
+    const t0 = Date.now();
+    let n = 0;
+    const r = await settleWithBackoff(0, (v) => v >= 3, async () => (at.push(Date.now() - t0), ++n), { timeoutMs: 15_000, signal });
+    expect(r).toBe(3);
+    // 250 ms, then 500 ms more, then 1 s more: backed off, not a fixed-interval poll.
+    expect(at[0]).toBeGreaterThanOrEqual(240);
+    expect((at[2] ?? 0) - (at[1] ?? 0)).toBeGreaterThan((at[1] ?? 0) - (at[0] ?? 0));
+  });
+
+  it('does not run at all when the first result passes, and never waits past the window', async () => {
+    let runs = 0;
+    expect(await settleWithBackoff('ok', () => true, async () => (runs++, 'again'), { timeoutMs: 15_000, signal })).toBe('ok');
+    const t0 = Date.now();
+    expect(await settleWithBackoff('no', () => false, async () => (runs++, 'still no'), { timeoutMs: 150, signal })).toBe('no');
+    expect(runs).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(100);
+  });
+
+  it('stops when cancelled', async () => {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 50);
+    const t0 = Date.now();
+    await settleWithBackoff(0, () => false, async () => 1, { timeoutMs: 15_000, signal: ac.signal });
+    expect(Date.now() - t0).toBeLessThan(1000);
   });
 });

@@ -1,7 +1,9 @@
 // The cluster converges a moment after an action: an EndpointSlice lists a pod a little after the
 // pod turns Ready, a Service's status follows its spec. A failing API-level check therefore gets a
 // short settle window in which it is run again on every change to what it looks at (watched,
-// not polled); it fails only if it still fails when the window closes.
+// not polled); it fails only if it still fails when the window closes. A lab command's output has
+// nothing to watch; it is run again after a growing pause instead, within the same window.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../../kube/client.ts';
 import type { WaitTarget } from '../../kube/wait.ts';
 import type { CheckOutcome } from './types.ts';
@@ -57,5 +59,27 @@ export async function settle(
     opts.signal.removeEventListener('abort', stop);
   }
   if (running) await running;
+  return last;
+}
+
+/** The pauses between runs of something that cannot be watched: short at first, when most lags end. */
+const FIRST_PAUSE_MS = 250;
+const MAX_PAUSE_MS = 2000;
+
+/**
+ * Runs `rerun` again after 250 ms, 500 ms, 1 s, 2 s, 2 s… until `passes` holds or the next pause
+ * would end past the window; returns the last result. Never waits beyond the window.
+ */
+export async function settleWithBackoff<T>(first: T, passes: (t: T) => boolean, rerun: () => Promise<T>, opts: { timeoutMs: number; signal: AbortSignal }): Promise<T> {
+  const deadline = Date.now() + opts.timeoutMs;
+  let last = first;
+  for (let pause = FIRST_PAUSE_MS; !passes(last) && !opts.signal.aborted && Date.now() + pause <= deadline; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
+    try {
+      await sleep(pause, undefined, { signal: opts.signal });
+    } catch {
+      break; // cancelled: the caller sees the signal
+    }
+    last = await rerun();
+  }
   return last;
 }
