@@ -17,7 +17,7 @@ import { selectorFromLabels } from '../kube/labels.ts';
 import type { LoadedLab } from './loader.ts';
 import { namespaceFor, prepareObjects } from './manifest.ts';
 import type { ToolExec } from './probes.ts';
-import type { Say } from './say.ts';
+import { type Say, langOf } from './say.ts';
 import type { LabAction } from './schema.ts';
 import type { RunState } from './state.ts';
 import { type LabVars, renderTemplate } from './vars.ts';
@@ -78,6 +78,7 @@ async function waitForRef(ref: Ref, condition: WaitCondition, timeoutMs: number,
       timeoutMs,
       signal: deps.signal,
       what,
+      lang: langOf(deps.say),
       onProgress: (v) => deps.progress(v.fraction ?? 0, v.message ?? what),
       diagnose: async () => {
         const obj = await deps.client.get(ref.apiVersion, ref.kind, ref.name, ns).catch(() => null);
@@ -102,7 +103,7 @@ async function applyManifest(path: string, deps: ActionDeps): Promise<ActionOutc
   const lines: string[] = [];
   for (const [i, o] of objs.entries()) {
     deps.progress(i / objs.length, `${o.kind} ${o.metadata.name}`);
-    await applyWithWebhookRetry(deps.client, o, { signal: deps.signal, log: deps.log, fieldManager: LAB_FIELD_MANAGER, webhookRetryMs: 90_000 * deps.timeoutScale });
+    await applyWithWebhookRetry(deps.client, o, { signal: deps.signal, log: deps.log, fieldManager: LAB_FIELD_MANAGER, webhookRetryMs: 90_000 * deps.timeoutScale, lang: langOf(deps.say) });
     lines.push(`${o.kind.toLowerCase()}/${o.metadata.name}${o.metadata.namespace ? ` -n ${o.metadata.namespace}` : ''} ${deps.say('applied', '已应用')}`);
   }
   return { status: 'done', output: lines.join('\n') };

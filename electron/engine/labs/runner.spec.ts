@@ -162,6 +162,8 @@ describe('runStep: actions', () => {
     const r = await runStep(l, 0, runnerDeps(client));
     expect(r.actions[0]?.status).toBe('failed');
     expect(r.actions[0]?.output).toContain('ImagePullBackOff');
+    const zh = await runStep(l, 0, runnerDeps(new FakeKubeClient(fixture('pod-imagepullbackoff')), { lang: 'zh' }));
+    expect(zh.actions[0]?.output).toMatch(/秒后仍未完成/);
   });
 
   it('records a nodePort that a later check compares with', async () => {

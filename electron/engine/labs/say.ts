@@ -8,3 +8,8 @@ export type Say = (en: string, zh: string) => string;
 export function sayer(lang: Lang): Say {
   return (en, zh) => pick({ en, zh }, lang);
 }
+
+/** The language a Say speaks, for shared engine helpers (waits, applies) that take a Lang. */
+export function langOf(say: Say): Lang {
+  return say('en', 'zh') === 'zh' ? 'zh' : 'en';
+}
