@@ -31,6 +31,9 @@ const OWN_TIMEOUT_MARGIN_MS = 15_000;
 /** Bound for an object to disappear after a delete (LoadBalancer Services carry a finalizer). */
 const DELETE_TIMEOUT_MS = 120_000;
 
+/** Which shown commands a run executes: all, none, or only the docker ones. */
+export type CommandPolicy = boolean | 'docker';
+
 export interface ActionDeps {
   lab: LoadedLab;
   client: KubeClient;
@@ -40,7 +43,7 @@ export interface ActionDeps {
   say: Say;
   signal: AbortSignal;
   dataPlane: boolean;
-  commands: boolean;
+  commands: CommandPolicy;
   state: RunState;
   timeoutScale: number;
   log(line: string): void;
@@ -124,8 +127,10 @@ async function runCommand(action: Extract<LabAction, { run: string }>, deps: Act
   if (action.needs !== 'api' && !deps.dataPlane) {
     return { status: 'skipped', output: say(`skipped: needs a ${action.needs === 'docker' ? 'Docker engine' : 'data plane'}, which this run does not have`, `已跳过：需要${action.needs === 'docker' ? ' Docker 引擎' : '数据平面'}，本次运行没有`) };
   }
-  if (!deps.commands) return { status: 'skipped', output: say('skipped: command execution is turned off for this run', '已跳过：本次运行关闭了命令执行') };
   const cmd = splitCommand(renderTemplate(action.run, deps.vars));
+  if (deps.commands === false || (deps.commands === 'docker' && cmd.tool !== 'docker')) {
+    return { status: 'skipped', output: say('skipped: command execution is turned off for this run', '已跳过：本次运行关闭了命令执行') };
+  }
   const leftover = leftoverRunPod(cmd);
   if (leftover) await deleteAndWait({ apiVersion: 'v1', kind: 'Pod', ...leftover }, deps);
   const exec = () => {

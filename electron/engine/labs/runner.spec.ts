@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isCancellation } from '../errors.ts';
 import { KubeApiError, type KubeObject } from '../kube/client.ts';
 import { CANARY_STATE_KEY, gradesPolicy, runStep } from './runner.ts';
+import { commandPolicy } from './service.ts';
 import { MemoryRunState } from './state.ts';
 import { FakeKubeClient, fixture } from './testing/fake-kube.ts';
 import { FakeTools } from './testing/fake-tools.ts';
@@ -284,6 +285,16 @@ describe('runStep: checks', () => {
       await runStep(netpol(), 0, runnerDeps(client, { state }));
       expect(state.get('netpol', CANARY_STATE_KEY)).toBe('passed');
     });
+  });
+
+  it('with the docker-only command policy, runs docker commands and skips kubectl ones', async () => {
+    const tools = new FakeTools();
+    const l = lab('nodeport', [step('s', { actions: [{ run: 'docker stop cluster01-worker', needs: 'docker' }, { run: 'kubectl get nodes' }], checks: [deploymentExists] })]);
+    const r = await runStep(l, 0, { ...runnerDeps(new FakeKubeClient(), { tools }), commands: commandPolicy('docker') });
+    expect(r.actions.map((a) => a.status)).toEqual(['done', 'skipped']);
+    expect(tools.calls.map((c) => c.tool)).toEqual(['docker']);
+    expect(commandPolicy(undefined)).toBe(true);
+    expect(commandPolicy('0')).toBe(false);
   });
 
   it('skips a step whose variables this cluster lacks', async () => {

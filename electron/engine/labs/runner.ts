@@ -3,7 +3,7 @@
 // the same code against a real cluster, a KWOK cluster or an in-memory API.
 import type { CheckResult, Lang, StepRunResult } from '../../api.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { type ActionOutcome, runAction } from './actions.ts';
+import { type ActionOutcome, type CommandPolicy, runAction } from './actions.ts';
 import { runCheck, skippedResult } from './checks/registry.ts';
 import type { CheckContext } from './checks/types.ts';
 import { describeAction, missingVarsNote } from './describe.ts';
@@ -30,8 +30,11 @@ export interface RunnerDeps {
    * commands that need a data plane or Docker are skipped with a reason.
    */
   dataPlane: boolean;
-  /** false when the shown kubectl/docker commands must not run (the engine tests' fake kubectl only replays). */
-  commands?: boolean;
+  /**
+   * Which shown commands run: all (default), none, or only docker's (the engine tests' fake docker
+   * simulates stopping and starting nodes, while their fake kubectl only replays recordings).
+   */
+  commands?: CommandPolicy;
   probes: ProbeRunner;
   state: RunState;
   log(line: string): void;

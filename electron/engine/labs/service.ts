@@ -8,6 +8,7 @@ import type { Engine } from '../engine.ts';
 import { KindlabError } from '../errors.ts';
 import { pick } from '../i18n/text.ts';
 import type { KubeClient } from '../kube/client.ts';
+import type { CommandPolicy } from './actions.ts';
 import { skippedResult } from './checks/registry.ts';
 import { awaitNamespacesGone, cleanupLab, removeLabelled } from './cleanup.ts';
 import { describeAction, describeStep } from './describe.ts';
@@ -45,6 +46,11 @@ export function unexecutedStep(lab: LoadedLab, index: number, vars: LabVars, lan
     }),
     checks: step.checks.map((c) => skippedResult(renderDeepLenient(c, vars, say), lang, say, reason)),
   };
+}
+
+/** KINDLAB_LAB_COMMANDS: unset or 1 runs every shown command, 0 none, docker only docker's. */
+export function commandPolicy(value: string | undefined): CommandPolicy {
+  return value === '0' ? false : value === 'docker' ? 'docker' : true;
 }
 
 export class LabService {
@@ -132,7 +138,7 @@ export class LabService {
               signal: op.signal,
               dataPlane: this.ctx.env.KINDLAB_DATAPLANE !== '0',
               // The engine tests' fake kubectl only replays recordings; they turn commands off.
-              commands: this.ctx.env.KINDLAB_LAB_COMMANDS !== '0',
+              commands: commandPolicy(this.ctx.env.KINDLAB_LAB_COMMANDS),
               probes,
               state,
               timeoutScale: this.ctx.timeoutScale,
