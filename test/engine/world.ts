@@ -9,13 +9,22 @@ const worlds: FakeWorld[] = [];
 export async function world(opts: Parameters<typeof createFakeWorld>[0] = {}): Promise<FakeWorld> {
   const w = await createFakeWorld(opts);
   worlds.push(w);
+  // With KINDLAB unaware of any KUBECONFIG, ~/.kube/config is the file kind and kubectl would
+  // write by default: the one the check below guards.
+  expect(w.env.KUBECONFIG).toBeUndefined();
   return w;
+}
+
+/** The learner's own kubeconfig has exactly the bytes it had before the test. */
+export function expectUserKubeconfigUntouched(w: FakeWorld): void {
+  const now = readFileSync(w.userKubeconfig);
+  expect(now.equals(w.userKubeconfigBytes), `~/.kube/config changed:\n${now.toString('utf8')}`).toBe(true);
 }
 
 afterEach(async () => {
   for (const w of worlds.splice(0)) {
     // The learner's own kubeconfig is never touched, whatever the test did.
-    expect(readFileSync(w.userKubeconfig, 'utf8')).toBe(w.userKubeconfigText);
+    expectUserKubeconfigUntouched(w);
     await w.close();
   }
 });

@@ -48,9 +48,10 @@ export interface FakeWorld {
   api: FakeApiServer;
   manifests: ManifestServer;
   pins: Pins;
-  /** The learner's own kubeconfig (~/.kube/config) and its text at the start. */
+  /** The learner's own kubeconfig (~/.kube/config) and its text and exact bytes at the start. */
   userKubeconfig: string;
   userKubeconfigText: string;
+  userKubeconfigBytes: Buffer;
   /** Where the engine keeps the cluster's own kubeconfig. */
   kubeconfigPath(cluster?: string): string;
   readState(): FakeState;
@@ -67,8 +68,13 @@ export interface FakeWorld {
   close(): Promise<void>;
 }
 
-const USER_KUBECONFIG = `apiVersion: v1
+// A kubeconfig the learner already uses for work, with what a careless rewrite would change:
+// comments, non-ASCII text, a field order of its own and no trailing newline. Its bytes must
+// come out of every test exactly as they went in.
+const USER_KUBECONFIG = `# Work cluster — set up by IT (Zoë), do not edit
+apiVersion: v1
 kind: Config
+preferences: {}
 clusters:
 - cluster:
     server: https://192.0.2.10:6443
@@ -84,7 +90,7 @@ users:
 - name: work-user
   user:
     token: do-not-touch
-`;
+# 中文注释：工作集群`;
 
 function alive(pid: number): boolean {
   try {
@@ -159,6 +165,7 @@ export async function createFakeWorld(opts: FakeWorldOptions = {}): Promise<Fake
     pins,
     userKubeconfig,
     userKubeconfigText: USER_KUBECONFIG,
+    userKubeconfigBytes: Buffer.from(USER_KUBECONFIG, 'utf8'),
     kubeconfigPath: (cluster = 'cluster01') => clusterPaths(dataDir, cluster).kubeconfig,
     readState: () => JSON.parse(readFileSync(stateFile, 'utf8')) as FakeState,
     setState(patch) {
@@ -253,6 +260,8 @@ export interface RunOptions {
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** Sends `signal` to the process once a line matches `pattern` (once). */
   signalAfter?: { pattern: RegExp; signal: NodeJS.Signals };
+  /** Sends `signal` to the process once `test()` holds (polled), e.g. when a fake tool has started. */
+  signalWhen?: { test: () => boolean; signal: NodeJS.Signals };
   timeoutMs?: number;
   env?: Record<string, string>;
   input?: string;
@@ -282,9 +291,18 @@ function runProcess(file: string, args: string[], env: Record<string, string>, o
     };
     child.stdout?.on('data', onChunk('stdout'));
     child.stderr?.on('data', onChunk('stderr'));
+    const when = opts.signalWhen;
+    const poll = when
+      ? setInterval(() => {
+          if (signalled || !when.test()) return;
+          signalled = true;
+          child.kill(when.signal);
+        }, 10)
+      : undefined;
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearInterval(poll);
       for (const stream of ['stdout', 'stderr'] as const) if (partial[stream]) opts.onLine?.(partial[stream], stream);
       resolve({ code, signal, stdout: text.stdout, stderr: text.stderr, durationMs: Date.now() - t0 });
     });
@@ -294,6 +312,11 @@ function runProcess(file: string, args: string[], env: Record<string, string>, o
 /** Runs `node bin/kindlab.js …args` in the world. */
 export function runCli(args: string[], world: FakeWorld, opts: RunOptions = {}): Promise<RunResult> {
   return runProcess(process.execPath, [join(REPO_ROOT, 'bin', 'kindlab.js'), ...args], world.env, opts);
+}
+
+/** Runs one of the repo's TypeScript scripts (`node bin/run-ts.js <script> …args`) in the world. */
+export function runScript(script: string, args: string[], world: FakeWorld, opts: RunOptions = {}): Promise<RunResult> {
+  return runProcess(process.execPath, [join(REPO_ROOT, 'bin', 'run-ts.js'), join(REPO_ROOT, script), ...args], world.env, opts);
 }
 
 /** Runs one of the world's fake tools directly (as the engine would). */

@@ -90,6 +90,8 @@ export interface KindScenario {
 export interface DockerScenario {
   /** `docker run`/`docker pull` of an image that is not present fails with the Docker Hub rate limit. */
   pullRateLimited?: boolean;
+  /** This docker command (e.g. "info") never answers until killed, like a wedged daemon. */
+  hangOn?: string;
 }
 
 export interface Scenario {

@@ -54,7 +54,7 @@ describe('fake kind', () => {
     expect(lines).toContain(' • Preparing nodes 📦 📦  ...');
     expect(lines).not.toContain(' • Installing CNI 🔌  ...');
     expect(lines).toContain('Set kubectl context to "kind-cluster01"');
-    expect(readFileSync(w.userKubeconfig, 'utf8')).toBe(w.userKubeconfigText);
+    expect(readFileSync(w.userKubeconfig).equals(w.userKubeconfigBytes)).toBe(true);
     const kc = new KubeConfig();
     kc.loadFromFile(w.kubeconfigPath());
     expect(kc.getCurrentContext()).toBe('kind-cluster01');

@@ -15,11 +15,20 @@ export function runFullDoctor(ctx: EngineContext, settings: ClusterSettings): Pr
 }
 
 export async function preflightDoctor(ctx: EngineContext, settings: ClusterSettings, _clusterExists: boolean, signal: AbortSignal): Promise<DoctorReport> {
-  const checks = DOCTOR_CHECKS.filter((c) => PREFLIGHT_CHECK_IDS.has(c.id));
-  const report = runDoctor(checks, new DoctorFacts(defaultProbes(ctx), ctx.pins), ctx.lang, settings);
   if (signal.aborted) throw cancelled('preflight');
+  const checks = DOCTOR_CHECKS.filter((c) => PREFLIGHT_CHECK_IDS.has(c.id));
+  // The signal kills the running tool probes (a `docker info` that hangs on a wedged daemon).
+  // The cancel is reported once they have exited, so no docker or kind outlives the operation.
+  const facts = new DoctorFacts({ ...defaultProbes(ctx), signal }, ctx.pins);
+  const report = runDoctor(checks, facts, ctx.lang, settings);
+  const cancelledOnceStopped = async (): Promise<never> => {
+    await facts.toolsSettled();
+    throw cancelled('preflight');
+  };
   return Promise.race([
-    report,
-    new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(cancelled('preflight')), { once: true })),
+    // A report finished from killed probes would read as a broken machine: it is a cancel.
+    report.then((r) => (signal.aborted ? cancelledOnceStopped() : r)),
+    // Checks that wait on no tool (ports, disk) are not held for.
+    new Promise<never>((_, reject) => signal.addEventListener('abort', () => void cancelledOnceStopped().catch(reject), { once: true })),
   ]);
 }

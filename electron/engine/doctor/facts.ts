@@ -44,6 +44,8 @@ export interface DoctorProbes {
   arch: string;
   env: NodeJS.ProcessEnv;
   isWsl: boolean;
+  /** Cancels the tool probes (the preflight of a cancelled `up`): they are killed, not left to time out. */
+  signal?: AbortSignal;
 }
 
 /** One command's outcome; `error` says why it produced no usable exit (timeout, spawn failure). */
@@ -85,6 +87,7 @@ export interface KubectlFacts extends ToolFacts {
 
 export class DoctorFacts {
   private readonly memo = new Map<string, Promise<unknown>>();
+  private readonly toolRuns = new Set<Promise<ProbeRun>>();
 
   constructor(
     readonly probes: DoctorProbes,
@@ -104,14 +107,24 @@ export class DoctorFacts {
     return p;
   }
 
-  /** Runs a tool without ever throwing: a timeout or a spawn failure becomes `error`. */
-  private async tool(tool: ToolName, args: string[]): Promise<ProbeRun> {
-    try {
-      const r = await this.probes.run.run(tool, args, { timeoutMs: PROBE_TIMEOUT_MS, allowFailure: true });
-      return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, error: null };
-    } catch (err) {
-      return { exitCode: null, stdout: '', stderr: '', error: err instanceof Error ? err.message : String(err) };
-    }
+  /** Runs a tool without ever throwing: a timeout, a cancel or a spawn failure becomes `error`. */
+  private tool(tool: ToolName, args: string[]): Promise<ProbeRun> {
+    const run = (async (): Promise<ProbeRun> => {
+      try {
+        const r = await this.probes.run.run(tool, args, { timeoutMs: PROBE_TIMEOUT_MS, allowFailure: true, ...(this.probes.signal ? { signal: this.probes.signal } : {}) });
+        return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, error: null };
+      } catch (err) {
+        return { exitCode: null, stdout: '', stderr: '', error: err instanceof Error ? err.message : String(err) };
+      }
+    })();
+    this.toolRuns.add(run);
+    void run.then(() => this.toolRuns.delete(run));
+    return run;
+  }
+
+  /** Resolves once no tool probe is running (after a cancel: once the killed ones have exited). */
+  async toolsSettled(): Promise<void> {
+    while (this.toolRuns.size > 0) await Promise.all([...this.toolRuns]);
   }
 
   engine(): Promise<EngineFacts> {
