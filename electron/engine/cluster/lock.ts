@@ -1,7 +1,13 @@
 // Only one lifecycle operation (up, down, reset) may run at a time — across the desktop app,
 // the browser-mode server and CLI invocations in other terminals. A lock file in the data folder
 // names the holder; a lock left by a process that no longer exists is taken over.
-import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+//
+// The lock appears with its content already in it: the holder is written to a private temp file
+// that is then hard-linked to the lock's name (link never replaces an existing file). Creating the
+// lock empty and writing it afterwards would leave a moment in which another process reads an
+// empty lock, takes it for stale and takes it over while its owner goes on.
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Lang } from '../../api.ts';
 import { KindlabError } from '../errors.ts';
@@ -17,21 +23,89 @@ export interface LockHandle {
   release(): void;
 }
 
+/**
+ * An empty or unreadable lock younger than this is held, not stale: its writer may be a kindlab
+ * that still creates the file and then writes it (versions before the link), or a file system
+ * that shows the name before the data. Older than this, nobody is writing it any more.
+ */
+export const UNREADABLE_LOCK_GRACE_MS = 10_000;
+
 function readHolder(path: string): Holder | null {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Holder;
+    const h = JSON.parse(readFileSync(path, 'utf8')) as Holder;
+    return typeof h?.pid === 'number' ? h : null;
   } catch {
     return null;
   }
 }
 
+/** Creates the lock with its content in one step; false when it already exists. */
+function tryCreate(path: string, holder: Holder): boolean {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, JSON.stringify(holder), { flag: 'wx' });
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * Removes the stale lock that was inspected (same inode), never a fresh one another process
+ * created in the meantime: it is moved aside first, and put back if it turns out to be new.
+ */
+function removeStale(path: string, inspectedIno: number): void {
+  const aside = `${path}.${process.pid}.stale`;
+  try {
+    renameSync(path, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // someone else removed it
+    throw err;
+  }
+  if (statSync(aside).ino !== inspectedIno) {
+    try {
+      linkSync(aside, path);
+    } catch {
+      // A third process took the name while it was free: two holders. Three processes racing
+      // within these few microseconds is left at that.
+    }
+  }
+  rmSync(aside, { force: true });
+}
+
+function busy(lang: Lang, holder: Holder | null): KindlabError {
+  if (!holder) {
+    return new KindlabError({
+      code: 'busy',
+      message: lang === 'zh' ? '另一个 kindlab 操作正在启动' : 'another kindlab operation is starting',
+      hint:
+        lang === 'zh'
+          ? '一次只能运行一个集群操作。请等待它结束，或在它的窗口/终端里取消（Ctrl+C）。'
+          : 'Only one cluster operation runs at a time. Wait for it to finish, or cancel it in its window or terminal (Ctrl+C).',
+    });
+  }
+  const since = new Date(holder.since).toLocaleTimeString();
+  return new KindlabError({
+    code: 'busy',
+    message:
+      lang === 'zh'
+        ? `另一个 kindlab 操作（${holder.op}，进程 ${holder.pid}，开始于 ${since}）正在运行`
+        : `another kindlab operation is running: ${holder.op} (pid ${holder.pid}, started ${since})`,
+    hint:
+      lang === 'zh'
+        ? '一次只能运行一个集群操作。请等待它结束，或在它的窗口/终端里取消（Ctrl+C）。'
+        : 'Only one cluster operation runs at a time. Wait for it to finish, or cancel it in its window or terminal (Ctrl+C).',
+  });
+}
+
 export function acquireLifecycleLock(path: string, op: string, lang: Lang = 'en'): LockHandle {
   mkdirSync(dirname(path), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, JSON.stringify({ pid: process.pid, op, since: new Date().toISOString() } satisfies Holder));
-      closeSync(fd);
+    if (tryCreate(path, { pid: process.pid, op, since: new Date().toISOString() })) {
       let released = false;
       return {
         release() {
@@ -41,33 +115,29 @@ export function acquireLifecycleLock(path: string, op: string, lang: Lang = 'en'
           if (h?.pid === process.pid) rmSync(path, { force: true });
         },
       };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = readHolder(path);
-      if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
-        const since = new Date(holder.since).toLocaleTimeString();
-        throw new KindlabError({
-          code: 'busy',
-          message:
-            lang === 'zh'
-              ? `另一个 kindlab 操作（${holder.op}，进程 ${holder.pid}，开始于 ${since}）正在运行`
-              : `another kindlab operation is running: ${holder.op} (pid ${holder.pid}, started ${since})`,
-          hint:
-            lang === 'zh'
-              ? '一次只能运行一个集群操作。请等待它结束，或在它的窗口/终端里取消（Ctrl+C）。'
-              : 'Only one cluster operation runs at a time. Wait for it to finish, or cancel it in its window or terminal (Ctrl+C).',
-        });
-      }
-      if (holder?.pid === process.pid) {
-        throw new KindlabError({
-          code: 'busy',
-          message: lang === 'zh' ? `操作 ${holder.op} 正在运行` : `${holder.op} is already running`,
-          hint: lang === 'zh' ? '请等待它结束或先取消它。' : 'Wait for it to finish or cancel it first.',
-        });
-      }
-      // Stale lock from a process that is gone.
-      rmSync(path, { force: true });
     }
+    let ino: number;
+    let mtimeMs: number;
+    try {
+      ({ ino, mtimeMs } = statSync(path));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // released in between
+      throw err;
+    }
+    const holder = readHolder(path);
+    if (!holder) {
+      if (Date.now() - mtimeMs < UNREADABLE_LOCK_GRACE_MS) throw busy(lang, null);
+    } else if (holder.pid === process.pid) {
+      throw new KindlabError({
+        code: 'busy',
+        message: lang === 'zh' ? `操作 ${holder.op} 正在运行` : `${holder.op} is already running`,
+        hint: lang === 'zh' ? '请等待它结束或先取消它。' : 'Wait for it to finish or cancel it first.',
+      });
+    } else if (isAlive(holder.pid)) {
+      throw busy(lang, holder);
+    }
+    // Stale: left by a process that is gone, or unreadable for longer than any writer takes.
+    removeStale(path, ino);
   }
   throw new KindlabError({
     code: 'busy',
