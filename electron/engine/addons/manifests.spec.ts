@@ -1,9 +1,12 @@
-import { mkdtempSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KindlabError } from '../errors.ts';
-import { createManifestFetcher, sha256 } from './manifests.ts';
+import { manifestCacheDir } from '../paths.ts';
+import { createManifestFetcher, parseManifest, sha256 } from './manifests.ts';
 import type { ManifestPin } from './pins.ts';
 
 const pin: ManifestPin = { id: 'metallb-native', addon: 'metallb', version: 'v0.15.2', url: 'https://example.invalid/metallb-native.yaml', sha256: sha256('kind: List\n') };
@@ -66,5 +69,78 @@ describe('manifest download failures speak the learner’s language', () => {
     vi.stubGlobal('fetch', async () => new Response('kind: List\n'));
     const got = await createManifestFetcher(dataDir(), { lang: 'zh' }).get(pin);
     expect(got).toMatchObject({ text: 'kind: List\n', fromCache: false });
+  });
+});
+
+describe('the manifest cache in the data folder', () => {
+  // A local release server: it counts downloads, and a test can make it serve something else.
+  const release = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: metallb-config\n  namespace: metallb-system\n';
+  let server: Server;
+  let url = '';
+  let body = release;
+  let downloads = 0;
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      downloads++;
+      res.end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metallb-native.yaml`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  beforeEach(() => {
+    body = release;
+    downloads = 0;
+  });
+
+  const cached: ManifestPin = { ...pin, sha256: sha256(release) };
+  const setup = () => {
+    const dir = dataDir();
+    const p = { ...cached, url };
+    return { dir, p, file: join(manifestCacheDir(dir), `${p.id}-${p.version}.yaml`) };
+  };
+
+  it('a second get() is served from the cache, without a download', async () => {
+    const { dir, p, file } = setup();
+    expect(await createManifestFetcher(dir).get(p)).toMatchObject({ text: release, fromCache: false });
+    expect(downloads).toBe(1);
+    expect(readFileSync(file).equals(Buffer.from(release))).toBe(true);
+    // A new fetcher, as a later `kindlab up` makes one, finds the file and checks it.
+    expect(await createManifestFetcher(dir).get(p)).toMatchObject({ text: release, fromCache: true });
+    expect(downloads).toBe(1);
+    expect(readdirSync(manifestCacheDir(dir))).toEqual([`${p.id}-${p.version}.yaml`]);
+  });
+
+  it('a tampered cache file is caught, fetched again and replaced; the learner gets the pinned release', async () => {
+    const { dir, p, file } = setup();
+    await createManifestFetcher(dir).get(p);
+    writeFileSync(file, release.replace('metallb-config', 'evil-config'));
+    const again = await createManifestFetcher(dir).get(p);
+    expect(again).toMatchObject({ text: release, fromCache: false });
+    expect(downloads).toBe(2);
+    expect(parseManifest(again.text, p.url).map((o) => o.metadata.name)).toEqual(['metallb-config']);
+    expect(readFileSync(file).equals(Buffer.from(release))).toBe(true);
+    expect(await createManifestFetcher(dir).get(p)).toMatchObject({ text: release, fromCache: true });
+    expect(downloads).toBe(2);
+  });
+
+  it('a tampered cache whose download does not match either fails with the sha256 message and caches nothing', async () => {
+    const { dir, p, file } = setup();
+    await createManifestFetcher(dir).get(p);
+    const tampered = release.replace('metallb-config', 'evil-config');
+    writeFileSync(file, tampered);
+    body = release.replace('metallb-config', 'proxy-rewritten');
+    const err = await createManifestFetcher(dir).get(p).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KindlabError);
+    const f = (err as KindlabError).failure;
+    expect(f.code).toBe('checksum-mismatch');
+    expect(f.message).toBe(`${url} has sha256 ${sha256(body).slice(0, 12)}…, expected ${p.sha256.slice(0, 12)}…`);
+    expect(f.diagnostics).toEqual([`expected ${p.sha256}`, `got      ${sha256(body)}`]);
+    expect(downloads).toBe(2);
+    // Neither the bad download nor the tampered file is ever handed out.
+    expect(readFileSync(file, 'utf8')).toBe(tampered);
+    expect(readdirSync(manifestCacheDir(dir))).toEqual([`${p.id}-${p.version}.yaml`]);
+    await expect(createManifestFetcher(dir).get(p)).rejects.toThrow(/has sha256/);
+    expect(downloads).toBe(3);
   });
 });
