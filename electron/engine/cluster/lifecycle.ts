@@ -196,7 +196,12 @@ export class ClusterLifecycle {
   private async runPreflight(settings: ClusterSettings, op: Operation): Promise<boolean> {
     return op.phase('preflight', async () => {
       const report = await this.deps.preflight(settings, false, op.signal);
-      for (const f of report.findings) if (f.status === 'warn') op.log('preflight', `${f.title}: ${f.finding}${f.fix ? ` — ${f.fix}` : ''}`, 'warn');
+      for (const f of report.findings) {
+        if (f.status !== 'warn') continue;
+        // "inotify limits: inotify limits are low…" reads badly: name the check only when the finding does not.
+        const named = f.finding.toLowerCase().startsWith(f.title.toLowerCase()) ? f.finding : `${f.title}: ${f.finding}`;
+        op.log('preflight', `${named}${f.fix ? ` — ${f.fix}` : ''}`, 'warn');
+      }
       const failed = report.findings.filter((f) => f.status === 'fail');
       if (failed.length > 0) {
         const first = failed[0];
