@@ -177,6 +177,25 @@ describe('DNS', () => {
     expect(full).toContain(`nginx-web.${NS}.svc.cluster.local.\t30\tIN\tA\t${await clusterIP('nginx-web')}`);
     expect(full).toContain(';; SERVER: 10.96.0.10#53(10.96.0.10) (TCP)');
   });
+
+  it('answers dig from the kind network at a LoadBalancer address in front of CoreDNS, over UDP and TCP', async () => {
+    await client.apply({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'coredns-ext', namespace: 'kube-system' },
+      spec: { type: 'LoadBalancer', selector: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns-tcp', port: 53, protocol: 'TCP' }, { name: 'dns-udp', port: 53, protocol: 'UDP' }] },
+    });
+    const lb = await until(async () => ((await client.get('v1', 'Service', 'coredns-ext', 'kube-system'))?.status as any)?.loadBalancer?.ingress?.[0]?.ip, 'coredns-ext address');
+    const kubernetes = await clusterIP('kubernetes', 'default');
+    const name = 'kubernetes.default.svc.cluster.local';
+    expect(api.exec(['dig', '+short', `@${lb}`, name])).toMatchObject({ exitCode: 0, stdout: `${kubernetes}\n` });
+    expect(api.exec(['dig', '+short', '+tcp', `@${lb}`, name])).toMatchObject({ exitCode: 0, stdout: `${kubernetes}\n` });
+    // Off the kind network, and at an address whose backends are no DNS server, nothing answers.
+    expect(api.exec(['dig', '+time=1', '+tries=1', `@${lb}`, name], 'none').exitCode).toBe(9);
+    const web = ((await client.get('v1', 'Service', 'nginx-lb', NS))?.status as any).loadBalancer.ingress[0].ip;
+    expect(api.exec(['dig', '+time=1', '+tries=1', `@${web}`, name]).stdout).toContain('no servers could be reached');
+    await client.delete('v1', 'Service', 'coredns-ext', 'kube-system');
+  });
 });
 
 describe('HTTP', () => {

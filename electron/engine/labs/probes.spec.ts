@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProbeRunner, curlArgs, splitCurlLog } from './probes.ts';
+import { createProbeRunner, curlArgs, digArgs, splitCurlLog } from './probes.ts';
 import { FakeKubeClient } from './testing/fake-kube.ts';
 import { FakeTools } from './testing/fake-tools.ts';
 import { TEST_IMAGES } from './testing/harness.ts';
@@ -15,6 +15,16 @@ describe('probes', () => {
     const call = tools.calls[0];
     expect(call?.args.slice(0, 5)).toEqual(['run', '--rm', '--network', 'kind', 'curlimages/curl:8.22.0']);
     expect(call?.opts).toMatchObject({ allowFailure: true, timeoutMs: 125_000 });
+  });
+
+  it('runs dig in a throwaway netshoot container on the kind network, with the pod probe\'s arguments', async () => {
+    const tools = new FakeTools(() => ({ exitCode: 9, stdout: ';; communications error to 172.18.200.101#53: timed out\n', stderr: ';; no servers could be reached\n' }));
+    const obs = await runner(tools).dnsFromKindNetwork({ name: 'kubernetes.default.svc.cluster.local', server: '172.18.200.101', tcp: true, timeoutS: 3 });
+    expect(obs.outcome).toBe('timeout');
+    const call = tools.calls[0];
+    expect(call?.args).toEqual(['run', '--rm', '--network', 'kind', 'nicolaka/netshoot:v0.15', 'dig', ...digArgs({ name: 'kubernetes.default.svc.cluster.local', server: '172.18.200.101', tcp: true, timeoutS: 3 })]);
+    expect(call?.args.slice(-2)).toEqual(['@172.18.200.101', '+tcp']);
+    expect(call?.opts).toMatchObject({ allowFailure: true, timeoutMs: 126_000 });
   });
 
   it('sends the name as a Host header over HTTP and as SNI (curl --resolve) over HTTPS', () => {

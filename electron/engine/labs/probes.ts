@@ -45,13 +45,23 @@ export interface HttpRequest {
   timeoutS: number;
 }
 
+/** One dig query; without `server` it goes to the resolver of wherever it runs. */
+export interface DnsQuery {
+  name: string;
+  qtype?: 'A' | 'CNAME';
+  server?: string;
+  tcp: boolean;
+  timeoutS: number;
+}
+
 export interface ProbeRunner {
   httpFromKindNetwork(req: HttpRequest): Promise<HttpObservation>;
   httpFromHost(req: { address: string; port: number; host: string; path: string; timeoutS: number }): Promise<HttpObservation>;
   lookupHost(name: string, timeoutMs?: number): Promise<HostLookup>;
   podProbe(req: PodProbeRequest): Promise<PodProbeResult>;
   tcpFromPod(req: { namespace: string; labels: Record<string, string>; ip: string; port: number; timeoutS: number }): Promise<TcpObservation>;
-  dnsFromPod(req: { namespace: string; labels: Record<string, string>; name: string; qtype?: 'A' | 'CNAME'; server?: string; tcp: boolean; timeoutS: number }): Promise<DnsObservation>;
+  dnsFromPod(req: DnsQuery & { namespace: string; labels: Record<string, string> }): Promise<DnsObservation>;
+  dnsFromKindNetwork(req: DnsQuery & { server: string }): Promise<DnsObservation>;
   httpFromPod(req: HttpRequest & { namespace: string }): Promise<HttpObservation>;
 }
 
@@ -88,6 +98,15 @@ export function curlArgs(req: HttpRequest): string[] {
   return [...base, ...(req.host ? ['-H', `Host: ${req.host}`] : []), `http://${addr}:${req.port}${req.path}`];
 }
 
+/**
+ * dig's arguments for one query, the same from a pod and from the kind network. The type is
+ * explicit for CNAMEs: an A query for an ExternalName whose target does not resolve ends in
+ * NXDOMAIN, and +search would then move on to the next search domain.
+ */
+export function digArgs({ name, qtype, server, tcp, timeoutS }: DnsQuery): string[] {
+  return ['+search', '+noall', '+answer', '+comments', `+time=${timeoutS}`, '+tries=1', name, ...(qtype && qtype !== 'A' ? [qtype] : []), ...(server ? [`@${server}`] : []), ...(tcp ? ['+tcp'] : [])];
+}
+
 function notRun(result: Extract<PodProbeResult, { kind: 'not-run' }>): { outcome: 'probe-error'; detail: string } {
   return { outcome: 'probe-error', detail: result.detail };
 }
@@ -105,29 +124,37 @@ export function createProbeRunner(deps: ProbeRunnerDeps): ProbeRunner {
   const podDeps = { client: deps.client, say, timeoutScale: deps.timeoutScale, ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.podLabels ? { labels: deps.podLabels } : {}) };
   const podProbe = (req: PodProbeRequest) => runPodProbe(podDeps, req);
 
+  /** One throwaway container on the kind network; docker's own exit codes (125–127) mean it never ran. */
+  async function runOnKindNetwork(image: string, command: string[], timeoutS: number): Promise<{ kind: 'ran'; exitCode: number; stdout: string; stderr: string } | { kind: 'not-run'; detail: string }> {
+    const r = await deps.tools.run('docker', ['run', '--rm', '--network', 'kind', image, ...command], {
+      allowFailure: true,
+      // room for a first pull of the probe image
+      timeoutMs: (timeoutS + 120 * deps.timeoutScale) * 1000,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    });
+    if (r.exitCode === 125 || r.exitCode === 126 || r.exitCode === 127) {
+      const last = r.stderr.trim().split('\n').pop() ?? '';
+      const cls = classifyStderr(r.stderr);
+      return { kind: 'not-run', detail: say(`docker could not start the probe container: ${last}${cls ? ` — ${cls.hint.en}` : ''}`, `docker 无法启动探测容器：${last}${cls ? `——${cls.hint.zh}` : ''}`) };
+    }
+    return { kind: 'ran', exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+  }
+
   return {
     podProbe,
 
     async httpFromKindNetwork(req) {
-      const { timeoutS } = req;
-      const args = ['run', '--rm', '--network', 'kind', deps.images.probe, ...curlArgs(req)];
-      const r = await deps.tools.run('docker', args, {
-        allowFailure: true,
-        // room for a first pull of the probe image
-        timeoutMs: (timeoutS + 120 * deps.timeoutScale) * 1000,
-        ...(deps.signal ? { signal: deps.signal } : {}),
-      });
-      if (r.exitCode === 125 || r.exitCode === 126 || r.exitCode === 127) {
-        const last = r.stderr.trim().split('\n').pop() ?? '';
-        const cls = classifyStderr(r.stderr);
-        return {
-          outcome: 'probe-error',
-          status: null,
-          body: '',
-          detail: say(`docker could not start the probe container: ${last}${cls ? ` — ${cls.hint.en}` : ''}`, `docker 无法启动探测容器：${last}${cls ? `——${cls.hint.zh}` : ''}`),
-        };
-      }
-      return classifyCurl(r.exitCode, r.stdout, r.stderr, timeoutS, say);
+      const r = await runOnKindNetwork(deps.images.probe, curlArgs(req), req.timeoutS);
+      if (r.kind === 'not-run') return { outcome: 'probe-error', status: null, body: '', detail: r.detail };
+      return classifyCurl(r.exitCode, r.stdout, r.stderr, req.timeoutS, say);
+    },
+
+    async dnsFromKindNetwork(req) {
+      // netshoot has no entrypoint (only a default shell), so `dig …` is the container's command.
+      const r = await runOnKindNetwork(deps.images.netshoot, ['dig', ...digArgs(req)], req.timeoutS * 2);
+      if (r.kind === 'not-run') return { outcome: 'probe-error', status: null, records: [], detail: r.detail };
+      // A pod's log interleaves both streams; give parseDig both, as it gets them from a pod.
+      return parseDig([r.stdout, r.stderr].join('\n'), say);
     },
 
     async httpFromHost({ address, port, host, path, timeoutS }) {
@@ -190,11 +217,9 @@ export function createProbeRunner(deps: ProbeRunnerDeps): ProbeRunner {
       return classifyNc(r.exitCode, r.log, timeoutS, say);
     },
 
-    async dnsFromPod({ namespace, labels, name, qtype, server, tcp, timeoutS }) {
-      // The type is explicit for CNAMEs: an A query for an ExternalName whose target does not
-      // resolve ends in NXDOMAIN, and +search would then move on to the next search domain.
-      const command = ['dig', '+search', '+noall', '+answer', '+comments', `+time=${timeoutS}`, '+tries=1', name, ...(qtype && qtype !== 'A' ? [qtype] : []), ...(server ? [`@${server}`] : []), ...(tcp ? ['+tcp'] : [])];
-      const r = await podProbe({ namespace, labels, image: deps.images.netshoot, command, timeoutS: timeoutS * 2 });
+    async dnsFromPod(req) {
+      const { namespace, labels, timeoutS } = req;
+      const r = await podProbe({ namespace, labels, image: deps.images.netshoot, command: ['dig', ...digArgs(req)], timeoutS: timeoutS * 2 });
       if (r.kind === 'not-run') return { ...notRun(r), status: null, records: [] };
       return parseDig(r.log, say);
     },

@@ -157,11 +157,14 @@ const tcp = z
   })
   .strict();
 
+/** Where a dns check's query starts: a temporary pod, or a container on the `kind` Docker network (outside the cluster). */
+const dnsSource = z.union([z.object({ namespace, labels: labels.optional() }).strict(), z.object({ kindNetwork: z.literal(true) }).strict()]);
+
 const dns = z
   .object({
     ...base,
     type: z.literal('dns'),
-    from: z.object({ namespace, labels: labels.optional() }).strict(),
+    from: dnsSource,
     name: z.string().min(1),
     expect: z.union([
       z.object({ a: z.object({ service: z.object({ namespace, name }).strict() }).strict() }).strict(),
@@ -172,7 +175,14 @@ const dns = z
     server: z.object({ loadBalancer: z.object({ namespace, name }).strict() }).strict().optional(),
     protocol: z.enum(['udp', 'tcp']).default('udp'),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // A container outside the cluster has Docker's resolver, not the cluster DNS: it can only ask
+    // an address the kind network reaches, and a LoadBalancer address is the one that teaches.
+    if ('kindNetwork' in c.from && !c.server) {
+      ctx.addIssue({ code: 'custom', path: ['from'], message: '{kindNetwork: true} needs a server: {loadBalancer: {namespace, name}}; a container outside the cluster cannot use the cluster DNS' });
+    }
+  });
 
 const object = z
   .object({

@@ -1,7 +1,12 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../kube/client.ts';
+import { DEFAULT_LABS_DIR, loadLabs } from '../loader.ts';
 import { FakeKubeClient, fixture } from '../testing/fake-kube.ts';
-import { checkContext } from '../testing/harness.ts';
+import { FakeTools, type ScriptedRun } from '../testing/fake-tools.ts';
+import { TEST_IMAGES, checkContext } from '../testing/harness.ts';
 import { dnsChecker } from './dns.ts';
 
 const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
@@ -83,5 +88,89 @@ describe('dns', () => {
   it('fails at the service layer when the Service to compare with is missing', async () => {
     const r = await dnsChecker.run(check('database', 'mysql-web', { a: { service: { namespace: 'database', name: 'nope' } } }), checkContext(world()));
     expect(r).toMatchObject({ status: 'fail', layer: 'service' });
+  });
+});
+
+describe('dns from a container on the kind network', () => {
+  const lbCheck = (protocol: 'udp' | 'tcp') => ({
+    id: 'dns-lb',
+    type: 'dns' as const,
+    from: { kindNetwork: true as const },
+    name: 'mysql-web.database.svc.cluster.local',
+    server: { loadBalancer: { namespace: 'kube-system', name: 'coredns-ext' } },
+    protocol,
+    expect: mysql,
+  });
+  const docker = (answer: ScriptedRun) => new FakeTools((tool, args) => (tool === 'docker' && args.includes('dig') ? answer : undefined));
+  const answer = { stdout: `${header('NOERROR')};; ANSWER SECTION:\nmysql-web.database.svc.cluster.local. 30 IN A 10.96.143.7\n` };
+
+  it('runs dig in a pinned netshoot container on the kind network, asking the LoadBalancer address', async () => {
+    for (const protocol of ['udp', 'tcp'] as const) {
+      const tools = docker(answer);
+      const pods: KubeObject[] = [];
+      const client = world().scriptPods((pod) => {
+        pods.push(pod);
+        return undefined;
+      });
+      const cancel = new AbortController();
+      await dnsChecker.run(lbCheck(protocol), checkContext(client, { tools, signal: cancel.signal }));
+      expect(tools.calls).toHaveLength(1);
+      const args = tools.calls[0]?.args ?? [];
+      expect(args.slice(0, 6)).toEqual(['run', '--rm', '--network', 'kind', TEST_IMAGES.netshoot, 'dig']);
+      expect(TEST_IMAGES.netshoot).toMatch(/^nicolaka\/netshoot:v[\d.]+$/);
+      expect(args).toContain('@172.18.200.101');
+      expect(args.includes('+tcp')).toBe(protocol === 'tcp');
+      // No probe pod: the point is to come from outside the cluster.
+      expect(pods).toEqual([]);
+      // Bounded and cancellable like the HTTP probe on the kind network.
+      expect(tools.calls[0]?.opts).toMatchObject({ allowFailure: true, timeoutMs: expect.any(Number), signal: cancel.signal });
+    }
+  });
+
+  it('passes when the answer is the ClusterIP, and says where it asked from', async () => {
+    const r = await dnsChecker.run(lbCheck('udp'), checkContext(world(), { tools: docker(answer) }));
+    expect(r.status).toBe('pass');
+    expect(r.expected).toContain('from a container on the kind network');
+    expect(r.expected).not.toContain('pod');
+    expect(r.observed).toContain('kind network');
+    const zh = await dnsChecker.run(lbCheck('tcp'), checkContext(world(), { tools: docker(answer), lang: 'zh' }));
+    expect(zh.expected).toContain('kind 网络上的容器');
+  });
+
+  it('blames the LoadBalancer address, not a client egress policy, when nothing answers', async () => {
+    const client = world();
+    // An egress policy in a namespace the container has nothing to do with must not be named.
+    client.add({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny-egress', namespace: 'default' }, spec: { podSelector: {}, policyTypes: ['Egress'] } });
+    const tools = docker({ exitCode: 9, stdout: ';; communications error to 172.18.200.101#53: timed out\n;; no servers could be reached\n' });
+    const r = await dnsChecker.run(lbCheck('udp'), checkContext(client, { tools }));
+    expect(r).toMatchObject({ status: 'fail', layer: 'lb-ip' });
+    expect(r.observed).toContain('timed out');
+    expect(r.hint).toContain('metallb-system');
+    expect(r.hint).not.toContain('deny-egress');
+  });
+
+  it('a docker that cannot start the container is the probe, not the learner', async () => {
+    const r = await dnsChecker.run(lbCheck('udp'), checkContext(world(), { tools: docker({ exitCode: 125, stderr: 'docker: Error response from daemon: network kind not found.' }) }));
+    expect(r).toMatchObject({ status: 'fail', layer: 'cluster' });
+    expect(r.observed).toContain('network kind not found');
+  });
+
+  it('is rejected by the lab validator without a server: outside the cluster there is no cluster DNS', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kl-labs-'));
+    try {
+      cpSync(DEFAULT_LABS_DIR, dir, { recursive: true });
+      const file = join(dir, 'dns/lab.yaml');
+      const text = readFileSync(file, 'utf8');
+      // Any pod-sourced dns check of the dns lab, switched to the kind network and left without a server.
+      const edited = text.replace(/from: \{namespace: [a-z-]+\}/, 'from: {kindNetwork: true}');
+      expect(edited).not.toBe(text);
+      writeFileSync(file, edited);
+      const { labs, problems } = loadLabs(dir);
+      expect(problems).toEqual([{ lab: 'dns', file: 'dns/lab.yaml', path: expect.stringMatching(/^steps\[\d+\]\.checks\[\d+\]\.from$/), reason: expect.stringContaining('{kindNetwork: true} needs a server: {loadBalancer') }]);
+      expect(problems[0]?.reason).toContain('cannot use the cluster DNS');
+      expect(labs.map((l) => l.id)).not.toContain('dns');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,9 @@
 // dns: from a pod in a namespace, a name resolves the way the chapter's DNS table says — to a
 // Service's ClusterIP (A), to an external name (CNAME, for ExternalName Services), or not at
 // all (NXDOMAIN: a short name asked from another namespace). Optionally asks a LoadBalancer
-// address instead of the cluster DNS, over UDP or TCP.
+// address instead of the cluster DNS, over UDP or TCP — and then may ask from a container on the
+// kind network, because from a pod kube-proxy answers for that address and MetalLB's
+// announcement is never put to the test.
 import type { Layer } from '../../../api.ts';
 import { selectorFromLabels } from '../../kube/labels.ts';
 import type { DnsObservation } from '../probe-output.ts';
@@ -13,9 +15,16 @@ import { diagnoseServicePath } from './service-path.ts';
 import { type CheckContext, type CheckOutcome, type Checker, failed, passed } from './types.ts';
 
 type DnsCheck = CheckOf<'dns'>;
+type PodSource = Exclude<DnsCheck['from'], { kindNetwork: true }>;
+
+/** The client pod, or null for a container on the kind network (no search list, no policies). */
+function podSource(c: DnsCheck): PodSource | null {
+  return 'kindNetwork' in c.from ? null : c.from;
+}
 
 function expectation(c: DnsCheck, say: Say): string {
-  const from = say(`from a pod in ${c.from.namespace}`, `在 ${c.from.namespace} 的 Pod 中`);
+  const pod = podSource(c);
+  const from = pod ? say(`from a pod in ${pod.namespace}`, `在 ${pod.namespace} 的 Pod 中`) : say('from a container on the kind network', '在 kind 网络上的容器中');
   const server = c.server ? say(` asking ${c.server.loadBalancer.namespace}/${c.server.loadBalancer.name} over ${c.protocol.toUpperCase()}`, `（通过 ${c.protocol.toUpperCase()} 询问 ${c.server.loadBalancer.namespace}/${c.server.loadBalancer.name}）`) : '';
   if ('a' in c.expect) {
     const s = c.expect.a.service;
@@ -29,9 +38,12 @@ const norm = (s: string) => s.toLowerCase().replace(/\.$/, '');
 
 async function explainFailure(c: DnsCheck, obs: DnsObservation, ctx: CheckContext, wantIP: string | null): Promise<{ layer: Layer; hint: string }> {
   const { client, say } = ctx;
-  if (obs.outcome === 'probe-error' || obs.outcome === 'error') return { layer: 'cluster', hint: say('The probe pod could not run dig; see the observation.', '探测 Pod 无法运行 dig，请看观测结果。') };
+  const pod = podSource(c);
+  if (obs.outcome === 'probe-error' || obs.outcome === 'error') {
+    return { layer: 'cluster', hint: pod ? say('The probe pod could not run dig; see the observation.', '探测 Pod 无法运行 dig，请看观测结果。') : say('The probe container could not run dig; see the observation.', '探测容器无法运行 dig，请看观测结果。') };
+  }
   if (obs.outcome === 'timeout' || obs.outcome === 'servfail') {
-    const egress = (await policiesSelecting(client, c.from.namespace, c.from.labels ?? {})).filter((p) => p.types.includes('Egress'));
+    const egress = pod ? (await policiesSelecting(client, pod.namespace, pod.labels ?? {})).filter((p) => p.types.includes('Egress')) : [];
     if (egress.length) {
       return {
         layer: 'policy',
@@ -41,27 +53,40 @@ async function explainFailure(c: DnsCheck, obs: DnsObservation, ctx: CheckContex
         ),
       };
     }
-    return c.server
-      ? { layer: 'lb-ip', hint: say('The DNS Service behind the LoadBalancer address does not answer: check its ports (53/UDP and 53/TCP) and its selector k8s-app=kube-dns.', '负载均衡地址后面的 DNS Service 没有应答：请检查其端口（53/UDP 和 53/TCP）以及选择器 k8s-app=kube-dns。') }
-      : { layer: 'dns', hint: say('CoreDNS does not answer: kubectl get pods -n kube-system -l k8s-app=kube-dns.', 'CoreDNS 没有应答：kubectl get pods -n kube-system -l k8s-app=kube-dns。') };
+    if (!c.server) return { layer: 'dns', hint: say('CoreDNS does not answer: kubectl get pods -n kube-system -l k8s-app=kube-dns.', 'CoreDNS 没有应答：kubectl get pods -n kube-system -l k8s-app=kube-dns。') };
+    const service = say('The DNS Service behind the LoadBalancer address does not answer: check its ports (53/UDP and 53/TCP) and its selector k8s-app=kube-dns.', '负载均衡地址后面的 DNS Service 没有应答：请检查其端口（53/UDP 和 53/TCP）以及选择器 k8s-app=kube-dns。');
+    // Only outside the cluster does the answer depend on a node announcing the address.
+    const announce = pod ? '' : say(' From outside the cluster a speaker must also announce the address (kubectl get pods -n metallb-system) and an L2Advertisement must cover its pool.', '从集群外部访问时，还必须有 speaker 宣告该地址（kubectl get pods -n metallb-system），且 L2Advertisement 要覆盖其地址池。');
+    return { layer: 'lb-ip', hint: service + announce };
+  }
+  if ('a' in c.expect && !wantIP) {
+    const s = c.expect.a.service;
+    const path = await diagnoseServicePath(client, s.namespace, s.name, say);
+    return path.ok
+      ? { layer: 'service', hint: say(`Service ${s.namespace}/${s.name} has no ClusterIP (headless): its name resolves to the pod addresses instead.`, `Service ${s.namespace}/${s.name} 没有 ClusterIP（无头服务）：其名称会解析为各 Pod 的地址。`) }
+      : path;
+  }
+  if (!pod) {
+    // No search list and no client namespace, so the pod hints below do not apply.
+    return {
+      layer: 'dns',
+      hint: say(
+        'Outside the cluster the name is asked as written, without a pod\'s search list: use the full name (<service>.<namespace>.svc.cluster.local), and make sure the LoadBalancer address leads to CoreDNS (selector k8s-app=kube-dns).',
+        '在集群外部，名称按原样查询，没有 Pod 的搜索列表：请使用完整名称（<service>.<namespace>.svc.cluster.local），并确认负载均衡地址指向 CoreDNS（选择器 k8s-app=kube-dns）。',
+      ),
+    };
   }
   if ('nxdomain' in c.expect) {
     return {
       layer: 'dns',
       hint: say(
-        `The name resolved. A pod's search list only holds its own namespace (see /etc/resolv.conf), so a short name resolves only from the Service's namespace — is there a Service of that name in ${c.from.namespace}?`,
-        `该名称被解析了。Pod 的搜索列表只包含它自己的命名空间（见 /etc/resolv.conf），所以短名称只能在 Service 所在的命名空间中解析——${c.from.namespace} 中是否有同名的 Service？`,
+        `The name resolved. A pod's search list only holds its own namespace (see /etc/resolv.conf), so a short name resolves only from the Service's namespace — is there a Service of that name in ${pod.namespace}?`,
+        `该名称被解析了。Pod 的搜索列表只包含它自己的命名空间（见 /etc/resolv.conf），所以短名称只能在 Service 所在的命名空间中解析——${pod.namespace} 中是否有同名的 Service？`,
       ),
     };
   }
   if ('a' in c.expect) {
     const s = c.expect.a.service;
-    if (!wantIP) {
-      const path = await diagnoseServicePath(client, s.namespace, s.name, say);
-      return path.ok
-        ? { layer: 'service', hint: say(`Service ${s.namespace}/${s.name} has no ClusterIP (headless): its name resolves to the pod addresses instead.`, `Service ${s.namespace}/${s.name} 没有 ClusterIP（无头服务）：其名称会解析为各 Pod 的地址。`) }
-        : path;
-    }
     if (obs.outcome === 'nxdomain') {
       return {
         layer: 'dns',
@@ -102,8 +127,14 @@ export const dnsChecker: Checker<'dns'> = {
       wantIP = ip && ip !== 'None' ? ip : null;
     }
     const qtype = 'cname' in c.expect ? ('CNAME' as const) : ('A' as const);
-    const obs = await probes.dnsFromPod({ namespace: c.from.namespace, labels: c.from.labels ?? {}, name: c.name, qtype, ...(server ? { server } : {}), tcp: c.protocol === 'tcp', timeoutS: 3 });
-    const observed = obs.detail + (c.from.labels ? ` (${selectorFromLabels(c.from.labels)})` : '');
+    const query = { name: c.name, qtype, tcp: c.protocol === 'tcp', timeoutS: 3 };
+    const pod = podSource(c);
+    let obs: DnsObservation;
+    if (pod) obs = await probes.dnsFromPod({ ...query, namespace: pod.namespace, labels: pod.labels ?? {}, ...(server ? { server } : {}) });
+    else if (server) obs = await probes.dnsFromKindNetwork({ ...query, server });
+    // The schema rejects kindNetwork without a server: outside the cluster there is no cluster DNS.
+    else throw new Error(`dns check ${c.id}: from kindNetwork needs a server`);
+    const observed = obs.detail + (pod ? (pod.labels ? ` (${selectorFromLabels(pod.labels)})` : '') : say(' (from a container on the kind network)', '（在 kind 网络上的容器中）'));
     let ok = false;
     if ('nxdomain' in c.expect) ok = obs.outcome === 'nxdomain';
     else if ('cname' in c.expect) ok = obs.records.some((r) => r.type === 'CNAME' && norm(r.value) === norm((c.expect as { cname: string }).cname));
