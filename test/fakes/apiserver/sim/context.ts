@@ -14,6 +14,8 @@ export interface PodRuntime {
 export class SimContext {
   private readonly deadlines = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** The pending wake-up timer of each deadline not yet reached. */
+  private readonly wakeups = new Map<string, NodeJS.Timeout>();
   private readonly emitted = new Set<string>();
   readonly pods = new Map<string, PodRuntime>();
   readonly logs = new Map<string, string>();
@@ -42,19 +44,32 @@ export class SimContext {
       due = now + Math.max(0, ms);
       this.deadlines.set(key, due);
       if (ms <= 0) return true;
+    }
+    if (now >= due) return true;
+    // A timer may fire a millisecond before Date.now() reaches the deadline (timers run on a
+    // monotonic clock): then this pass is still early, and without a new timer nothing would
+    // ever wake the loop again. So every early look makes sure a wake-up is pending.
+    if (!this.wakeups.has(key)) {
       const t = setTimeout(() => {
         this.timers.delete(t);
+        this.wakeups.delete(key);
         this.kick();
-      }, ms);
+      }, due - now + 1);
       t.unref?.();
       this.timers.add(t);
-      return false;
+      this.wakeups.set(key, t);
     }
-    return now >= due;
+    return false;
   }
 
   forget(prefix: string): void {
     for (const k of this.deadlines.keys()) if (k.startsWith(prefix)) this.deadlines.delete(k);
+    for (const [k, t] of this.wakeups) {
+      if (!k.startsWith(prefix)) continue;
+      clearTimeout(t);
+      this.timers.delete(t);
+      this.wakeups.delete(k);
+    }
   }
 
   /** True the first time a key is seen (for one-off events and side effects). */
@@ -67,6 +82,7 @@ export class SimContext {
   reset(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.wakeups.clear();
     this.deadlines.clear();
     this.emitted.clear();
     this.pods.clear();
