@@ -6,11 +6,11 @@ import { assertClusterName, isValidClusterName } from './name.ts';
 
 describe('cluster names', () => {
   it('accepts what kind and Docker accept', () => {
-    for (const ok of ['cluster01', 'a', 'lab-2.test', '0abc']) expect(isValidClusterName(ok), ok).toBe(true);
+    for (const ok of ['cluster01', 'a', 'lab-2.test', '0abc', 'x'.repeat(50)]) expect(isValidClusterName(ok), ok).toBe(true);
   });
 
   it('refuses names that would leave the data folder or break container names', () => {
-    for (const bad of ['', '.', '..', '../..', '../../x', 'a/b', 'a\\b', '-x', '.hidden', 'Cluster01', 'x'.repeat(51), 'a b']) {
+    for (const bad of ['', '.', '..', '../..', '../../x', 'a/b', 'a\\b', '-x', '.hidden', 'Cluster01', 'x'.repeat(51), 'a b', 'a..b', 'a.-b', 'a.', 'cluster01.', 'x-']) {
       expect(isValidClusterName(bad), JSON.stringify(bad)).toBe(false);
     }
   });
