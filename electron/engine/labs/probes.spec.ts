@@ -22,7 +22,8 @@ describe('probes', () => {
     const obs = await runner(tools).dnsFromKindNetwork({ name: 'kubernetes.default.svc.cluster.local', server: '172.18.200.101', tcp: true, timeoutS: 3 });
     expect(obs.outcome).toBe('timeout');
     const call = tools.calls[0];
-    expect(call?.args).toEqual(['run', '--rm', '--network', 'kind', 'nicolaka/netshoot:v0.15', 'dig', ...digArgs({ name: 'kubernetes.default.svc.cluster.local', server: '172.18.200.101', tcp: true, timeoutS: 3 })]);
+    expect(call?.args).toEqual(['run', '--rm', '--network', 'kind', 'nicolaka/netshoot:v0.15', 'dig', ...digArgs({ name: 'kubernetes.default.svc.cluster.local', server: '172.18.200.101', tcp: true, timeoutS: 3 }, false)]);
+    expect(call?.args).toContain('+nosearch');
     expect(call?.args.slice(-2)).toEqual(['@172.18.200.101', '+tcp']);
     expect(call?.opts).toMatchObject({ allowFailure: true, timeoutMs: 126_000 });
   });

@@ -101,10 +101,12 @@ export function curlArgs(req: HttpRequest): string[] {
 /**
  * dig's arguments for one query, the same from a pod and from the kind network. The type is
  * explicit for CNAMEs: an A query for an ExternalName whose target does not resolve ends in
- * NXDOMAIN, and +search would then move on to the next search domain.
+ * NXDOMAIN, and +search would then move on to the next search domain. A pod searches its
+ * namespace like an application would; a container on the kind network does not search at all,
+ * because its list holds the host's own domains (a corporate wildcard could answer there).
  */
-export function digArgs({ name, qtype, server, tcp, timeoutS }: DnsQuery): string[] {
-  return ['+search', '+noall', '+answer', '+comments', `+time=${timeoutS}`, '+tries=1', name, ...(qtype && qtype !== 'A' ? [qtype] : []), ...(server ? [`@${server}`] : []), ...(tcp ? ['+tcp'] : [])];
+export function digArgs({ name, qtype, server, tcp, timeoutS }: DnsQuery, search = true): string[] {
+  return [search ? '+search' : '+nosearch', '+noall', '+answer', '+comments', `+time=${timeoutS}`, '+tries=1', name, ...(qtype && qtype !== 'A' ? [qtype] : []), ...(server ? [`@${server}`] : []), ...(tcp ? ['+tcp'] : [])];
 }
 
 function notRun(result: Extract<PodProbeResult, { kind: 'not-run' }>): { outcome: 'probe-error'; detail: string } {
@@ -151,7 +153,7 @@ export function createProbeRunner(deps: ProbeRunnerDeps): ProbeRunner {
 
     async dnsFromKindNetwork(req) {
       // netshoot has no entrypoint (only a default shell), so `dig …` is the container's command.
-      const r = await runOnKindNetwork(deps.images.netshoot, ['dig', ...digArgs(req)], req.timeoutS * 2);
+      const r = await runOnKindNetwork(deps.images.netshoot, ['dig', ...digArgs(req, false)], req.timeoutS * 2);
       if (r.kind === 'not-run') return { outcome: 'probe-error', status: null, records: [], detail: r.detail };
       // A pod's log interleaves both streams; give parseDig both, as it gets them from a pod.
       return parseDig([r.stdout, r.stderr].join('\n'), say);
