@@ -242,9 +242,11 @@ describe('runStep: checks', () => {
         step('canary-step', { checks: [{ id: 'canary', type: 'policyCanary' }] }),
         step('grade', { checks: [{ id: 'db', type: 'podsReady', namespace: 'sales', selector: 'app.kubernetes.io/name=postgresql' }, tcp('wrong-denied', 'wrong', 'blocked')] }),
       ]);
-    // The canary as given, and every probe from sales timing out (the policy denies it).
+    // The canary as given, and every probe from sales timing out (the policy denies it). Each
+    // world is a new cluster, with its own kube-system uid.
+    let clusters = 0;
     const world = (enforces: boolean) =>
-      canaryWorld(enforces, new FakeKubeClient([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sales' } }, ...fixture('pod-db-postgresql-0')])).scriptPods((pod) =>
+      canaryWorld(enforces, new FakeKubeClient([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system', uid: `uid-${++clusters}` } }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sales' } }, ...fixture('pod-db-postgresql-0')])).scriptPods((pod) =>
         pod.metadata.namespace === 'sales' && pod.metadata.name !== 'db-postgresql-0' ? { phase: 'Failed', exitCode: 1, log: `nc: connect to ${podIPs('pod-db-postgresql-0')[0]} port 5432 (tcp) timed out: Operation now in progress` } : undefined,
       );
     const canaryServers = (client: FakeKubeClient) => client.calls.filter((c) => c.kind === 'Pod' && c.name === 'canary-server' && c.verb !== 'delete').length;
@@ -261,7 +263,7 @@ describe('runStep: checks', () => {
       expect(r.status).toBe('fail');
       expect(r.checks[0]?.layer).toBe('cni');
       expect(r.checks[2]?.observed).toMatch(/canary failed/);
-      expect(state.get('netpol', CANARY_STATE_KEY)).toBe('failed');
+      expect(state.get('netpol', CANARY_STATE_KEY)).toMatch(/^failed:/);
     });
 
     it('runs the canary once: a passed canary is remembered for the later steps', async () => {
@@ -269,7 +271,7 @@ describe('runStep: checks', () => {
       const state = new MemoryRunState();
       const first = await runStep(netpol(), 1, runnerDeps(client, { state }));
       expect(first.checks[0]).toMatchObject({ id: 'canary', status: 'pass' });
-      expect(state.get('netpol', CANARY_STATE_KEY)).toBe('passed');
+      expect(state.get('netpol', CANARY_STATE_KEY)).toMatch(/^passed:/);
       expect(canaryServers(client)).toBe(1);
       const again = await runStep(netpol(), 1, runnerDeps(client, { state }));
       expect(again.checks.map((c) => [c.id, c.status])).toEqual([
@@ -279,11 +281,20 @@ describe('runStep: checks', () => {
       expect(canaryServers(client)).toBe(1);
     });
 
+    it('a canary that passed on another cluster (down and up, reset --full) is run again', async () => {
+      const state = new MemoryRunState();
+      await runStep(netpol(), 1, runnerDeps(world(true), { state }));
+      const recreated = world(true);
+      const r = await runStep(netpol(), 1, runnerDeps(recreated, { state }));
+      expect(r.checks[0]).toMatchObject({ id: 'canary', status: 'pass' });
+      expect(canaryServers(recreated)).toBe(1);
+    });
+
     it('the canary step itself records its result', async () => {
       const client = world(true);
       const state = new MemoryRunState();
       await runStep(netpol(), 0, runnerDeps(client, { state }));
-      expect(state.get('netpol', CANARY_STATE_KEY)).toBe('passed');
+      expect(state.get('netpol', CANARY_STATE_KEY)).toMatch(/^passed:/);
     });
   });
 

@@ -50,6 +50,16 @@ export function gradesPolicy(check: LabCheck): boolean {
 /** Where a passed canary is remembered (per lab; the lab's cleanup forgets it with the rest). */
 export const CANARY_STATE_KEY = 'policyCanary';
 
+/**
+ * The cluster a result belongs to: kube-system's uid changes whenever the cluster is recreated
+ * (down/up, reset --full, another --name), and a canary that passed on another cluster proves
+ * nothing about this one.
+ */
+async function clusterIdentity(client: KubeClient): Promise<string> {
+  const ns = await client.get('v1', 'Namespace', 'kube-system').catch(() => null);
+  return ns?.metadata.uid ?? 'unknown';
+}
+
 /** The lab's enforcement canary, if it has one: a lab that declares one grades no policy without it. */
 function labCanary(lab: LoadedLab): LabCheck | undefined {
   for (const s of lab.spec.steps) for (const c of s.checks) if (c.type === 'policyCanary') return c;
@@ -129,18 +139,19 @@ export async function runStep(lab: LoadedLab, index: number, deps: RunnerDeps): 
   const checks: CheckResult[] = [];
   let canaryFailed = false;
   let canaryReason = say('skipped: the NetworkPolicy canary failed, so grading policies would be meaningless', '已跳过：NetworkPolicy 金丝雀测试失败，评判策略已没有意义');
+  const canary = labCanary(lab);
+  const clusterId = canary ? await clusterIdentity(deps.client) : '';
   const recordCanary = async (result: CheckResult) => {
-    if (result.status === 'pass') await deps.state.set(lab.id, CANARY_STATE_KEY, 'passed');
+    if (result.status === 'pass') await deps.state.set(lab.id, CANARY_STATE_KEY, `passed:${clusterId}`);
     if (result.status === 'fail') {
       canaryFailed = true;
-      await deps.state.set(lab.id, CANARY_STATE_KEY, 'failed');
+      await deps.state.set(lab.id, CANARY_STATE_KEY, `failed:${clusterId}`);
     }
   };
   // A step run on its own (`lab run netpol --step 4`, or a learner jumping ahead) must not grade
   // policies on a cluster whose canary has not passed: run the lab's canary first.
-  const canary = labCanary(lab);
   const stepHasCanary = step.checks.some((c) => c.type === 'policyCanary');
-  if (canary && !stepHasCanary && deps.dataPlane && step.checks.some(gradesPolicy) && deps.state.get(lab.id, CANARY_STATE_KEY) !== 'passed') {
+  if (canary && !stepHasCanary && deps.dataPlane && step.checks.some(gradesPolicy) && deps.state.get(lab.id, CANARY_STATE_KEY) !== `passed:${clusterId}`) {
     deps.log(say('▶ the NetworkPolicy canary has not passed on this cluster yet: running it before grading', '▶ NetworkPolicy 金丝雀测试尚未在此集群上通过：评判之前先运行它'));
     const result = await runCheck(canary, ctx, deps.dataPlane);
     deps.log(`${result.status === 'pass' ? '✓' : '✗'} ${result.description}: ${result.observed}`);
