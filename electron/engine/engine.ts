@@ -77,7 +77,7 @@ export class Engine implements KindlabApi {
         makeClient: this.makeClient,
         fetcher: createManifestFetcher(ctx.dataDir, { lang: ctx.lang }),
         preflight: (settings, exists, signal) => preflightDoctor(ctx, settings, exists, signal),
-        labCleanup: (client, log, signal) => this.labs.cleanupAll(client, log, signal),
+        labCleanup: (client, log, signal) => this.labs.cleanupAll(client, log, signal, ctx.lang),
       });
       s = { ctx, lifecycle };
       this.scopes.set(lang, s);

@@ -155,12 +155,13 @@ export class LabService {
         if (result.status === 'fail') failedStep = id;
       }
       return { lab: lab.id, dryRun: false, steps, ok: failedStep === null };
-    });
+    }, lang);
   }
 
   async cleanup(engine: OperationHost, req: RequestOf<'lab:cleanup'>): Promise<{ removed: number }> {
-    const say = sayer(this.ctx.lang);
-    const lab = this.find(req.id, this.ctx.lang);
+    const lang = req.lang ?? this.ctx.lang;
+    const say = sayer(lang);
+    const lab = this.find(req.id, lang);
     return engine.operation('lab-cleanup', req.opId, ['cleanup'], false, (op) =>
       op.phase(
         'cleanup',
@@ -173,12 +174,13 @@ export class LabService {
         },
         (r) => say(`${r.removed} objects removed`, `已删除 ${r.removed} 个对象`),
       ),
+      lang,
     );
   }
 
   /** Every lab's cleanup, for the fast reset. Labs that do not load are still swept by label. */
-  async cleanupAll(client: KubeClient, log: (line: string) => void, signal: AbortSignal): Promise<number> {
-    const say = sayer(this.ctx.lang);
+  async cleanupAll(client: KubeClient, log: (line: string) => void, signal: AbortSignal, lang: Lang = this.ctx.lang): Promise<number> {
+    const say = sayer(lang);
     const { labs } = loadLabs(this.labsDir());
     // Only manifest-based cleanup entries need the cluster's values (to render the manifest).
     const needsVars = labs.some((l) => l.spec.cleanup.some((c) => 'deleteManifest' in c));
