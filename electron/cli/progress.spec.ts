@@ -72,5 +72,17 @@ describe('TtyProgress', () => {
     p.close();
     expect(screen(buf.out)).toContain('⚠ inotify limits: max_user_instances is 128');
   });
-});
 
+  it('measures Chinese text in terminal columns, so no line wraps', async () => {
+    const { buf, p } = ttyOn(60);
+    const zh = (id: string, title: string): PhaseInfo => ({ id, title, state: 'running', fraction: 0.5 });
+    p.onEvent({ opId: 'x', type: 'started', kind: 'up', phases: [zh('calico', '安装 Calico 网络插件并等待所有节点进入就绪状态')] });
+    p.onEvent({ opId: 'x', type: 'log', phaseId: 'preflight', stream: 'warn', line: 'inotify 限额太低（max_user_watches 192536 < 524288）；Pod 可能因“打开的文件过多”而失败。请用 sysctl 提高限额。' });
+    p.close();
+    const { default: width } = await import('string-width');
+    const lines = screen(buf.out);
+    expect(lines.some((l) => l.includes('…'))).toBe(true);
+    for (const l of lines) expect(width(l), l).toBeLessThanOrEqual(59);
+    expect(lines.find((l) => l.startsWith('▸'))).toMatch(/\[█+░+\]  50%$/);
+  });
+});

@@ -1,6 +1,7 @@
 // Shows an operation's OpEvents in a terminal: on a TTY, the phase list with a progress bar
 // redrawn in place; otherwise plain lines (one per phase change and per log line), which is what
 // CI logs and SSH pipes want.
+import stringWidth from 'string-width';
 import type { OpEvent, PhaseInfo } from '../api.ts';
 
 export interface ProgressSink {
@@ -14,6 +15,29 @@ export function bar(fraction: number, width = 24): string {
   const f = Math.max(0, Math.min(1, fraction));
   const full = Math.round(f * width);
   return `[${'█'.repeat(full)}${'░'.repeat(width - full)}] ${String(Math.round(f * 100)).padStart(3)}%`;
+}
+
+/**
+ * Cuts a line to at most `cols` terminal columns. Widths, not string lengths: a Chinese character
+ * takes two columns, and a line that wraps would throw off the cursor-up count of the redraw.
+ */
+export function clipToWidth(s: string, cols: number): string {
+  if (stringWidth(s) <= cols) return s;
+  let out = '';
+  let used = 0;
+  for (const ch of s) {
+    const w = stringWidth(ch);
+    if (used + w > cols - 1) break;
+    out += ch;
+    used += w;
+  }
+  return `${out}…`;
+}
+
+/** Pads (or cuts) to exactly `cols` terminal columns. */
+function fitWidth(s: string, cols: number): string {
+  const clipped = clipToWidth(s, cols);
+  return clipped + ' '.repeat(Math.max(0, cols - stringWidth(clipped)));
 }
 
 function secs(ms?: number): string {
@@ -87,7 +111,7 @@ export class TtyProgress implements ProgressSink {
 
   private draw(): void {
     const cols = Math.max(40, this.stream.columns ?? 80);
-    const clip = (s: string) => (s.length > cols - 1 ? `${s.slice(0, cols - 2)}…` : s);
+    const clip = (s: string) => clipToWidth(s, cols - 1);
     const lines = [`${this.title}  ${secs(Date.now() - this.started)}`];
     for (const p of this.phases) {
       const head = `${MARK[p.state]} ${p.title}`;
@@ -95,8 +119,7 @@ export class TtyProgress implements ProgressSink {
         // The bar must survive a narrow terminal: shrink it, then the title column, never drop it.
         const barText = bar(p.fraction, cols < 64 ? 10 : 24);
         const headWidth = Math.max(8, Math.min(42, cols - barText.length - 2));
-        const shownHead = head.length > headWidth ? `${head.slice(0, headWidth - 1)}…` : head.padEnd(headWidth);
-        lines.push(clip(`${shownHead} ${barText}`));
+        lines.push(clip(`${fitWidth(head, headWidth)} ${barText}`));
         const detail = p.message ?? this.lastLog.get(p.id);
         if (detail) lines.push(clip(`    ${detail}`));
       } else {
