@@ -39,6 +39,16 @@ function readHolder(path: string): Holder | null {
   }
 }
 
+function tryCreateInPlace(path: string, holder: Holder): boolean {
+  try {
+    writeFileSync(path, JSON.stringify(holder), { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
 /** Creates the lock with its content in one step; false when it already exists. */
 function tryCreate(path: string, holder: Holder): boolean {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -47,7 +57,11 @@ function tryCreate(path: string, holder: Holder): boolean {
     linkSync(tmp, path);
     return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // No hard links on this file system (exFAT, some FUSE and network mounts): create the lock
+    // and write it in two steps; the grace period for an empty lock covers the gap between them.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') return tryCreateInPlace(path, holder);
     throw err;
   } finally {
     rmSync(tmp, { force: true });
