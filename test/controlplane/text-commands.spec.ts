@@ -4,7 +4,7 @@
 // Chinese texts show the same commands.
 import { describe, expect, it } from 'vitest';
 import { loadLabs } from '../../electron/engine/labs/loader.ts';
-import { columnClaims, commandPart, plan, shouldSee, statusClaims, tableMismatch, tables, textCommands } from './text-commands.ts';
+import { columnClaims, commandPart, plan, shellLines, shouldSee, statusClaims, tableMismatch, tables, textCommands, unclosedFence } from './text-commands.ts';
 
 const MD = [
   'Run these:',
@@ -100,6 +100,21 @@ describe('holding a sample table against kubectl output', () => {
   });
 });
 
+describe('shell lines and fences', () => {
+  it('compares every shell command, not only kubectl, and ignores translated comments', () => {
+    const en = '```bash\n# create it\ndocker run --rm --network kind img dig @1.2.3.4 x  # ask\nkubectl get svc\n```\n';
+    const zh = '```bash\n# 创建\ndocker run --rm --network kind img dig @1.2.3.4 x  # 查询\nkubectl get svc\n```\n';
+    expect(shellLines(en)).toEqual(['docker run --rm --network kind img dig @1.2.3.4 x', 'kubectl get svc']);
+    expect(shellLines(zh)).toEqual(shellLines(en));
+    expect(shellLines(zh.replace('@1.2.3.4', '@1.2.3.5'))).not.toEqual(shellLines(en));
+  });
+
+  it('finds a fence that is never closed', () => {
+    expect(unclosedFence('text\n```bash\nkubectl get pods\n```\n')).toBeNull();
+    expect(unclosedFence('text\n\n```bash\nkubectl get pods\n')).toBe(3);
+  });
+});
+
 describe('the labs folder', () => {
   const { labs } = loadLabs();
   for (const lab of labs) {
@@ -107,6 +122,8 @@ describe('the labs folder', () => {
       lab.texts.en.steps.forEach((en, i) => {
         const zh = lab.texts.zh.steps[i] ?? '';
         expect(textCommands(zh).map(commandPart), `${lab.id} step ${i + 1}`).toEqual(textCommands(en).map(commandPart));
+        expect(shellLines(zh), `${lab.id} step ${i + 1}: the shell blocks differ between en and zh`).toEqual(shellLines(en));
+        expect([unclosedFence(en), unclosedFence(zh)], `${lab.id} step ${i + 1}: a code fence is never closed`).toEqual([null, null]);
         for (const c of textCommands(en)) expect(() => plan(c), c.line).not.toThrow();
       });
     });

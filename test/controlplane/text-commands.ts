@@ -21,7 +21,7 @@ interface Block {
   at: number;
 }
 
-function blocks(markdown: string): { blocks: Block[]; lines: string[] } {
+function blocks(markdown: string): { blocks: Block[]; lines: string[]; unclosedAt: number | null } {
   const lines = markdown.split('\n');
   const out: Block[] = [];
   let open: Block | null = null;
@@ -36,7 +36,22 @@ function blocks(markdown: string): { blocks: Block[]; lines: string[] } {
       open = null;
     } else open = { lang: (fence[1] ?? '').toLowerCase(), lines: [], at: i };
   });
-  return { blocks: out, lines };
+  return { blocks: out, lines, unclosedAt: open ? (open as Block).at + 1 : null };
+}
+
+/** The line (1-based) of a code fence that is never closed: its commands would go unchecked. */
+export function unclosedFence(markdown: string): number | null {
+  return blocks(markdown).unclosedAt;
+}
+
+/**
+ * Every command line of the shell blocks (docker, curl and dig too, not only kubectl), without
+ * comments, which are translated: en and zh must show the learner the same commands.
+ */
+export function shellLines(markdown: string): string[] {
+  return blocks(markdown).blocks
+    .filter((b) => SHELL_LANGS.has(b.lang))
+    .flatMap((b) => b.lines.map((l) => l.replace(/(^|\s)#.*$/, '').trim()).filter(Boolean));
 }
 
 /** Every kubectl line of a step's code blocks, in order. */
