@@ -254,6 +254,8 @@ export interface RunResult {
   stdout: string;
   stderr: string;
   durationMs: number;
+  /** From the signal sent by signalAfter/signalWhen to the exit; null when none was sent. */
+  afterSignalMs: number | null;
 }
 
 export interface RunOptions {
@@ -275,6 +277,7 @@ function runProcess(file: string, args: string[], env: Record<string, string>, o
     const text = { stdout: '', stderr: '' };
     const partial = { stdout: '', stderr: '' };
     let signalled = false;
+    let signalledAt = 0;
     const onChunk = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       const s = chunk.toString('utf8');
       text[stream] += s;
@@ -285,6 +288,7 @@ function runProcess(file: string, args: string[], env: Record<string, string>, o
         opts.onLine?.(line, stream);
         if (opts.signalAfter && !signalled && opts.signalAfter.pattern.test(line)) {
           signalled = true;
+          signalledAt = Date.now();
           child.kill(opts.signalAfter.signal);
         }
       }
@@ -296,6 +300,7 @@ function runProcess(file: string, args: string[], env: Record<string, string>, o
       ? setInterval(() => {
           if (signalled || !when.test()) return;
           signalled = true;
+          signalledAt = Date.now();
           child.kill(when.signal);
         }, 10)
       : undefined;
@@ -304,7 +309,8 @@ function runProcess(file: string, args: string[], env: Record<string, string>, o
       clearTimeout(timer);
       clearInterval(poll);
       for (const stream of ['stdout', 'stderr'] as const) if (partial[stream]) opts.onLine?.(partial[stream], stream);
-      resolve({ code, signal, stdout: text.stdout, stderr: text.stderr, durationMs: Date.now() - t0 });
+      const end = Date.now();
+      resolve({ code, signal, stdout: text.stdout, stderr: text.stderr, durationMs: end - t0, afterSignalMs: signalled ? end - signalledAt : null });
     });
   });
 }
