@@ -23,9 +23,9 @@ export interface EngineContext {
 
 export const DEFAULT_SETTINGS: ClusterSettings = { name: 'cluster01', lanAccess: false };
 
-export function settingsFrom(partial: Partial<ClusterSettings> | undefined, env: NodeJS.ProcessEnv = process.env): ClusterSettings {
+export function settingsFrom(partial: Partial<ClusterSettings> | undefined, env: NodeJS.ProcessEnv = process.env, lang: Lang = 'en'): ClusterSettings {
   return {
-    name: assertClusterName(partial?.name ?? env.KINDLAB_CLUSTER ?? DEFAULT_SETTINGS.name),
+    name: assertClusterName(partial?.name ?? env.KINDLAB_CLUSTER ?? DEFAULT_SETTINGS.name, lang),
     lanAccess: partial?.lanAccess ?? env.KINDLAB_LAN === '1',
     ...(partial?.hostAddress ? { hostAddress: partial.hostAddress } : {}),
   };

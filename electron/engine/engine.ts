@@ -119,8 +119,8 @@ export class Engine implements KindlabApi {
     return this.ctx.tools.runningPids();
   }
 
-  private settings(partial?: Partial<ClusterSettings>): ClusterSettings {
-    return settingsFrom(partial, this.ctx.env);
+  private settings(partial?: Partial<ClusterSettings>, lang: Lang = this.ctx.lang): ClusterSettings {
+    return settingsFrom(partial, this.ctx.env, lang);
   }
 
   /** Runs a long operation under the lifecycle lock (when it mutates the cluster), with events and cancel. */
@@ -151,24 +151,24 @@ export class Engine implements KindlabApi {
         lang: this.ctx.lang,
         pins: versionPins(this.ctx.pins),
       }),
-      'doctor:run': async (req) => runFullDoctor(this.scope(req?.lang).ctx, this.settings(req?.settings)),
+      'doctor:run': async (req) => runFullDoctor(this.scope(req?.lang).ctx, this.settings(req?.settings, req?.lang)),
       'config:kind': async (req) => ({ yaml: renderKindConfig(this.settings(req?.settings), this.ctx.pins.nodeImage) }),
       'pools:compute': async (req) => {
         if (req?.inspectJson !== undefined) return computePools(parseNetworkInspect(req.inspectJson));
         return lc.poolPlan();
       },
       'cluster:plan': async (req) => lc.plan(this.settings(req?.settings)),
-      'cluster:status': async (req) => L(req?.lang).status(this.settings(req?.settings)),
+      'cluster:status': async (req) => L(req?.lang).status(this.settings(req?.settings, req?.lang)),
       'cluster:up': async (req) => {
-        const s = this.settings(req.settings);
+        const s = this.settings(req.settings, req.lang);
         return this.operation('up', req.opId, UP_PHASES, true, (op) => L(req.lang).up(s, op), req.lang);
       },
       'cluster:down': async (req) => {
-        const s = this.settings(req.settings);
+        const s = this.settings(req.settings, req.lang);
         return this.operation('down', req.opId, DOWN_PHASES, true, (op) => L(req.lang).down(s, op), req.lang);
       },
       'cluster:reset': async (req) => {
-        const s = this.settings(req.settings);
+        const s = this.settings(req.settings, req.lang);
         if (req.mode === 'full') return this.operation('reset-full', req.opId, RESET_FULL_PHASES, true, (op) => L(req.lang).resetFull(s, op), req.lang);
         if (req.mode === 'fast') return this.operation('reset-fast', req.opId, RESET_FAST_PHASES, true, (op) => L(req.lang).resetFast(s, op), req.lang);
         throw new KindlabError({ code: 'bad-input', message: `unknown reset mode "${String(req.mode)}"`, hint: 'Use fast or full.' });
