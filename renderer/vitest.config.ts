@@ -12,5 +12,6 @@ export default defineConfig({
     include: ['src/**/*.spec.ts'],
     environment: 'happy-dom',
     testTimeout: 15_000,
+    globalSetup: ['../test/support/scratch-tmpdir.ts'],
   },
 });

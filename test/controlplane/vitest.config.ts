@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/controlplane/**/*.cp.spec.ts'],
-    globalSetup: ['test/controlplane/global-setup.ts'],
+    globalSetup: ['test/support/scratch-tmpdir.ts', 'test/controlplane/global-setup.ts'],
     testTimeout: 300_000,
     hookTimeout: 1_800_000,
     fileParallelism: false,
