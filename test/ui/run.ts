@@ -1,7 +1,8 @@
 // Tier 4: the UI in a real browser (Debian's Chromium through playwright-core) against browser
 // mode, with the real engine in the fake world. It clicks through every screen the way a
 // learner would, asserts on visible text, and photographs each screen into
-// test-results/screenshots/ (a curated few are copied to docs/screenshots/ for the README).
+// test-results/screenshots/ (with KINDLAB_UPDATE_SCREENSHOTS=1 a curated few are copied to
+// docs/screenshots/ for the README).
 //
 //   npm run test:ui                    build the UI, run everything
 //   KINDLAB_UI_HEADED=1 npm run test:ui   watch it (needs a display)
@@ -443,10 +444,11 @@ try {
 }
 
 // The README's pictures: a curated few, kept small (pngquant, when installed, cuts them to a
-// 256-colour palette: a third of the size, no visible loss on flat UI colours).
+// 256-colour palette: a third of the size, no visible loss on flat UI colours). Only on request
+// (KINDLAB_UPDATE_SCREENSHOTS=1): a test run should not rewrite tracked files.
 const CURATED = ['01-setup-doctor', '03-cluster-building', '04-cluster-ready', '07-lab-live-picture', '08-terminal', '09-lab-zh', '11-cluster-dark', '14-build-failed'];
-mkdirSync(DOCS_SHOTS, { recursive: true });
-for (const name of CURATED) {
+if (process.env.KINDLAB_UPDATE_SCREENSHOTS === '1') mkdirSync(DOCS_SHOTS, { recursive: true });
+for (const name of process.env.KINDLAB_UPDATE_SCREENSHOTS === '1' ? CURATED : []) {
   if (!shots.includes(name)) continue;
   const from = join(SHOTS, `${name}.png`);
   const to = join(DOCS_SHOTS, `${name}.png`);
