@@ -25,9 +25,9 @@ export async function applyAll(client: RestKubeClient, objs: KubeObject[]): Prom
   for (const o of objs) await client.apply(o);
 }
 
-// The bound is generous on purpose: `npm test` runs its files in parallel on two cores, and the
-// fake controllers then react in seconds rather than milliseconds. A pass returns as soon as the
-// condition holds, so the bound only decides how long a real failure takes to report.
+// The bound is generous on purpose: `npm test` runs its files in parallel on two cores, where the
+// fake controllers react more slowly. A pass returns as soon as the condition holds, so the bound
+// only decides how long a real failure takes to report.
 const UNTIL_BOUND_MS = 20_000;
 
 /** Polls `fn` until it returns a truthy value. */

@@ -140,7 +140,10 @@ export async function runStep(lab: LoadedLab, index: number, deps: RunnerDeps): 
   let canaryFailed = false;
   let canaryReason = say('skipped: the NetworkPolicy canary failed, so grading policies would be meaningless', '已跳过：NetworkPolicy 金丝雀测试失败，评判策略已没有意义');
   const canary = labCanary(lab);
-  const clusterId = canary ? await clusterIdentity(deps.client) : '';
+  const stepHasCanary = step.checks.some((c) => c.type === 'policyCanary');
+  const gradesPolicies = step.checks.some(gradesPolicy);
+  // One GET, and only for the steps the canary concerns (not for every step of the lab).
+  const clusterId = canary && deps.dataPlane && (stepHasCanary || gradesPolicies) ? await clusterIdentity(deps.client) : '';
   const recordCanary = async (result: CheckResult) => {
     if (result.status === 'pass') await deps.state.set(lab.id, CANARY_STATE_KEY, `passed:${clusterId}`);
     if (result.status === 'fail') {
@@ -150,8 +153,7 @@ export async function runStep(lab: LoadedLab, index: number, deps: RunnerDeps): 
   };
   // A step run on its own (`lab run netpol --step 4`, or a learner jumping ahead) must not grade
   // policies on a cluster whose canary has not passed: run the lab's canary first.
-  const stepHasCanary = step.checks.some((c) => c.type === 'policyCanary');
-  if (canary && !stepHasCanary && deps.dataPlane && step.checks.some(gradesPolicy) && deps.state.get(lab.id, CANARY_STATE_KEY) !== `passed:${clusterId}`) {
+  if (canary && !stepHasCanary && deps.dataPlane && gradesPolicies && deps.state.get(lab.id, CANARY_STATE_KEY) !== `passed:${clusterId}`) {
     deps.log(say('▶ the NetworkPolicy canary has not passed on this cluster yet: running it before grading', '▶ NetworkPolicy 金丝雀测试尚未在此集群上通过：评判之前先运行它'));
     const result = await runCheck(canary, ctx, deps.dataPlane);
     deps.log(`${result.status === 'pass' ? '✓' : '✗'} ${result.description}: ${result.observed}`);
