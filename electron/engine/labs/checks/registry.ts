@@ -1,8 +1,9 @@
 // The checkers by type, and the one place that runs a check: it fills in the variables, skips
-// data-plane checks where there is no data plane, times the check, and turns an unexpected error
-// into a failed result (a cancellation still cancels).
+// data-plane checks where there is no data plane, lets a failing check settle (watched for API
+// checks, retried for probes, held for probes that expect silence), times the check, and turns an
+// unexpected error into a failed result (a cancellation still cancels).
 import type { CheckResult } from '../../../api.ts';
-import { KindlabError, isCancellation } from '../../errors.ts';
+import { KindlabError, cancelled, isCancellation } from '../../errors.ts';
 import { pick } from '../../i18n/text.ts';
 import { renderDeep } from '../render.ts';
 import type { Say } from '../say.ts';
@@ -15,8 +16,8 @@ import { podsReadyChecker } from './pods-ready.ts';
 import { policyCanaryChecker } from './policy-canary.ts';
 import { serviceChecker } from './service.ts';
 import { tcpChecker } from './tcp.ts';
-import { SETTLE_MS, settle } from './settle.ts';
-import type { CheckContext, Checker } from './types.ts';
+import { HOLD_MS, SETTLE_MS, settle, settleThenHold, settleWithBackoff } from './settle.ts';
+import type { CheckContext, CheckOutcome, Checker } from './types.ts';
 
 type Registry = { [T in LabCheck['type']]: Checker<T> };
 
@@ -54,6 +55,28 @@ export function skippedResult(check: LabCheck, lang: 'en' | 'zh', say: Say, reas
   return { id: check.id, description: describeCheck(check, lang, say), status: 'skipped', expected: expectedText(check, say), observed: reason, durationMs: 0 };
 }
 
+/** A probe that could not run (or an API that did not answer) is not a lag that a retry waits out. */
+const worthRetrying = (o: CheckOutcome) => o.status === 'fail' && o.layer !== 'cluster';
+
+async function settled<T extends LabCheck['type']>(checker: Checker<T>, check: CheckOf<T>, ctx: CheckContext): Promise<CheckOutcome> {
+  const first = await checker.run(check, ctx);
+  const rerun = () => checker.run(check, ctx);
+  const window = { timeoutMs: SETTLE_MS * ctx.timeoutScale, signal: ctx.signal };
+  const target = checker.settleOn?.(check);
+  if (target) return settle(ctx.client, target, first, rerun, window);
+  const mode = checker.settleBy?.(check);
+  if (mode === 'retry') return settleWithBackoff(first, (o) => !worthRetrying(o), rerun, window);
+  if (mode !== 'hold' || (first.status === 'fail' && !worthRetrying(first))) return first;
+  const held = await settleThenHold(first, (o) => o.status === 'pass', rerun, { ...window, holdMs: HOLD_MS * ctx.timeoutScale });
+  if (held.phase !== 'broken' || !worthRetrying(held.value)) return held.value;
+  const { say } = ctx;
+  const s = Math.round(HOLD_MS * ctx.timeoutScale) / 1000;
+  return {
+    ...held.value,
+    observed: say(`it was silent at first, then within ${s} s: ${held.value.observed}`, `起初没有应答，但在 ${s} 秒内又出现：${held.value.observed}`),
+  };
+}
+
 export async function runCheck(check: LabCheck, ctx: CheckContext, dataPlane: boolean): Promise<CheckResult> {
   const { say, lang } = ctx;
   const t0 = Date.now();
@@ -66,9 +89,8 @@ export async function runCheck(check: LabCheck, ctx: CheckContext, dataPlane: bo
     }
     const checker = checkerFor(rendered.type) as Checker<LabCheck['type']>;
     const typed = rendered as CheckOf<LabCheck['type']>;
-    const first = await checker.run(typed, ctx);
-    const target = checker.settleOn?.(typed);
-    const outcome = target ? await settle(ctx.client, target, first, () => checker.run(typed, ctx), { timeoutMs: SETTLE_MS * ctx.timeoutScale, signal: ctx.signal }) : first;
+    const outcome = await settled(checker, typed, ctx);
+    if (ctx.signal.aborted) throw cancelled(undefined, lang);
     return { id: check.id, description: describeCheck(rendered, lang, say), ...outcome, durationMs: Date.now() - t0 };
   } catch (err) {
     if (isCancellation(err) || ctx.signal.aborted) throw err;

@@ -3,7 +3,7 @@ import type { KubeObject } from '../../kube/client.ts';
 import { FakeKubeClient } from '../testing/fake-kube.ts';
 import { checkContext } from '../testing/harness.ts';
 import { runCheck } from './registry.ts';
-import { settleWithBackoff } from './settle.ts';
+import { settleThenHold, settleWithBackoff } from './settle.ts';
 
 const slice = (addresses: string[]): KubeObject => ({
   apiVersion: 'discovery.k8s.io/v1',
@@ -63,6 +63,43 @@ describe('settle window for what cannot be watched (a command output)', () => {
     setTimeout(() => ac.abort(), 50);
     const t0 = Date.now();
     await settleWithBackoff(0, () => false, async () => 1, { timeoutMs: 15_000, signal: ac.signal });
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+});
+
+describe('settle then hold, for what should turn quiet and stay quiet', () => {
+  const signal = new AbortController().signal;
+  const quiet = (v: string) => v === 'quiet';
+  const sequence = (...values: string[]) => {
+    let i = 0;
+    return async () => values[Math.min(i++, values.length - 1)] ?? 'quiet';
+  };
+
+  it('waits for the quiet, then runs again until it has held', async () => {
+    const t0 = Date.now();
+    const r = await settleThenHold('answer', quiet, sequence('answer', 'quiet', 'quiet', 'quiet', 'quiet'), { timeoutMs: 3000, holdMs: 600, signal });
+    expect(r).toEqual({ value: 'quiet', phase: 'held' });
+    // 250 + 500 ms to reach the quiet, then at least the 600 ms hold
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1300);
+    expect(Date.now() - t0).toBeLessThan(3000);
+  });
+
+  it('even a first quiet result is run again at least once', async () => {
+    let runs = 0;
+    const r = await settleThenHold('quiet', quiet, async () => (runs++, 'quiet'), { timeoutMs: 1000, holdMs: 0, signal });
+    expect(r.phase).toBe('held');
+    expect(runs).toBe(1);
+  });
+
+  it('an answer during the hold breaks it, and is what it returns', async () => {
+    const r = await settleThenHold('quiet', quiet, sequence('quiet', 'answer again'), { timeoutMs: 3000, holdMs: 1000, signal });
+    expect(r).toEqual({ value: 'answer again', phase: 'broken' });
+  });
+
+  it('gives up within the window when the quiet never comes, keeping room for the hold', async () => {
+    const t0 = Date.now();
+    const r = await settleThenHold('answer', quiet, async () => 'answer', { timeoutMs: 1000, holdMs: 500, signal });
+    expect(r).toEqual({ value: 'answer', phase: 'unsettled' });
     expect(Date.now() - t0).toBeLessThan(1000);
   });
 });

@@ -1,8 +1,12 @@
 // The cluster converges a moment after an action: an EndpointSlice lists a pod a little after the
 // pod turns Ready, a Service's status follows its spec. A failing API-level check therefore gets a
 // short settle window in which it is run again on every change to what it looks at (watched,
-// not polled); it fails only if it still fails when the window closes. A lab command's output has
-// nothing to watch; it is run again after a growing pause instead, within the same window.
+// not polled); it fails only if it still fails when the window closes. A lab command's output or a
+// data-plane probe has nothing to watch (kube-proxy programs a new node port or external IP a
+// second or two after the API shows it, a CNI a new policy); it is run again after a growing
+// pause instead, within the same window. A probe that expects silence (a stopped node, a blocked
+// port) settles too, and then must hold: one quiet probe may be a blip, so it passes only once
+// the silence has lasted a little while, and an answer in that time fails it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../../kube/client.ts';
 import type { WaitTarget } from '../../kube/wait.ts';
@@ -62,6 +66,9 @@ export async function settle(
   return last;
 }
 
+/** How long a check that expects silence must keep getting none once it first saw it (scaled). */
+export const HOLD_MS = 3_000;
+
 /** The pauses between runs of something that cannot be watched: short at first, when most lags end. */
 const FIRST_PAUSE_MS = 250;
 const MAX_PAUSE_MS = 2000;
@@ -82,4 +89,36 @@ export async function settleWithBackoff<T>(first: T, passes: (t: T) => boolean, 
     last = await rerun();
   }
   return last;
+}
+
+export interface Held<T> {
+  /** The last result: the one that broke the silence, or the last quiet one. */
+  value: T;
+  /** unsettled: not quiet within the window; held: quiet throughout the hold; broken: failed during it. */
+  phase: 'unsettled' | 'held' | 'broken';
+}
+
+/**
+ * For a result that should turn quiet and stay quiet: settles with backoff until `passes` holds
+ * (leaving room for the hold in the window), then runs again — at least once, after pauses of
+ * 250 ms, 500 ms… — until the quiet has lasted `holdMs`. The first result that fails during the
+ * hold is returned as broken. Never waits beyond `timeoutMs`, except to let the last run finish.
+ */
+export async function settleThenHold<T>(first: T, passes: (t: T) => boolean, rerun: () => Promise<T>, opts: { timeoutMs: number; holdMs: number; signal: AbortSignal }): Promise<Held<T>> {
+  const holdMs = Math.min(opts.holdMs, opts.timeoutMs);
+  const settled = await settleWithBackoff(first, passes, rerun, { timeoutMs: opts.timeoutMs - holdMs, signal: opts.signal });
+  if (!passes(settled)) return { value: settled, phase: 'unsettled' };
+  const until = Date.now() + holdMs;
+  let last = settled;
+  for (let pause = FIRST_PAUSE_MS; !opts.signal.aborted; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
+    try {
+      await sleep(Math.max(0, Math.min(pause, until - Date.now())), undefined, { signal: opts.signal });
+    } catch {
+      break;
+    }
+    last = await rerun();
+    if (!passes(last)) return { value: last, phase: 'broken' };
+    if (Date.now() >= until) break;
+  }
+  return { value: last, phase: 'held' };
 }

@@ -43,6 +43,12 @@ export interface Checker<T extends LabCheck['type']> {
    * for a short settle window (see settle.ts).
    */
   settleOn?(check: CheckOf<T>): WaitTarget;
+  /**
+   * For probes (nothing to watch): 'retry' runs a failing probe again with backoff within the
+   * settle window; 'hold' is for a check that expects silence, which must also stay silent for a
+   * moment once it has it (see settle.ts). A check that settles itself has neither.
+   */
+  settleBy?(check: CheckOf<T>): 'retry' | 'hold';
   /** Why the check is skipped without a data plane, when the generic reason says too little. */
   skipReason?(check: CheckOf<T>, say: Say): string;
   /** The expectation in one sentence; the check's description when the lab gives none. */
