@@ -75,6 +75,8 @@ sql-db.finance.svc.cluster.local. 5 IN	CNAME	sqlserver1.foowidgets.com.
     [cname, 'answer', 'NOERROR'],
     [nx, 'nxdomain', 'NXDOMAIN'],
     [';; connection timed out; no servers could be reached\n', 'timeout', null],
+    // An ICMP port-unreachable (kube-proxy: a Service without ready endpoints), as dig 9.18+ words it.
+    [';; communications error to 10.96.0.10#53: connection refused\n;; communications error to 10.96.0.10#53: connection refused\n;; no servers could be reached\n', 'refused', null],
     [';; Got answer:\n;; ->>HEADER<<- opcode: QUERY, status: SERVFAIL, id: 9\n', 'servfail', 'SERVFAIL'],
     [';; Got answer:\n;; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 9\n', 'nodata', 'NOERROR'],
     ['dig: couldn\'t get address for \'x\': not found\n', 'error', null],

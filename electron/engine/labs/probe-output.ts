@@ -77,7 +77,8 @@ export function classifyNc(exitCode: number, output: string, timeoutS: number, s
   const line = lastLine(output);
   if (/succeeded!|\bopen\b/i.test(output) || (exitCode === 0 && line === '')) return { outcome: 'open', detail: say('the connection was accepted (port open)', '连接被接受（端口开放）') };
   if (/Connection refused/i.test(output)) {
-    return { outcome: 'refused', detail: say('connection refused: the packet arrived but nothing listens on that port', '连接被拒绝：数据包到达了，但该端口上没有程序在监听') };
+    // Also what a CNI that rejects (kube-router) produces: the caller knows whether anything listens.
+    return { outcome: 'refused', detail: say('connection refused: nothing listens on that port, or a policy rejected the connection', '连接被拒绝：该端口上没有程序监听，或连接被策略拒绝') };
   }
   if (/timed out|Operation timed out|No route to host/i.test(output)) {
     return {
@@ -90,7 +91,7 @@ export function classifyNc(exitCode: number, output: string, timeoutS: number, s
 
 // ── dig ──
 
-export type DnsOutcome = 'answer' | 'nodata' | 'nxdomain' | 'servfail' | 'timeout' | 'error' | 'probe-error';
+export type DnsOutcome = 'answer' | 'nodata' | 'nxdomain' | 'servfail' | 'timeout' | 'refused' | 'error' | 'probe-error';
 
 export interface DnsRecord {
   name: string;
@@ -118,6 +119,11 @@ export function parseDig(output: string, say: Say): DnsObservation {
     if (m) records.push({ name: trimDot(m[1] ?? ''), type: m[2] ?? '', value: trimDot(m[3] ?? '') });
   }
   const shown = records.map((r) => `${r.type} ${r.value}`).join(', ');
+  // An ICMP port-unreachable: kube-proxy rejects a Service without a ready endpoint (CoreDNS down),
+  // and kube-router rejects what a policy denies. dig 9.18+ words it "communications error … refused".
+  if (/connection refused/i.test(output) && status === null) {
+    return { outcome: 'refused', status, records, detail: say('the DNS server refused the query (nothing answers on port 53 there, or a policy rejects it)', 'DNS 服务器拒绝了查询（那里的 53 端口没有程序应答，或被策略拒绝）') };
+  }
   if (/connection timed out|no servers could be reached/i.test(output) && status === null) {
     return { outcome: 'timeout', status, records, detail: say('the DNS server did not answer (timed out)', 'DNS 服务器没有响应（超时）') };
   }
