@@ -7,6 +7,7 @@ import { DEFAULT_LABS_DIR, loadLabs } from '../loader.ts';
 import { FakeKubeClient, fixture } from '../testing/fake-kube.ts';
 import { FakeTools, type ScriptedRun } from '../testing/fake-tools.ts';
 import { TEST_IMAGES, checkContext } from '../testing/harness.ts';
+import { coreDnsHealth } from './cluster-dns.ts';
 import { dnsChecker } from './dns.ts';
 
 const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
@@ -88,6 +89,66 @@ describe('dns', () => {
   it('fails at the service layer when the Service to compare with is missing', async () => {
     const r = await dnsChecker.run(check('database', 'mysql-web', { a: { service: { namespace: 'database', name: 'nope' } } }), checkContext(world()));
     expect(r).toMatchObject({ status: 'fail', layer: 'service' });
+  });
+});
+
+describe('dns when cluster DNS itself is down (the worker was stopped a moment ago)', () => {
+  const coredns = (name: string, node: string, ready: boolean): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
+    spec: { nodeName: node, containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.12.1' }] },
+    status: { phase: 'Running', podIP: node.endsWith('worker') ? '10.240.1.2' : '10.240.0.3', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
+  });
+  const slice = (ready: boolean[]): KubeObject => ({
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: 'kube-dns-x7k2p', namespace: 'kube-system', labels: { 'kubernetes.io/service-name': 'kube-dns' } },
+    endpoints: ready.map((r, i) => ({ addresses: [`10.240.${1 - i}.${2 + i}`], conditions: { ready: r } })),
+    ports: [{ name: 'dns', port: 53, protocol: 'UDP' }],
+  } as KubeObject);
+  const cname = check('finance', 'sql-db', { cname: 'sqlserver1.foowidgets.com' });
+  /** The externalname lab's world, with CoreDNS in the given state and dig answering `log`. */
+  const externalname = (ready: [boolean, boolean], log: string, exitCode = 0) =>
+    new FakeKubeClient([ns('finance'), ...fixture('service-sql-db-externalname'), coredns('coredns-668d6bf9bc-4kq8w', 'cluster01-worker', ready[0]), coredns('coredns-668d6bf9bc-tx2mv', 'cluster01-control-plane', ready[1]), slice(ready)]).scriptPods(
+      (pod) => (command(pod)[0] === 'dig' ? { phase: exitCode === 0 ? 'Succeeded' : 'Failed', exitCode, log } : undefined),
+    );
+
+  it('says DNS is not answering, not that spec.externalName is wrong, when CoreDNS is not Ready', async () => {
+    for (const [log, exitCode] of [
+      [';; communications error to 10.96.0.10#53: timed out\n;; no servers could be reached\n', 9],
+      [';; communications error to 10.96.0.10#53: connection refused\n;; no servers could be reached\n', 9],
+      [header('NXDOMAIN'), 0],
+    ] as const) {
+      const r = await dnsChecker.run(cname, checkContext(externalname([false, false], log, exitCode)));
+      expect(r).toMatchObject({ status: 'fail', layer: 'dns' });
+      expect(r.hint).toMatch(/Cluster DNS is not answering .*CoreDNS is not ready/);
+      expect(r.hint).toContain('kubectl get pods -n kube-system -l k8s-app=kube-dns');
+      expect(r.hint).not.toContain('spec.externalName');
+      expect(r.observed).toContain('CoreDNS: 0 of 2 pods Ready, kube-dns has 0 ready endpoints');
+    }
+  });
+
+  it('also when only one of the two CoreDNS pods is Ready (queries may land on the dead one)', async () => {
+    const r = await dnsChecker.run(cname, checkContext(externalname([false, true], ';; connection timed out; no servers could be reached\n', 9)));
+    expect(r.hint).toMatch(/Cluster DNS is not answering/);
+    expect(r.observed).toContain('1 of 2 pods Ready');
+  });
+
+  it('keeps the record hint when CoreDNS is Ready and answers', async () => {
+    const r = await dnsChecker.run(cname, checkContext(externalname([true, true], header('NXDOMAIN'))));
+    expect(r).toMatchObject({ status: 'fail', layer: 'dns' });
+    expect(r.hint).toContain('spec.externalName');
+    expect(r.observed).not.toContain('CoreDNS:');
+  });
+
+  it('reads a refused query as no answer, and CoreDNS health from pods and slices', async () => {
+    expect(await coreDnsHealth(externalname([true, false], ''))).toEqual({ pods: 2, readyPods: 1, readyEndpoints: 1 });
+    // No CoreDNS under kube-dns at all: nothing to judge by, so no claim about it.
+    expect(await coreDnsHealth(new FakeKubeClient())).toBeNull();
+    const silent = await dnsChecker.run(cname, checkContext(externalname([true, true], ';; communications error to 10.96.0.10#53: connection refused\n', 9)));
+    expect(silent.observed).toMatch(/refused the query/);
+    expect(silent.hint).toMatch(/did not answer, although CoreDNS looks Ready/);
   });
 });
 

@@ -3,7 +3,8 @@
 // all (NXDOMAIN: a short name asked from another namespace). Optionally asks a LoadBalancer
 // address instead of the cluster DNS, over UDP or TCP — and then may ask from a container on the
 // kind network, because from a pod kube-proxy answers for that address and MetalLB's
-// announcement is never put to the test.
+// announcement is never put to the test. A failure first asks whether cluster DNS answers at all
+// (cluster-dns.ts) before it blames the record.
 import type { Layer } from '../../../api.ts';
 import { selectorFromLabels } from '../../kube/labels.ts';
 import type { DnsObservation } from '../probe-output.ts';
@@ -11,6 +12,7 @@ import type { Say } from '../say.ts';
 import type { CheckOf } from '../schema.ts';
 import { loadBalancerAddress } from '../wait-judge.ts';
 import { getService, policiesSelecting, serviceSpec, warningEvents } from './cluster-facts.ts';
+import { clusterDnsHint, clusterDnsState, coreDnsHealth, coreDnsLine, unanswered } from './cluster-dns.ts';
 import { diagnoseServicePath } from './service-path.ts';
 import { type CheckContext, type CheckOutcome, type Checker, failed, passed } from './types.ts';
 
@@ -36,28 +38,36 @@ function expectation(c: DnsCheck, say: Say): string {
 
 const norm = (s: string) => s.toLowerCase().replace(/\.$/, '');
 
-async function explainFailure(c: DnsCheck, obs: DnsObservation, ctx: CheckContext, wantIP: string | null): Promise<{ layer: Layer; hint: string }> {
+async function explainFailure(c: DnsCheck, obs: DnsObservation, ctx: CheckContext, wantIP: string | null): Promise<{ layer: Layer; hint: string; note?: string }> {
   const { client, say } = ctx;
   const pod = podSource(c);
   if (obs.outcome === 'probe-error' || obs.outcome === 'error') {
     return { layer: 'cluster', hint: pod ? say('The probe pod could not run dig; see the observation.', '探测 Pod 无法运行 dig，请看观测结果。') : say('The probe container could not run dig; see the observation.', '探测容器无法运行 dig，请看观测结果。') };
   }
-  if (obs.outcome === 'timeout' || obs.outcome === 'servfail') {
-    const egress = pod ? (await policiesSelecting(client, pod.namespace, pod.labels ?? {})).filter((p) => p.types.includes('Egress')) : [];
-    if (egress.length) {
-      return {
-        layer: 'policy',
-        hint: say(
-          `NetworkPolicy ${egress.map((p) => p.name).join(', ')} restricts egress from the client pods and so blocks DNS too: allow UDP and TCP 53 to kube-dns.`,
-          `NetworkPolicy ${egress.map((p) => p.name).join('、')} 限制了客户端 Pod 的出站流量，因此也阻断了 DNS：请放行到 kube-dns 的 UDP 和 TCP 53 端口。`,
-        ),
-      };
-    }
-    if (!c.server) return { layer: 'dns', hint: say('CoreDNS does not answer: kubectl get pods -n kube-system -l k8s-app=kube-dns.', 'CoreDNS 没有应答：kubectl get pods -n kube-system -l k8s-app=kube-dns。') };
+  const noAnswer = unanswered(obs.outcome) || obs.outcome === 'servfail';
+  const egress = noAnswer && pod ? (await policiesSelecting(client, pod.namespace, pod.labels ?? {})).filter((p) => p.types.includes('Egress')) : [];
+  if (egress.length) {
+    return {
+      layer: 'policy',
+      hint: say(
+        `NetworkPolicy ${egress.map((p) => p.name).join(', ')} restricts egress from the client pods and so blocks DNS too: allow UDP and TCP 53 to kube-dns.`,
+        `NetworkPolicy ${egress.map((p) => p.name).join('、')} 限制了客户端 Pod 的出站流量，因此也阻断了 DNS：请放行到 kube-dns 的 UDP 和 TCP 53 端口。`,
+      ),
+    };
+  }
+  // Is anybody answering? CoreDNS down or half down explains any failure, even an NXDOMAIN.
+  const health = await coreDnsHealth(client);
+  const state = clusterDnsState(health, obs.outcome);
+  const note = health && state !== 'answering' ? coreDnsLine(health, say) : undefined;
+  // Through a LoadBalancer address a silence may be the address's fault: the hints below say so.
+  const down = state === 'down' || state === 'degraded' || (state === 'silent' && !c.server) ? clusterDnsHint(state, say) : null;
+  if (down) return { layer: 'dns', hint: down, ...(note ? { note } : {}) };
+  if (noAnswer) {
+    if (!c.server) return { layer: 'dns', hint: say('CoreDNS answered SERVFAIL: kubectl logs -n kube-system -l k8s-app=kube-dns shows why (often an upstream it cannot reach).', 'CoreDNS 返回 SERVFAIL：kubectl logs -n kube-system -l k8s-app=kube-dns 会说明原因（通常是无法访问上游服务器）。') };
     const service = say('The DNS Service behind the LoadBalancer address does not answer: check its ports (53/UDP and 53/TCP) and its selector k8s-app=kube-dns.', '负载均衡地址后面的 DNS Service 没有应答：请检查其端口（53/UDP 和 53/TCP）以及选择器 k8s-app=kube-dns。');
     // Only outside the cluster does the answer depend on a node announcing the address.
     const announce = pod ? '' : say(' From outside the cluster a speaker must also announce the address (kubectl get pods -n metallb-system) and an L2Advertisement must cover its pool.', '从集群外部访问时，还必须有 speaker 宣告该地址（kubectl get pods -n metallb-system），且 L2Advertisement 要覆盖其地址池。');
-    return { layer: 'lb-ip', hint: service + announce };
+    return { layer: 'lb-ip', hint: service + announce, ...(note ? { note } : {}) };
   }
   if ('a' in c.expect && !wantIP) {
     const s = c.expect.a.service;
@@ -105,6 +115,9 @@ export const dnsChecker: Checker<'dns'> = {
   type: 'dns',
   dataPlane: true,
   describe: expectation,
+  // A new Service's name, a new ExternalName or a LoadBalancer address in front of CoreDNS may
+  // take a moment to answer.
+  settleBy: () => 'retry',
   async run(c, ctx): Promise<CheckOutcome> {
     const { client, probes, say } = ctx;
     const expected = expectation(c, say);
@@ -141,6 +154,7 @@ export const dnsChecker: Checker<'dns'> = {
     else ok = wantIP !== null && obs.records.some((r) => r.type === 'A' && r.value === wantIP);
     if (ok) return passed(expected, observed);
     const why = await explainFailure(c, obs, ctx, wantIP);
-    return failed(expected, wantIP && 'a' in c.expect ? say(`${observed}; the Service's ClusterIP is ${wantIP}`, `${observed}；该 Service 的 ClusterIP 是 ${wantIP}`) : observed, why.layer, why.hint);
+    const shown = wantIP && 'a' in c.expect ? say(`${observed}; the Service's ClusterIP is ${wantIP}`, `${observed}；该 Service 的 ClusterIP 是 ${wantIP}`) : observed;
+    return failed(expected, why.note ? `${shown}; ${why.note}` : shown, why.layer, why.hint);
   },
 };
