@@ -4,6 +4,7 @@ import { FakeKubeClient, fixture } from '../testing/fake-kube.ts';
 import { FakeTools, type ScriptedRun } from '../testing/fake-tools.ts';
 import { checkContext } from '../testing/harness.ts';
 import { httpChecker } from './http.ts';
+import { runCheck } from './registry.ts';
 
 type HttpCheck = Parameters<typeof httpChecker.run>[0];
 const check: HttpCheck = { id: 'down', type: 'http', path: '/', expectStatus: 200, viaDns: false, expectNoAnswer: true, target: { nodePort: { namespace: 'default', name: 'nginx-lb', port: 80, node: 'worker' } } };
@@ -30,5 +31,28 @@ describe('http expecting no answer', () => {
     const r = await httpChecker.run(check, checkContext(world(), { tools: docker({ exitCode: 125, stderr: 'docker: Error response from daemon: network kind not found.' }) }));
     expect(r.status).toBe('fail');
     expect(r.layer).not.toBe('nodeport');
+  });
+
+  describe('settles, then holds the silence', () => {
+    const TIMEOUT = { exitCode: 28, stdout: '\n000', stderr: 'curl: (28) Connection timed out after 5001 milliseconds' };
+    const ANSWER = { stdout: 'Welcome to nginx!\n200' };
+    const sequence = (...answers: ScriptedRun[]) => {
+      let i = 0;
+      return new FakeTools((tool) => (tool === 'docker' ? answers[Math.min(i++, answers.length - 1)] : undefined));
+    };
+    const run = (tools: FakeTools) => runCheck(check, { ...checkContext(world(), { tools }), timeoutScale: 0.1 }, true);
+
+    it('passes once the stopped node has gone quiet and stayed quiet', async () => {
+      const tools = sequence(ANSWER, TIMEOUT, TIMEOUT, TIMEOUT);
+      const r = await run(tools);
+      expect(r.status).toBe('pass');
+      expect(tools.calls.length).toBeGreaterThanOrEqual(3);
+    });
+
+    it('fails when the node answers again during the hold', async () => {
+      const r = await run(sequence(TIMEOUT, ANSWER));
+      expect(r).toMatchObject({ status: 'fail', layer: 'nodeport' });
+      expect(r.observed).toMatch(/^it was silent at first/);
+    });
   });
 });

@@ -7,6 +7,7 @@ import { FakeTools, type ScriptedRun } from '../testing/fake-tools.ts';
 import { checkContext } from '../testing/harness.ts';
 import { clusterIP, loadBalancerIP, nodeInternalIP, nodePort, recorded } from '../testing/recorded.ts';
 import { httpChecker } from './http.ts';
+import { runCheck } from './registry.ts';
 
 type HttpCheck = Parameters<typeof httpChecker.run>[0];
 const HOST = 'webserver.127-0-0-1.nip.io';
@@ -112,6 +113,25 @@ describe('http to LoadBalancer and NodePort targets', () => {
     expect(tools.calls.map((c) => c.args.at(-1))).toEqual([`http://${loadBalancerIP('service-nginx-lb')}:80/`, `http://${nodeInternalIP('cluster01-control-plane')}:${nodePort('service-nginx-lb')}/`]);
   });
 
+  it('retries while kube-proxy has not yet programmed a new external IP (refused at first)', async () => {
+    let n = 0;
+    const tools = new FakeTools((tool) => (tool !== 'docker' ? undefined : ++n <= 2 ? { exitCode: 7, stdout: '\n000', stderr: `curl: (7) Failed to connect to ${loadBalancerIP('service-nginx-lb')} port 80 after 0 ms: Couldn't connect to server` } : { stdout: 'Welcome to nginx!\n200' }));
+    const check = { ...base, target: { loadBalancer: { namespace: 'default', name: 'nginx-lb', port: 80 } } };
+    const r = await runCheck(check, { ...checkContext(lbWorld(), { tools }), timeoutScale: 0.1 }, true);
+    expect(r.status).toBe('pass');
+    expect(tools.calls).toHaveLength(3);
+  });
+
+  it('gives up within the settle window, with the last observation', async () => {
+    const tools = docker({ exitCode: 7, stdout: '\n000', stderr: "curl: (7) Couldn't connect to server" });
+    const t0 = Date.now();
+    const r = await runCheck({ ...base, target: { loadBalancer: { namespace: 'default', name: 'nginx-lb', port: 80 } } }, { ...checkContext(lbWorld(), { tools }), timeoutScale: 0.1 }, true);
+    expect(r.status).toBe('fail');
+    expect(r.observed).toContain('connection refused');
+    expect(tools.calls.length).toBeGreaterThan(1);
+    expect(Date.now() - t0).toBeLessThan(2500);
+  });
+
   it('a pending LoadBalancer is the lb-ip layer, with its events', async () => {
     const r = await httpChecker.run({ ...base, target: { loadBalancer: { namespace: 'default', name: 'nginx-lb-pool02', port: 80 } } }, checkContext(lbWorld()));
     expect(r).toMatchObject({ status: 'fail', layer: 'lb-ip' });
@@ -142,13 +162,34 @@ describe('http via DNS (nip.io)', () => {
     expect(r.observed).toContain('resolves to 127.0.0.1');
   });
 
+  /** A resolver that answers some names and fails the others with `fail`. */
+  const resolver = (answers: Record<string, string>, fail: Error = notFound) => async (name: string) => {
+    const a = answers[name];
+    if (!a) throw fail;
+    return [{ address: a, family: 4 }];
+  };
+
   it('passes through the Host-header fallback when rebinding protection eats the answer, and says how to work around it', async () => {
-    const r = await httpChecker.run(c(), checkContext(ingressWorld(), { lookup: () => Promise.reject(notFound) }));
+    const lookup = resolver({ '1-1-1-1.nip.io': '1.1.1.1', 'example.com': '93.184.215.14' });
+    const r = await httpChecker.run(c(), checkContext(ingressWorld(), { lookup }));
     expect(r).toMatchObject({ status: 'pass', layer: 'dns' });
     expect(r.observed).toMatch(/DNS lookup failed .*fallback/);
     expect(r.hint).toContain(`curl --resolve ${HOST}:${port}:127.0.0.1 http://${HOST}:${port}/`);
     expect(r.hint).toContain(`127.0.0.1 ${HOST}`);
-    expect(r.hint).toMatch(/rebinding/);
+    expect(r.hint).toMatch(/1-1-1-1\.nip\.io resolves but .* rebinding/);
+  });
+
+  it('does not blame rebinding protection on a machine without any DNS', async () => {
+    const r = await httpChecker.run(c(), checkContext(ingressWorld(), { lookup: resolver({}) }));
+    expect(r).toMatchObject({ status: 'pass', layer: 'dns' });
+    expect(r.hint).toMatch(/no working DNS: no name resolves, not even example\.com/);
+    expect(r.hint).not.toMatch(/rebinding/);
+    expect(r.hint).toContain(`curl --resolve ${HOST}:${port}:127.0.0.1`);
+  });
+
+  it('names a blocklist when other names resolve but nip.io does not', async () => {
+    const r = await httpChecker.run(c(), checkContext(ingressWorld(), { lookup: resolver({ 'example.com': '93.184.215.14' }) }));
+    expect(r.hint).toMatch(/blocklist or DNS filter drops nip\.io/);
   });
 
   it('calls a slow resolver offline, within the 3 s bound', async () => {

@@ -1,11 +1,12 @@
 // http: a request reaches its target and gets the expected status (and body excerpt). The
 // probe is DNS-independent (an address plus a Host header); with viaDns the learner's own
-// resolver is tried first, and a nip.io name filtered by rebinding protection is reported as a
-// DNS problem with a working fallback rather than as a broken ingress.
+// resolver is tried first, and a nip.io name that does not resolve is reported as a DNS problem
+// (no DNS at all, rebinding protection or a blocklist: network/nipio.ts) with a working fallback
+// rather than as a broken ingress.
 import type { Layer } from '../../../api.ts';
 import type { KubeClient } from '../../kube/client.ts';
+import { NEUTRAL_NAME, type NipioDiagnosis, PUBLIC_NIPIO_NAME, diagnoseNipio } from '../../network/nipio.ts';
 import type { HttpObservation } from '../probe-output.ts';
-import type { HostLookup } from '../probes.ts';
 import type { Say } from '../say.ts';
 import type { CheckOf } from '../schema.ts';
 import { policiesSelecting, serviceSpec } from './cluster-facts.ts';
@@ -91,15 +92,16 @@ async function explain(c: HttpCheck, t: ResolvedTarget, obs: HttpObservation, ct
       ));
     }
     if (t.kind === 'service') {
-      if (obs.outcome === 'refused') return v('endpoints', note ?? say('The pods are Ready but nothing answers on the targetPort: compare the Service targetPort with the port the container listens on.', 'Pod 已 Ready，但 targetPort 上没有响应：请对比 Service 的 targetPort 与容器实际监听的端口。'));
       const policies = await policiesSelecting(client, svcRef.namespace, path.readyPods[0]?.metadata.labels);
+      // A refusal with the ports lined up and a policy on the pods is the policy on a CNI that rejects (kube-router).
+      if (obs.outcome === 'refused' && (note || !policies.length)) return v('endpoints', note ?? say('The pods are Ready but nothing answers on the targetPort: compare the Service targetPort with the port the container listens on.', 'Pod 已 Ready，但 targetPort 上没有响应：请对比 Service 的 targetPort 与容器实际监听的端口。'));
       if (policies.length) {
         return v('policy', say(
-          `NetworkPolicy ${policies.map((p) => p.name).join(', ')} selects the backend pods and drops this request: check its ingress rules (kubectl describe networkpolicy -n ${svcRef.namespace}).`,
-          `NetworkPolicy ${policies.map((p) => p.name).join('、')} 选中了后端 Pod 并丢弃了该请求：请检查其 ingress 规则（kubectl describe networkpolicy -n ${svcRef.namespace}）。`,
+          `NetworkPolicy ${policies.map((p) => p.name).join(', ')} selects the backend pods and stops this request (Calico drops it, kube-router rejects it): check its ingress rules (kubectl describe networkpolicy -n ${svcRef.namespace}).`,
+          `NetworkPolicy ${policies.map((p) => p.name).join('、')} 选中了后端 Pod 并拦下了该请求（Calico 会丢弃，kube-router 会拒绝）：请检查其 ingress 规则（kubectl describe networkpolicy -n ${svcRef.namespace}）。`,
         ));
       }
-      return v('cni', say('No policy selects the pods, yet packets are dropped: the pod network is broken; check Calico (kubectl get pods -n calico-system).', '没有策略选中这些 Pod，数据包却被丢弃：Pod 网络有问题；请检查 Calico（kubectl get pods -n calico-system）。'));
+      return v('cni', say('No policy selects the pods, yet packets are dropped: the pod network is broken; check the CNI\'s pods (kubectl get pods -A -o wide).', '没有策略选中这些 Pod，数据包却被丢弃：Pod 网络有问题；请检查 CNI 的 Pod（kubectl get pods -A -o wide）。'));
     }
     if (t.kind === 'nodePort') {
       const local = serviceSpec(path.service).externalTrafficPolicy === 'Local';
@@ -120,17 +122,31 @@ async function explain(c: HttpCheck, t: ResolvedTarget, obs: HttpObservation, ct
   ));
 }
 
-function fallbackHint(c: HttpCheck, lookup: HostLookup, address: string, port: number, say: Say): string {
+/** After the lab name failed: do other names resolve here, inside nip.io and outside it? */
+async function whyNoName(ctx: CheckContext): Promise<NipioDiagnosis> {
+  const [publicNipio, neutral] = await Promise.all([ctx.probes.lookupHost(PUBLIC_NIPIO_NAME, 3000), ctx.probes.lookupHost(NEUTRAL_NAME, 3000)]);
+  return diagnoseNipio('failed', { publicNipio: publicNipio.outcome === 'resolved', neutral: neutral.outcome === 'resolved' });
+}
+
+function fallbackHint(c: HttpCheck, why: NipioDiagnosis, address: string, port: number, say: Say): string {
   const host = c.host ?? '';
   const url = `http://${host}${port === 80 ? '' : `:${port}`}${c.path}`;
-  const why =
-    lookup.outcome === 'timeout'
-      ? say('Your DNS server did not answer: you may be offline or behind a resolver that cannot reach nip.io.', '你的 DNS 服务器没有应答：可能处于离线状态，或解析器无法访问 nip.io。')
-      : say(
-          'Your resolver refused the answer: routers and DNS filters drop names that point to private or loopback addresses (DNS rebinding protection), and some block nip.io.',
-          '你的解析器丢弃了应答：路由器和 DNS 过滤会丢弃指向私有或回环地址的名称（DNS 重绑定保护），有些还会屏蔽 nip.io。',
-        );
-  return `${why} ${say('Use', '可使用')} \`curl --resolve ${host}:${port}:${address} ${url}\` ${say('or add this line to your hosts file', '或在 hosts 文件中加入这一行')}: \`${address} ${host}\``;
+  const reason =
+    why === 'no-dns'
+      ? say(
+          `This machine has no working DNS: no name resolves, not even ${NEUTRAL_NAME} (offline, or no resolver configured). The labs do not need it.`,
+          `这台机器没有可用的 DNS：任何名称都无法解析，连 ${NEUTRAL_NAME} 也不行（离线，或没有配置解析器）。实验并不依赖它。`,
+        )
+      : why === 'blocked'
+        ? say(
+            `Other names resolve, but no nip.io name does (not even ${PUBLIC_NIPIO_NAME}): a blocklist or DNS filter drops nip.io.`,
+            `其他名称都能解析，但 nip.io 下的名称一个也不行（连 ${PUBLIC_NIPIO_NAME} 也不行）：拦截列表或 DNS 过滤屏蔽了 nip.io。`,
+          )
+        : say(
+            `${PUBLIC_NIPIO_NAME} resolves but ${host} does not: your router or DNS filter drops answers that point to private or loopback addresses (DNS rebinding protection).`,
+            `${PUBLIC_NIPIO_NAME} 能解析而 ${host} 不能：你的路由器或 DNS 过滤丢弃了指向私有或回环地址的应答（DNS 重绑定保护）。`,
+          );
+  return `${reason} ${say('Use', '可使用')} \`curl --resolve ${host}:${port}:${address} ${url}\` ${say('or add this line to your hosts file', '或在 hosts 文件中加入这一行')}: \`${address} ${host}\``;
 }
 
 async function runViaDns(c: HttpCheck, ctx: CheckContext, expected: string): Promise<CheckOutcome> {
@@ -153,14 +169,14 @@ async function runViaDns(c: HttpCheck, ctx: CheckContext, expected: string): Pro
     const why = await explain(c, t, obs, ctx);
     return failed(expected, observed, why.layer, why.hint);
   }
-  const obs = await request();
+  const [obs, noName] = await Promise.all([request(), whyNoName(ctx)]);
   const observed = say(
     `DNS lookup failed (${lookup.detail}); the Host-header fallback to ${address}:${port} got ${observedText(obs, say)}`,
     `DNS 查询失败（${lookup.detail}）；改用 Host 头直接访问 ${address}:${port}，结果：${observedText(obs, say)}`,
   );
-  if (meets(c, obs)) return passed(expected, observed, { layer: 'dns', hint: fallbackHint(c, lookup, address, port, say) });
+  if (meets(c, obs)) return passed(expected, observed, { layer: 'dns', hint: fallbackHint(c, noName, address, port, say) });
   const why = await explain(c, { kind: 'ingress', address, port, label: '' }, obs, ctx);
-  return failed(expected, observed, why.layer, `${why.hint} ${fallbackHint(c, lookup, address, port, say)}`);
+  return failed(expected, observed, why.layer, `${why.hint} ${fallbackHint(c, noName, address, port, say)}`);
 }
 
 const NO_ANSWER: readonly HttpObservation['outcome'][] = ['timeout', 'unreachable', 'refused'];
@@ -176,6 +192,9 @@ export const httpChecker: Checker<'http'> = {
   type: 'http',
   dataPlane: true,
   describe: expectation,
+  // kube-proxy programs a new node port or external IP a second or two after the API shows it;
+  // a node that was just stopped may still answer for a moment, and must then stay silent.
+  settleBy: (c) => (c.expectNoAnswer ? 'hold' : 'retry'),
   async run(c, ctx) {
     const { probes, say } = ctx;
     const expected = expectation(c, say);
