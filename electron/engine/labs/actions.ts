@@ -16,7 +16,8 @@ import { outputExcerpt, rerunReason, unmetExpectations } from './command-outcome
 import { selectorFromLabels } from '../kube/labels.ts';
 import type { LoadedLab } from './loader.ts';
 import { namespaceFor, prepareObjects } from './manifest.ts';
-import type { ToolExec } from './probes.ts';
+import type { ProbeRunner, ToolExec } from './probes.ts';
+import { waitForClusterDns, waitForDataPlane } from './recovery.ts';
 import { type Say, langOf } from './say.ts';
 import type { LabAction } from './schema.ts';
 import type { RunState } from './state.ts';
@@ -45,6 +46,8 @@ export interface ActionDeps {
   dataPlane: boolean;
   commands: CommandPolicy;
   state: RunState;
+  /** For the data-plane gates, which ask a node port or a DNS server the way the checks do. */
+  probes: ProbeRunner;
   timeoutScale: number;
   log(line: string): void;
   progress(fraction: number, message: string): void;
@@ -196,7 +199,35 @@ async function execute(action: LabAction, deps: ActionDeps): Promise<ActionOutco
     return { status: 'done', output: existed ? deps.say('deleted', '已删除') : deps.say('was already gone', '本来就不存在') };
   }
   if ('deleteManifest' in action) return deleteManifest(action.deleteManifest, deps);
+  if ('waitDataPlane' in action || 'waitClusterDns' in action) return recoveryGate(action, deps);
   return record(action.record, deps);
+}
+
+/** The waits for a node (and DNS) to come back after a stop; they need Docker and pods that really run. */
+async function recoveryGate(action: Extract<LabAction, { waitDataPlane: unknown } | { waitClusterDns: unknown }>, deps: ActionDeps): Promise<ActionOutcome> {
+  const { say } = deps;
+  if (!deps.dataPlane) {
+    return {
+      status: 'skipped',
+      output: say('skipped: this waits for a restarted node and its pods to really run again, and this run has no data plane', '已跳过：此操作等待重启的节点及其 Pod 真正恢复运行，而本次运行没有数据平面'),
+    };
+  }
+  const rdeps = {
+    client: deps.client,
+    tools: deps.tools,
+    probes: deps.probes,
+    vars: deps.vars,
+    lang: langOf(say),
+    say,
+    state: deps.state,
+    labId: deps.lab.id,
+    signal: deps.signal,
+    timeoutScale: deps.timeoutScale,
+    log: deps.log,
+    progress: deps.progress,
+  };
+  if ('waitDataPlane' in action) return { status: 'done', output: await waitForDataPlane(action.waitDataPlane, rdeps) };
+  return { status: 'done', output: await waitForClusterDns(action.waitClusterDns.timeoutSeconds, rdeps) };
 }
 
 /** Runs one action; failures become an outcome with the reason, cancellation propagates. */

@@ -2,7 +2,6 @@
 // carries its label (manifests applied by the runner, probe pods, canary namespaces). The add-ons'
 // own objects (label app.kubernetes.io/managed-by=kindlab) and the system namespaces stay, even
 // if a lab re-applied one of them.
-import { SYSTEM_NAMESPACES } from '../cluster/reset.ts';
 import { KindlabError, isCancellation, throwIfCancelled } from '../errors.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { waitFor } from '../kube/wait.ts';
@@ -11,6 +10,10 @@ import { LAB_LABEL, namespaceFor, prepareObjects } from './manifest.ts';
 import type { Say } from './say.ts';
 import type { LabVars } from './vars.ts';
 import { type KindRef, NAMESPACED_LAB_KINDS } from '../kube/kinds.ts';
+import { SYSTEM_NAMESPACES } from '../kube/system-namespaces.ts';
+import type { ProbeRunner, ToolExec } from './probes.ts';
+import { waitForClusterDns } from './recovery.ts';
+import { langOf } from './say.ts';
 
 export interface CleanupDeps {
   client: KubeClient;
@@ -19,6 +22,13 @@ export interface CleanupDeps {
   signal: AbortSignal;
   timeoutScale: number;
   log(line: string): void;
+  /**
+   * For cleanup entries that wait on the data plane (waitClusterDns): without them, or with
+   * dataPlane false (pods that do not really run), such a wait is skipped with a line in the log.
+   */
+  probes?: ProbeRunner;
+  tools?: ToolExec;
+  dataPlane?: boolean;
 }
 
 /** Kinds a lab may create, swept by label; namespaced ones across all namespaces, Namespace last. */
@@ -82,9 +92,13 @@ export async function awaitNamespacesGone(names: string[], deps: CleanupDeps): P
 export async function cleanupLab(lab: LoadedLab, deps: CleanupDeps, opts: { waitForNamespaces: boolean } = { waitForNamespaces: true }): Promise<number> {
   let removed = 0;
   const namespaces: string[] = [];
+  const dnsWaits: number[] = [];
   for (const entry of lab.spec.cleanup) {
     throwIfCancelled(deps.signal);
-    if ('delete' in entry) {
+    if ('waitClusterDns' in entry) {
+      // Waits come last, after everything the lab made is gone.
+      dnsWaits.push(entry.waitClusterDns.timeoutSeconds);
+    } else if ('delete' in entry) {
       const r = entry.delete;
       if (await remove(deps.client, r.apiVersion, r.kind, r.name, r.namespace, deps)) removed++;
     } else if ('deleteNamespace' in entry) {
@@ -105,5 +119,29 @@ export async function cleanupLab(lab: LoadedLab, deps: CleanupDeps, opts: { wait
   const labelled = await removeLabelled(`${LAB_LABEL}=${lab.id}`, deps);
   removed += labelled.removed;
   if (opts.waitForNamespaces) await awaitNamespacesGone([...namespaces, ...labelled.namespaces], deps);
+  for (const seconds of dnsWaits) await cleanupDnsWait(lab, seconds, deps);
   return removed;
+}
+
+/** A lab that stopped the node CoreDNS runs on hands the cluster back only once DNS answers again. */
+async function cleanupDnsWait(lab: LoadedLab, timeoutSeconds: number, deps: CleanupDeps): Promise<void> {
+  const { say } = deps;
+  if (!deps.probes || !deps.tools || deps.dataPlane === false) {
+    deps.log(say(`${lab.id}: not waiting for cluster DNS here (no data plane to ask)`, `${lab.id}：此处不等待集群 DNS（没有可询问的数据平面）`));
+    return;
+  }
+  deps.log(say(`${lab.id}: waiting until cluster DNS answers again (this lab stops the node CoreDNS runs on)`, `${lab.id}：正在等待集群 DNS 恢复应答（本实验会停掉 CoreDNS 所在的节点）`));
+  await waitForClusterDns(timeoutSeconds, {
+    client: deps.client,
+    tools: deps.tools,
+    probes: deps.probes,
+    vars: deps.vars,
+    lang: langOf(say),
+    say,
+    labId: lab.id,
+    signal: deps.signal,
+    timeoutScale: deps.timeoutScale,
+    log: deps.log,
+    progress: () => undefined,
+  });
 }

@@ -38,12 +38,38 @@ export function describeAction(action: LabAction, vars: LabVars, lang: Lang): Ac
   }
   if ('delete' in action) return { kind: 'delete', description: own ?? say(`Delete ${refText(action.delete)}`, `删除 ${refText(action.delete)}`) };
   if ('deleteManifest' in action) return { kind: 'delete', description: own ?? say(`Delete the objects of ${action.deleteManifest}`, `删除 ${action.deleteManifest} 中的对象`), file: action.deleteManifest };
+  if ('waitDataPlane' in action) return { kind: 'wait', description: own ?? describeDataPlaneWait(action.waitDataPlane, say) };
+  if ('waitClusterDns' in action) return { kind: 'wait', description: own ?? describeDnsWait(action.waitClusterDns.timeoutSeconds, say) };
   const r = action.record;
   // ActionView has no kind for reading a value; it runs no command, so none is shown.
   return {
     kind: 'command',
     description: say(`Remember the ${r.field} of Service ${r.service.namespace}/${r.service.name} (port ${r.service.port}) as ${r.key}`, `记下 Service ${r.service.namespace}/${r.service.name}（端口 ${r.service.port}）的 ${r.field}，保存为 ${r.key}`),
   };
+}
+
+type DataPlaneWait = Extract<LabAction, { waitDataPlane: unknown }>['waitDataPlane'];
+
+export function describeDataPlaneWait(w: DataPlaneWait, say: Say): string {
+  const node = w.node === 'worker' ? say('the worker', 'worker') : say('the control-plane', 'control-plane');
+  const np = w.nodePort;
+  const answer = np
+    ? say(
+        `, and the node port of ${np.namespace}/${np.name} (port ${np.port}) on it answers HTTP ${w.expectStatus ?? 200}${w.expectBody ? ` with "${w.expectBody}"` : ''}`,
+        `，并且其上 ${np.namespace}/${np.name}（端口 ${np.port}）的节点端口返回 HTTP ${w.expectStatus ?? 200}${w.expectBody ? `，内容包含 "${w.expectBody}"` : ''}`,
+      )
+    : '';
+  return say(
+    `Wait until the data plane of ${node} node is back: its kubelet has reported since the container started, kube-proxy and the CNI's pods run again${answer} (at most ${w.timeoutSeconds} s)`,
+    `等待 ${node} 节点的数据平面恢复：容器启动后 kubelet 已重新上报，kube-proxy 和 CNI 的 Pod 重新运行${answer}（最多 ${w.timeoutSeconds} 秒）`,
+  );
+}
+
+export function describeDnsWait(timeoutSeconds: number, say: Say): string {
+  return say(
+    `Wait until cluster DNS answers again: CoreDNS available with pods Ready since their node came back, kube-dns's endpoints current, and a real query answered by every CoreDNS pod (at most ${timeoutSeconds} s)`,
+    `等待集群 DNS 恢复应答：CoreDNS 可用且其 Pod 在节点恢复后已 Ready，kube-dns 的端点已更新，并且每个 CoreDNS Pod 都应答了一次真实查询（最多 ${timeoutSeconds} 秒）`,
+  );
 }
 
 function callout(label: string, text: string): string {

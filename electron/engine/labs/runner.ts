@@ -112,6 +112,7 @@ export async function runStep(lab: LoadedLab, index: number, deps: RunnerDeps): 
       dataPlane: deps.dataPlane,
       commands: deps.commands ?? true,
       state: deps.state,
+      probes: deps.probes,
       timeoutScale: deps.timeoutScale,
       log: deps.log,
       progress: (f, m) => deps.progress((i + Math.max(0, Math.min(1, f))) / total, m),

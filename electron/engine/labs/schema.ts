@@ -71,7 +71,44 @@ const recordAction = z
   })
   .strict();
 
-export const actionSchema = z.union([applyAction, runAction, waitAction, deleteAction, deleteManifestAction, recordAction]);
+const timeoutSeconds = (dflt: number) => z.number().int().min(1).max(900).default(dflt);
+
+/**
+ * After a node container was started again: its kubelet has reported since the start, its
+ * node agents (kube-proxy, the CNI, MetalLB's speaker) are back, and, with `nodePort`, that
+ * Service's node port on the node answers as the step's check expects. Node status, Deployment
+ * availability and rollout status all pass on status written before the stop.
+ */
+const waitDataPlaneAction = z
+  .object({
+    waitDataPlane: z
+      .object({
+        node: z.enum(['worker', 'control-plane']),
+        nodePort: z.object({ namespace, name, port }).strict().optional(),
+        path: z.string().startsWith('/').optional(),
+        expectStatus: z.number().int().min(100).max(599).optional(),
+        expectBody: z.string().optional(),
+        timeoutSeconds: timeoutSeconds(300),
+      })
+      .strict()
+      .superRefine((w, ctx) => {
+        for (const key of ['path', 'expectStatus', 'expectBody'] as const) {
+          if (w[key] !== undefined && !w.nodePort) ctx.addIssue({ code: 'custom', path: [key], message: `${key} says what the node port must answer; it needs nodePort: {namespace, name, port}` });
+        }
+      }),
+    description: localized.optional(),
+  })
+  .strict();
+
+/**
+ * Cluster DNS answers again: CoreDNS's Deployment available with pods Ready since their node
+ * came back, kube-dns's endpoints listing exactly those, and a real query answered by each of
+ * them and by the kube-dns Service. For a lab that stopped the node CoreDNS runs on.
+ */
+const waitClusterDns = z.object({ timeoutSeconds: timeoutSeconds(240) }).strict();
+const waitClusterDnsAction = z.object({ waitClusterDns, description: localized.optional() }).strict();
+
+export const actionSchema = z.union([applyAction, runAction, waitAction, deleteAction, deleteManifestAction, recordAction, waitDataPlaneAction, waitClusterDnsAction]);
 
 // ── checks ──
 
@@ -230,6 +267,8 @@ const cleanupSchema = z.union([
   z.object({ delete: objectRef }).strict(),
   z.object({ deleteNamespace: namespace }).strict(),
   z.object({ deleteManifest: manifestPath }).strict(),
+  // A learner may stop a lab halfway (after it stopped a node) and clean up: wait for DNS then too.
+  z.object({ waitClusterDns }).strict(),
 ]);
 
 export const labSchema = z
