@@ -354,9 +354,11 @@ export interface KindlabRequests {
 
   'labs:list': { req: { dir?: string }; res: { labs: LabSummary[]; problems: LabProblem[] } };
   'labs:validate': { req: { dir?: string }; res: { problems: LabProblem[] } };
-  'lab:get': { req: { id: string; lang: Lang }; res: LabDetail };
-  'lab:run': { req: OpRequest & { id: string; step?: number; dryRun?: boolean; lang?: Lang }; res: LabRunResult };
-  'lab:cleanup': { req: OpRequest & { id: string }; res: { removed: number } };
+  /** `settings`: the cluster whose values fill the text (its name, as for `cluster:*`); the default cluster's when absent. */
+  'lab:get': { req: { id: string; lang: Lang; settings?: Partial<ClusterSettings> }; res: LabDetail };
+  /** `settings`: the cluster the lab runs against (its name, as for `cluster:*`); the default cluster when absent. */
+  'lab:run': { req: OpRequest & { id: string; step?: number; dryRun?: boolean; lang?: Lang; settings?: Partial<ClusterSettings> }; res: LabRunResult };
+  'lab:cleanup': { req: OpRequest & { id: string; settings?: Partial<ClusterSettings> }; res: { removed: number } };
 
   'watch:start': { req: { watchId: string; target: WatchTarget }; res: void };
   'watch:stop': { req: { watchId: string }; res: void };

@@ -295,7 +295,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         step = Number(o.step);
         if (!Number.isInteger(step) || step < 1) fail({ code: 'bad-input', message: `--step must be a positive whole number, not "${o.step}"`, hint: `kindlab lab run ${id} --step 1` });
       }
-      const req = { id, lang, ...(step !== undefined ? { step } : {}), ...(o.dryRun ? { dryRun: true } : {}) };
+      // The global --name picks the cluster, as it does for up, status and reset.
+      const req = { id, lang, settings: settingsOf(g()), ...(step !== undefined ? { step } : {}), ...(o.dryRun ? { dryRun: true } : {}) };
       const r = o.dryRun ? await call(g(), 'lab:run', req) : await runOperation(g(), 'lab-run', 'lab:run', req, Boolean(o.json));
       if (o.json) printJson(r);
       else io.out(labRunLines(r, lang).join('\n'));

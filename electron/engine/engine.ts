@@ -181,7 +181,7 @@ export class Engine implements KindlabApi {
       },
       'labs:list': async (req) => this.labs.list(req?.dir),
       'labs:validate': async (req) => ({ problems: this.labs.validate(req?.dir) }),
-      'lab:get': async (req) => this.labs.detail(req.id, req.lang),
+      'lab:get': async (req) => this.labs.detail(req.id, req.lang, req.settings),
       'lab:run': async (req) => this.labs.run(this, req),
       'lab:cleanup': async (req) => this.labs.cleanup(this, req),
       'watch:start': async (req) => this.watches.start(req.watchId, req.target, this.settings()),

@@ -1,7 +1,7 @@
 // The labs as the engine offers them: listing and validating the lab folder, a lab's text with
 // this cluster's own values, running steps as an Operation (one phase per step), and cleaning up
 // after one lab or all of them. The I/O edge around runner.ts.
-import type { LabDetail, LabProblem, LabRunResult, LabSummary, Lang, RequestOf, StepRunResult } from '../../api.ts';
+import type { ClusterSettings, LabDetail, LabProblem, LabRunResult, LabSummary, Lang, RequestOf, StepRunResult } from '../../api.ts';
 import type { ClusterLifecycle } from '../cluster/lifecycle.ts';
 import { type EngineContext, settingsFrom } from '../context.ts';
 import type { Engine } from '../engine.ts';
@@ -16,6 +16,7 @@ import { DEFAULT_LABS_DIR, type LoadedLab, loadLabs, summarize } from './loader.
 import { LAB_LABEL, PROBE_LABEL } from './manifest.ts';
 import { createProbeRunner } from './probes.ts';
 import { renderDeepLenient, renderLenient } from './render.ts';
+import { requirementError, unmetRequirements } from './requires.ts';
 import { runStep } from './runner.ts';
 import { type Say, sayer } from './say.ts';
 import { FileRunState, type RunState } from './state.ts';
@@ -76,9 +77,10 @@ export class LabService {
     return loadLabs(this.labsDir(dir)).problems;
   }
 
-  async detail(id: string, lang: Lang): Promise<LabDetail> {
+  /** `settings`: which cluster's values fill the text (--name); the default cluster's without. */
+  async detail(id: string, lang: Lang, settings?: Partial<ClusterSettings>): Promise<LabDetail> {
     const lab = this.find(id, lang);
-    const vars = (await this.live())?.vars ?? EXAMPLE_VARS;
+    const vars = (await this.live(settings, undefined, lang))?.vars ?? EXAMPLE_VARS;
     const say = sayer(lang);
     return {
       summary: summarize(lab),
@@ -96,7 +98,7 @@ export class LabService {
     const phases = indices.map((i) => ({ id: lab.spec.steps[i]?.id ?? String(i), title: `${i + 1}. ${lab.spec.steps[i] ? pick(lab.spec.steps[i].title, lang) : ''}` }));
     return engine.operation('lab-run', req.opId, phases, false, async (op) => {
       if (req.dryRun) {
-        const vars = (await this.live(op.signal))?.vars ?? EXAMPLE_VARS;
+        const vars = (await this.live(req.settings, op.signal, lang))?.vars ?? EXAMPLE_VARS;
         const reason = say('dry run: not executed', '演练：未执行');
         const steps = indices.map((i) => {
           op.skip(lab.spec.steps[i]?.id ?? '', reason);
@@ -104,8 +106,11 @@ export class LabService {
         });
         return { lab: lab.id, dryRun: true, steps, ok: true };
       }
-      const live = await this.live(op.signal);
-      if (!live) throw this.clusterMissing(say);
+      const live = await this.live(req.settings, op.signal, lang);
+      if (!live) throw this.clusterMissing(say, req.settings, lang);
+      // Before any step, also a single one: a lab built on another needs that one's objects.
+      const unmet = await unmetRequirements(lab, loadLabs(this.labsDir()).labs, live.client, live.vars);
+      if (unmet.length > 0) throw requirementError(lab, unmet, lang);
       const state = await this.runState();
       const probes = createProbeRunner({
         client: live.client,
@@ -166,9 +171,17 @@ export class LabService {
       op.phase(
         'cleanup',
         async () => {
-          const live = await this.live(op.signal);
-          if (!live) throw this.clusterMissing(say);
-          const removed = await cleanupLab(lab, { client: live.client, vars: live.vars, say, signal: op.signal, timeoutScale: this.ctx.timeoutScale, log: (l) => op.log('cleanup', l) });
+          const live = await this.live(req.settings, op.signal, lang);
+          if (!live) throw this.clusterMissing(say, req.settings, lang);
+          const removed = await cleanupLab(lab, {
+            client: live.client,
+            vars: live.vars,
+            say,
+            signal: op.signal,
+            timeoutScale: this.ctx.timeoutScale,
+            log: (l) => op.log('cleanup', l),
+            ...this.dataPlaneDeps(live.client, lang, op.signal, lab.id),
+          });
           await (await this.runState()).clear(lab.id);
           return { removed };
         },
@@ -184,8 +197,8 @@ export class LabService {
     const { labs } = loadLabs(this.labsDir());
     // Only manifest-based cleanup entries need the cluster's values (to render the manifest).
     const needsVars = labs.some((l) => l.spec.cleanup.some((c) => 'deleteManifest' in c));
-    const vars = (needsVars ? (await this.live(signal))?.vars : undefined) ?? EXAMPLE_VARS;
-    const deps = { client, vars, say, signal, timeoutScale: this.ctx.timeoutScale, log };
+    const vars = (needsVars ? (await this.live(undefined, signal, lang))?.vars : undefined) ?? EXAMPLE_VARS;
+    const deps = { client, vars, say, signal, timeoutScale: this.ctx.timeoutScale, log, ...this.dataPlaneDeps(client, lang, signal) };
     let removed = 0;
     for (const lab of labs) removed += await cleanupLab(lab, deps, { waitForNamespaces: false });
     const sweep = await removeLabelled(LAB_LABEL, deps);
@@ -232,18 +245,37 @@ export class LabService {
     return [step - 1];
   }
 
-  private clusterMissing(say: Say): KindlabError {
-    const name = settingsFrom(undefined, this.ctx.env).name;
+  /** What a cleanup needs to wait on the data plane (the nodeport lab's DNS wait): probes, tools, and whether pods really run. */
+  private dataPlaneDeps(client: KubeClient, lang: Lang, signal: AbortSignal, labId?: string) {
+    return {
+      probes: createProbeRunner({ client, tools: this.ctx.tools, images: this.ctx.pins.images, lang, timeoutScale: this.ctx.timeoutScale, signal, ...(labId ? { podLabels: { [LAB_LABEL]: labId } } : {}) }),
+      tools: this.ctx.tools,
+      dataPlane: this.ctx.env.KINDLAB_DATAPLANE !== '0',
+    };
+  }
+
+  private clusterMissing(say: Say, settings: Partial<ClusterSettings> | undefined, lang: Lang): KindlabError {
+    const name = settingsFrom(settings, this.ctx.env, lang).name;
+    // The command to type names the cluster whenever it is not the one a bare `kindlab up` makes.
+    const flag = name === settingsFrom(undefined, {}, lang).name ? '' : ` --name ${name}`;
     return new KindlabError({
       code: 'cluster-missing',
       message: say(`the cluster ${name} is not running or does not answer`, `集群 ${name} 未运行或没有响应`),
-      hint: say('Create it with `kindlab up` (or the Create button), then run the lab again. --dry-run shows the steps without a cluster.', '请用 `kindlab up`（或“创建”按钮）创建集群，然后重新运行实验。--dry-run 可在没有集群时查看各步骤。'),
+      hint: say(
+        `Create it with \`kindlab up${flag}\` (or the Create button), then run the lab again. --dry-run shows the steps without a cluster.`,
+        `请用 \`kindlab up${flag}\`（或“创建”按钮）创建集群，然后重新运行实验。--dry-run 可在没有集群时查看各步骤。`,
+      ),
     });
   }
 
-  /** The cluster, its kubeconfig and its lab variables — or null when there is no answering cluster. */
-  private async live(signal?: AbortSignal): Promise<LiveCluster | null> {
-    const settings = settingsFrom(undefined, this.ctx.env);
+  /**
+   * The cluster the request names (its settings' name, as `cluster:*` requests do; else
+   * $KINDLAB_CLUSTER, else cluster01), its kubeconfig and its lab variables — or null when there
+   * is no answering cluster.
+   */
+  private async live(partial?: Partial<ClusterSettings>, signal?: AbortSignal, lang: Lang = this.ctx.lang): Promise<LiveCluster | null> {
+    // An invalid name is the learner's mistake, not a missing cluster: it throws, in their language.
+    const settings = settingsFrom(partial, this.ctx.env, lang);
     try {
       const status = await this.lifecycle.status(settings);
       if (!status.exists || !status.apiReachable) return null;
