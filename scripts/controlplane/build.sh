@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Build a real Kubernetes control plane (kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl), etcd and kwok from the Go module proxy, into a cache
-# folder outside the repo. Idempotent: on a warm cache it exits at once without
+# Build Kubernetes (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl,
+# and for the real world of tier 5 also kubeadm, kubelet and kube-proxy), etcd and kwok
+# from the Go module proxy, into a cache folder outside the repo. Tier 3 and tier 5
+# share this one build (scripts/realworld/ reads the same bin dir). Idempotent: on a warm cache it exits at once without
 # running go.
 #
 #   scripts/controlplane/build.sh            # build if needed, print the bin dir
@@ -18,7 +19,7 @@ K8S_VERSION=v1.35.8        # kindest/node:v1.35.8
 STAGING_VERSION=v0.35.8    # k8s.io/<staging module> tags for K8S_VERSION
 ETCD_VERSION=v3.6.16       # newest 3.6.x on the proxy; k8s 1.35 ships etcd 3.6
 KWOK_VERSION=v0.8.0
-BUILD_REV=1                # bump when this script's build recipe changes
+BUILD_REV=2                # bump when this script's build recipe changes
 
 CACHE_ROOT=${KINDLAB_CP_CACHE:-${HOME:?HOME is not set}/.cache/kindlab-controlplane}
 CP_DIR="$CACHE_ROOT/k8s-$K8S_VERSION"
@@ -32,7 +33,7 @@ ETCD_STAMP="etcd=$ETCD_VERSION rev=$BUILD_REV"
 KWOK_STAMP="kwok=$KWOK_VERSION rev=$BUILD_REV"
 ALL_STAMP="$K8S_STAMP; $ETCD_STAMP; $KWOK_STAMP"
 
-K8S_BINS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+K8S_BINS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubeadm kubelet kube-proxy)
 STAGE_FILES=(
   node/fast/node-initialize.yaml
   node/heartbeat-with-lease/node-heartbeat-with-lease.yaml
@@ -197,7 +198,7 @@ build_k8s() {
 
   run_step "k8s: resolve+download" "$lf" "$d" "$GO" list -deps "${pkgs[@]}"
   mkdir -p "$d/out"
-  run_step "k8s: go build (4 binaries)" "$lf" "$d" \
+  run_step "k8s: go build (${#K8S_BINS[@]} binaries)" "$lf" "$d" \
       "$GO" build -p "$P" -trimpath -ldflags "$ld" -o "$d/out/" "${pkgs[@]}"
   for b in "${K8S_BINS[@]}"; do
     [[ -x "$d/out/$b" ]] || die "go build did not produce $b"
