@@ -101,9 +101,16 @@ export interface VersionPins {
   nodeImage: string;
   kubernetes: string;
   calico: string;
+  kubeRouter: string;
   ingressNginx: string;
+  traefik: string;
   metallb: string;
 }
+
+/** The pod network: Calico (the book's) or kube-router (also enforces NetworkPolicy). */
+export type CniChoice = 'calico' | 'kube-router';
+/** The ingress controller: ingress-nginx (the book's, retired upstream) or Traefik (serves the same Ingresses). */
+export type IngressChoice = 'ingress-nginx' | 'traefik';
 
 export interface ClusterSettings {
   /** kind cluster name; the book uses cluster01. */
@@ -112,6 +119,10 @@ export interface ClusterSettings {
   lanAccess: boolean;
   /** In LAN mode, the host address the learner picked for nip.io names. */
   hostAddress?: string;
+  /** The kind node image; the pinned kindest/node when absent (a classroom mirror, an image built offline). */
+  nodeImage?: string;
+  cni: CniChoice;
+  ingress: IngressChoice;
 }
 
 // ───────────────────────────── doctor ─────────────────────────────
@@ -165,10 +176,12 @@ export interface PlanStep {
 export interface ClusterPlan {
   settings: ClusterSettings;
   kubeconfig: string;
+  /** The node image `kind create` is given. */
+  nodeImage: string;
   steps: PlanStep[];
 }
 
-export type AddonId = 'calico' | 'ingress-nginx' | 'metallb';
+export type AddonId = 'calico' | 'kube-router' | 'ingress-nginx' | 'traefik' | 'metallb';
 
 export interface AddonHealth {
   id: AddonId;
@@ -198,9 +211,37 @@ export interface ClusterStatus {
   leftovers: string[];
   /** The address the labs use for nip.io names and ingress probes. */
   ingressAddress: string;
+  /** What the cluster was built with (or will be, when it does not exist yet). */
+  cni: CniChoice;
+  ingress: IngressChoice;
+  nodeImage: string;
 }
 
 export type ResetMode = 'fast' | 'full';
+
+// ───────────────────────────── pinned manifests ─────────────────────────────
+
+export interface ManifestInfo {
+  id: string;
+  addon: AddonId;
+  version: string;
+  url: string;
+  sha256: string;
+  /** The release file's own name (the last part of the URL): what `manifests import` looks for. */
+  file: string;
+  /** A verified copy is in the cache: `up` needs no download for it. */
+  cached: boolean;
+}
+
+export interface ManifestImportResult {
+  /** Files that match a pin and are now in the cache. */
+  imported: { file: string; id: string; sha256: string }[];
+  /** Files named like a pinned manifest whose sha256 is not the pin's: not imported. */
+  refused: { file: string; id: string; expected: string; got: string }[];
+  /** Other files in the folder (neither the name nor the hash of any pin). */
+  ignored: string[];
+  cacheDir: string;
+}
 
 // ───────────────────────────── labs ─────────────────────────────
 
@@ -351,6 +392,9 @@ export interface KindlabRequests {
   'cluster:down': { req: OpRequest & { settings?: Partial<ClusterSettings> }; res: { deleted: boolean } };
   'cluster:reset': { req: OpRequest & { mode: ResetMode; settings?: Partial<ClusterSettings> }; res: ClusterStatus };
   'op:cancel': { req: { opId: string }; res: { cancelled: boolean } };
+
+  'manifests:list': { req: void; res: { manifests: ManifestInfo[]; cacheDir: string } };
+  'manifests:import': { req: { dir: string; lang?: Lang }; res: ManifestImportResult };
 
   'labs:list': { req: { dir?: string }; res: { labs: LabSummary[]; problems: LabProblem[] } };
   'labs:validate': { req: { dir?: string }; res: { problems: LabProblem[] } };

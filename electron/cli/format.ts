@@ -1,5 +1,5 @@
 // Text views of the engine's results for a terminal. Pure: each function returns lines.
-import type { ClusterPlan, ClusterStatus, DoctorReport, Failure, LabProblem, LabRunResult, LabSummary, Lang, PoolPlan } from '../api.ts';
+import type { ClusterPlan, ClusterStatus, DoctorReport, Failure, LabProblem, LabRunResult, LabSummary, Lang, ManifestImportResult, ManifestInfo, PoolPlan } from '../api.ts';
 
 const STATUS_MARK = { ok: '✓', warn: '!', fail: '✗', skip: '-' } as const;
 
@@ -55,7 +55,10 @@ export function statusLines(s: ClusterStatus, lang: Lang): string[] {
     if (s.leftovers.length) lines.push(zh ? `残留容器：${s.leftovers.join(', ')}（kindlab down 可清理）` : `Leftover containers: ${s.leftovers.join(', ')} (kindlab down removes them)`);
     return lines;
   }
-  const lines = [`${zh ? '集群' : 'Cluster'} ${s.name}   kubeconfig: ${s.kubeconfig}`];
+  const lines = [
+    `${zh ? '集群' : 'Cluster'} ${s.name}   kubeconfig: ${s.kubeconfig}`,
+    `${zh ? '构建方式' : 'Built with'}: CNI ${s.cni}, ingress ${s.ingress}, ${zh ? '节点镜像' : 'node image'} ${s.nodeImage}`,
+  ];
   if (!s.apiReachable) {
     lines.push(zh ? 'API 无响应：节点容器可能已停止。运行 kindlab up 重新启动它们。' : 'The API does not answer: the node containers may be stopped. Run kindlab up to start them.');
     return lines;
@@ -72,7 +75,10 @@ export function statusLines(s: ClusterStatus, lang: Lang): string[] {
 }
 
 export function planLines(p: ClusterPlan): string[] {
-  const lines = [`Plan for cluster ${p.settings.name} (kubeconfig ${p.kubeconfig}); nothing is run.`];
+  const lines = [
+    `Plan for cluster ${p.settings.name} (kubeconfig ${p.kubeconfig}); nothing is run.`,
+    `CNI ${p.settings.cni}, ingress controller ${p.settings.ingress}, node image ${p.nodeImage}`,
+  ];
   let phase = '';
   let n = 0;
   for (const s of p.steps) {
@@ -125,5 +131,34 @@ export function labRunLines(r: LabRunResult, lang: Lang): string[] {
     const n = (st: string) => checks.filter((c) => c.status === st).length;
     lines.push('', zh ? `${n('pass')} 项通过，${n('fail')} 项失败，${n('skipped')} 项跳过` : `${n('pass')} passed, ${n('fail')} failed, ${n('skipped')} skipped`);
   }
+  return lines;
+}
+
+export function manifestLines(list: ManifestInfo[], cacheDir: string, lang: Lang): string[] {
+  const zh = lang === 'zh';
+  const lines = [zh ? `锁定的清单（缓存目录 ${cacheDir}）：` : `Pinned manifests (cache ${cacheDir}):`];
+  for (const m of list) {
+    lines.push(`  ${m.cached ? '✓' : '·'} ${m.id.padEnd(28)} ${m.addon} ${m.version}  ${m.cached ? (zh ? '已缓存' : 'cached') : zh ? '未缓存' : 'not cached'}`);
+    lines.push(`      ${m.file}  sha256 ${m.sha256}`, `      ${m.url}`);
+  }
+  lines.push('', zh ? '离线时：在能上网的机器上下载这些 URL，放进同一个文件夹，再运行 kindlab manifests import 文件夹。' : 'Offline: download these URLs on a machine with internet, put them in one folder and run kindlab manifests import FOLDER.');
+  return lines;
+}
+
+export function importLines(r: ManifestImportResult, lang: Lang): string[] {
+  const zh = lang === 'zh';
+  const lines: string[] = [];
+  for (const f of r.imported) lines.push(`✓ ${f.file} → ${f.id}  (sha256 ${f.sha256})`);
+  for (const f of r.refused) {
+    lines.push(zh ? `✗ ${f.file}：sha256 与 ${f.id} 的锁定值不符，未导入` : `✗ ${f.file}: its sha256 is not the one pinned for ${f.id}; not imported`);
+    lines.push(`    ${zh ? '锁定值' : 'pinned'}   ${f.expected}`, `    ${zh ? '实际值' : 'file has'} ${f.got}`);
+  }
+  for (const f of r.ignored) lines.push(zh ? `- ${f}：不是锁定的清单，已忽略` : `- ${f}: not a pinned manifest, ignored`);
+  lines.push(
+    zh
+      ? `导入 ${r.imported.length} 个，拒绝 ${r.refused.length} 个，忽略 ${r.ignored.length} 个（缓存目录 ${r.cacheDir}）。`
+      : `${r.imported.length} imported, ${r.refused.length} refused, ${r.ignored.length} ignored (cache ${r.cacheDir}).`,
+  );
+  if (r.refused.length) lines.push(zh ? '被拒绝的文件不是锁定的发布文件：请从上面 kindlab manifests list 给出的 URL 重新下载。' : 'A refused file is not the pinned release file: download it again from the URL `kindlab manifests list` shows.');
   return lines;
 }

@@ -5,11 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import type { Channel, ClusterSettings, EventEnvelope, Failure, Lang, OpKind, RequestOf, ResponseOf } from '../api.ts';
+import type { Channel, ClusterSettings, CniChoice, EventEnvelope, Failure, IngressChoice, Lang, OpKind, RequestOf, ResponseOf } from '../api.ts';
 import { type Engine, createEngine } from '../engine/engine.ts';
 import { KindlabError, toFailure } from '../engine/errors.ts';
 import { detectLang } from '../engine/i18n/text.ts';
-import { doctorLines, failureLines, labListLines, labRunLines, planLines, poolLines, problemLines, statusLines } from './format.ts';
+import { doctorLines, failureLines, importLines, labListLines, labRunLines, manifestLines, planLines, poolLines, problemLines, statusLines } from './format.ts';
 import { PlainProgress, type ProgressSink, TtyProgress } from './progress.ts';
 
 interface Io {
@@ -37,6 +37,9 @@ interface GlobalOpts {
   name?: string;
   lan?: boolean;
   hostAddress?: string;
+  nodeImage?: string;
+  cni?: CniChoice;
+  ingress?: IngressChoice;
 }
 
 function exitFor(f: Failure): number {
@@ -57,6 +60,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     ...(g.name ? { name: g.name } : {}),
     ...(g.lan !== undefined ? { lanAccess: g.lan } : {}),
     ...(g.hostAddress ? { hostAddress: g.hostAddress } : {}),
+    ...(g.nodeImage ? { nodeImage: g.nodeImage } : {}),
+    ...(g.cni ? { cni: g.cni } : {}),
+    ...(g.ingress ? { ingress: g.ingress } : {}),
   });
   const printJson = (v: unknown) => io.out(JSON.stringify(v, null, 2));
   const fail = (f: Failure): never => {
@@ -142,6 +148,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--name <cluster>', 'kind cluster name (default cluster01)')
     .option('--lan', 'bind the ingress ports on all host interfaces (reachable from the LAN)')
     .option('--host-address <ip>', 'in LAN mode: the host address used for nip.io names')
+    .option('--node-image <image>', 'the kind node image (default: the pinned kindest/node)')
+    .addOption(new Option('--cni <cni>', 'the pod network: calico (the book\'s) or kube-router').choices(['calico', 'kube-router']))
+    .addOption(new Option('--ingress <controller>', 'the ingress controller: ingress-nginx (the book\'s) or traefik').choices(['ingress-nginx', 'traefik']))
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({
@@ -251,6 +260,27 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .action(async () => {
       const r = await call(g(), 'config:kind', { settings: settingsOf(g()) });
       io.out(r.yaml);
+    });
+
+  const manifests = program.command('manifests').description('the pinned upstream manifests: list them, or import them from a folder (no internet needed)');
+  manifests
+    .command('list')
+    .description('every pinned manifest with its URL and sha256, and whether it is cached')
+    .option('--json', 'print the list as JSON')
+    .action(async (o: { json?: boolean }) => {
+      const r = await call(g(), 'manifests:list', undefined);
+      if (o.json) printJson(r);
+      else io.out(manifestLines(r.manifests, r.cacheDir, lang).join('\n'));
+    });
+  manifests
+    .command('import <dir>')
+    .description('verify the release files in a folder against the pins and put them in the cache')
+    .option('--json', 'print the result as JSON')
+    .action(async (dir: string, o: { json?: boolean }) => {
+      const r = await call(g(), 'manifests:import', { dir, lang });
+      if (o.json) printJson(r);
+      else io.out(importLines(r, lang).join('\n'));
+      if (r.refused.length) throw new ExitCode(1);
     });
 
   const labs = program.command('labs').description('the chapter exercises');

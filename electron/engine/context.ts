@@ -3,6 +3,7 @@
 import { homedir } from 'node:os';
 import type { ClusterSettings, Lang } from '../api.ts';
 import { type Pins, loadPins } from './addons/pins.ts';
+import { type Choices, assertCni, assertIngress, assertNodeImage } from './cluster/choices.ts';
 import { assertClusterName } from './cluster/name.ts';
 import { defaultDataDir } from './paths.ts';
 import { repairPath } from './tools/path-repair.ts';
@@ -21,14 +22,35 @@ export interface EngineContext {
   timeoutScale: number;
 }
 
-export const DEFAULT_SETTINGS: ClusterSettings = { name: 'cluster01', lanAccess: false };
+export const DEFAULT_SETTINGS: ClusterSettings = { name: 'cluster01', lanAccess: false, cni: 'calico', ingress: 'ingress-nginx' };
 
-export function settingsFrom(partial: Partial<ClusterSettings> | undefined, env: NodeJS.ProcessEnv = process.env, lang: Lang = 'en'): ClusterSettings {
+/** The cluster name a request means: its own, else $KINDLAB_CLUSTER, else cluster01. */
+export function clusterNameFrom(partial: Partial<ClusterSettings> | undefined, env: NodeJS.ProcessEnv = process.env, lang: Lang = 'en'): string {
+  return assertClusterName(partial?.name ?? env.KINDLAB_CLUSTER ?? DEFAULT_SETTINGS.name, lang);
+}
+
+/**
+ * A request's settings, complete. Each choice comes from the request, else the environment
+ * (KINDLAB_CNI, KINDLAB_INGRESS, KINDLAB_NODE_IMAGE), else what the cluster was built with
+ * (`remembered`), else the book's defaults.
+ */
+export function settingsFrom(partial: Partial<ClusterSettings> | undefined, env: NodeJS.ProcessEnv = process.env, lang: Lang = 'en', remembered: Partial<Choices> = {}): ClusterSettings {
+  const cni = partial?.cni ?? env.KINDLAB_CNI ?? remembered.cni ?? DEFAULT_SETTINGS.cni;
+  const ingress = partial?.ingress ?? env.KINDLAB_INGRESS ?? remembered.ingress ?? DEFAULT_SETTINGS.ingress;
+  const nodeImage = partial?.nodeImage ?? (env.KINDLAB_NODE_IMAGE || undefined) ?? remembered.nodeImage;
   return {
-    name: assertClusterName(partial?.name ?? env.KINDLAB_CLUSTER ?? DEFAULT_SETTINGS.name, lang),
+    name: clusterNameFrom(partial, env, lang),
     lanAccess: partial?.lanAccess ?? env.KINDLAB_LAN === '1',
     ...(partial?.hostAddress ? { hostAddress: partial.hostAddress } : {}),
+    ...(nodeImage ? { nodeImage: assertNodeImage(nodeImage, lang) } : {}),
+    cni: assertCni(cni, lang),
+    ingress: assertIngress(ingress, lang),
   };
+}
+
+/** The node image a cluster with these settings is created from. */
+export function nodeImageOf(settings: ClusterSettings, pins: Pins): string {
+  return settings.nodeImage ?? pins.nodeImage;
 }
 
 export interface ContextOptions {

@@ -14,12 +14,14 @@ import type {
   RequestOf,
   ResponseOf,
 } from '../api.ts';
+import { importManifests, listManifests } from './addons/manifest-import.ts';
 import { createManifestFetcher } from './addons/manifests.ts';
 import { versionPins } from './addons/pins.ts';
 import { ClusterLifecycle, DOWN_PHASES, RESET_FAST_PHASES, RESET_FULL_PHASES, UP_PHASES, phaseSpecs } from './cluster/lifecycle.ts';
+import { readChoices } from './cluster/choices.ts';
 import { renderKindConfig } from './cluster/kind-config.ts';
 import { acquireLifecycleLock } from './cluster/lock.ts';
-import { type EngineContext, createContext, settingsFrom } from './context.ts';
+import { type EngineContext, clusterNameFrom, createContext, nodeImageOf, settingsFrom } from './context.ts';
 import { preflightDoctor, runFullDoctor } from './doctor/entry.ts';
 import { KindlabError } from './errors.ts';
 import { type KubeClient, RestKubeClient } from './kube/client.ts';
@@ -28,7 +30,7 @@ import { LabService } from './labs/service.ts';
 import { parseNetworkInspect } from './network/inspect.ts';
 import { computePools } from './network/pools.ts';
 import { Operation, type PhaseSpec } from './operation.ts';
-import { lockFile } from './paths.ts';
+import { clusterPaths, lockFile, manifestCacheDir } from './paths.ts';
 import { TerminalManager } from './terminal/manager.ts';
 import { WatchManager } from './watch/manager.ts';
 
@@ -119,8 +121,10 @@ export class Engine implements KindlabApi {
     return this.ctx.tools.runningPids();
   }
 
+  /** A request's settings; what is not asked for is what the cluster was built with. */
   private settings(partial?: Partial<ClusterSettings>, lang: Lang = this.ctx.lang): ClusterSettings {
-    return settingsFrom(partial, this.ctx.env, lang);
+    const name = clusterNameFrom(partial, this.ctx.env, lang);
+    return settingsFrom(partial, this.ctx.env, lang, readChoices(clusterPaths(this.ctx.dataDir, name).dir));
   }
 
   /** Runs a long operation under the lifecycle lock (when it mutates the cluster), with events and cancel. */
@@ -152,7 +156,11 @@ export class Engine implements KindlabApi {
         pins: versionPins(this.ctx.pins),
       }),
       'doctor:run': async (req) => runFullDoctor(this.scope(req?.lang).ctx, this.settings(req?.settings, req?.lang)),
-      'config:kind': async (req) => ({ yaml: renderKindConfig(this.settings(req?.settings), this.ctx.pins.nodeImage) }),
+      'config:kind': async (req) => {
+        const s = this.settings(req?.settings);
+        const cgroupV1 = (await lc.engineCgroupVersion().catch(() => '')) === '1';
+        return { yaml: renderKindConfig(s, { nodeImage: nodeImageOf(s, this.ctx.pins), cgroupV1 }) };
+      },
       'pools:compute': async (req) => {
         if (req?.inspectJson !== undefined) return computePools(parseNetworkInspect(req.inspectJson));
         return lc.poolPlan();
@@ -161,7 +169,7 @@ export class Engine implements KindlabApi {
       'cluster:status': async (req) => L(req?.lang).status(this.settings(req?.settings, req?.lang)),
       'cluster:up': async (req) => {
         const s = this.settings(req.settings, req.lang);
-        return this.operation('up', req.opId, UP_PHASES, true, (op) => L(req.lang).up(s, op), req.lang);
+        return this.operation('up', req.opId, phaseSpecs(UP_PHASES, req.lang ?? this.ctx.lang, s), true, (op) => L(req.lang).up(s, op), req.lang);
       },
       'cluster:down': async (req) => {
         const s = this.settings(req.settings, req.lang);
@@ -169,7 +177,7 @@ export class Engine implements KindlabApi {
       },
       'cluster:reset': async (req) => {
         const s = this.settings(req.settings, req.lang);
-        if (req.mode === 'full') return this.operation('reset-full', req.opId, RESET_FULL_PHASES, true, (op) => L(req.lang).resetFull(s, op), req.lang);
+        if (req.mode === 'full') return this.operation('reset-full', req.opId, phaseSpecs(RESET_FULL_PHASES, req.lang ?? this.ctx.lang, s), true, (op) => L(req.lang).resetFull(s, op), req.lang);
         if (req.mode === 'fast') return this.operation('reset-fast', req.opId, RESET_FAST_PHASES, true, (op) => L(req.lang).resetFast(s, op), req.lang);
         throw new KindlabError({ code: 'bad-input', message: `unknown reset mode "${String(req.mode)}"`, hint: 'Use fast or full.' });
       },
@@ -179,6 +187,8 @@ export class Engine implements KindlabApi {
         ac.abort();
         return { cancelled: true };
       },
+      'manifests:list': async () => ({ manifests: await listManifests(this.ctx.pins.manifests, this.ctx.dataDir), cacheDir: manifestCacheDir(this.ctx.dataDir) }),
+      'manifests:import': async (req) => importManifests(req.dir, this.ctx.pins.manifests, this.ctx.dataDir, req.lang ?? this.ctx.lang),
       'labs:list': async (req) => this.labs.list(req?.dir),
       'labs:validate': async (req) => ({ problems: this.labs.validate(req?.dir) }),
       'lab:get': async (req) => this.labs.detail(req.id, req.lang, req.settings),

@@ -14,6 +14,8 @@ export const CHANNELS = [
   'cluster:down',
   'cluster:reset',
   'op:cancel',
+  'manifests:list',
+  'manifests:import',
   'labs:list',
   'labs:validate',
   'lab:get',

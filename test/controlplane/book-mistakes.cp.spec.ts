@@ -157,7 +157,7 @@ describe("the book's kind config on Kubernetes 1.35", () => {
   it("kindlab's own kind config carries no feature gates and no runtimeConfig", async () => {
     const cfg = await withTempDir('kl-kind-', (dir) => {
       const file = join(dir, 'kind.yaml');
-      writeFileSync(file, renderKindConfig({ name: 'cluster01', lanAccess: false }, DEFAULT_PINS.nodeImage));
+      writeFileSync(file, renderKindConfig({ name: 'cluster01', lanAccess: false, cni: 'calico', ingress: 'ingress-nginx' }, { nodeImage: DEFAULT_PINS.nodeImage }));
       return parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     });
     expect(cfg.featureGates).toBeUndefined();

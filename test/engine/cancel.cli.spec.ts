@@ -41,7 +41,7 @@ describe('cancel during preflight', () => {
 describe('cancel in each phase', () => {
   const cases: { phase: string; scenario: Parameters<typeof createFakeWorld>[0] }[] = [
     { phase: 'cluster', scenario: { scenario: { kind: { hangAt: 'Starting control-plane' } } } },
-    { phase: 'calico', scenario: { scenario: { faults: { hang: { phase: 'calico' } } } } },
+    { phase: 'cni', scenario: { scenario: { faults: { hang: { phase: 'calico' } } } } },
     { phase: 'ingress', scenario: { scenario: { faults: { hang: { phase: 'ingress' } } } } },
     { phase: 'metallb', scenario: { scenario: { faults: { hang: { phase: 'metallb' } } } } },
     { phase: 'pools', scenario: { scenario: { faults: { webhookRefusals: { webhookNamePrefix: 'ipaddresspoolvalidationwebhook', count: 1000 } } } } },
@@ -56,7 +56,7 @@ describe('cancel in each phase', () => {
       expect(r.stderr).toMatch(new RegExp(`Cancelled during [a-z ]*${c.phase}[a-z ]*\\. The cluster is half-built: run \`kindlab up\` to finish it, or \`kindlab down\` to remove it\\.`));
       expect(r.stderr).toMatch(new RegExp(`■ ${c.phase}: cancelled`));
       expect(await waitUntilNoFakeProcess(w)).toEqual([]);
-      if (c.phase === 'cluster' || c.phase === 'calico') {
+      if (c.phase === 'cluster' || c.phase === 'cni') {
         // Finishing is a plain re-run (an interrupted kind create is deleted and redone).
         w.setScenario({});
         const again = await runCli(['up'], w, { timeoutMs: 120_000 });

@@ -118,7 +118,7 @@ describe('bad machines and bad input', () => {
     const first = await runCli(['up'], w, {
       timeoutMs: 60_000,
       onLine: (line) => {
-        if (/▸ calico/.test(line)) second ??= runCli(['down'], w);
+        if (/▸ cni/.test(line)) second ??= runCli(['down'], w);
       },
     });
     const other = await second;

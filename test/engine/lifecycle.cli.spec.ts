@@ -13,7 +13,7 @@ describe('happy path', () => {
     const up = await runCli(['up'], w, { timeoutMs: 120_000 });
     noStack(up);
     expect(up.code, up.stderr).toBe(0);
-    for (const phase of ['preflight', 'cluster', 'calico', 'ingress', 'metallb', 'pools']) expect(up.stderr).toMatch(new RegExp(`✓ ${phase}: done`));
+    for (const phase of ['preflight', 'cluster', 'cni', 'ingress', 'metallb', 'pools']) expect(up.stderr).toMatch(new RegExp(`✓ ${phase}: done`));
     // kind wrote the cluster's kubeconfig to kindlab's own file, never to ~/.kube/config.
     expect(readFileSync(w.kubeconfigPath(), 'utf8')).toContain('kind-cluster01');
 

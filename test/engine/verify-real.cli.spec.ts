@@ -17,7 +17,7 @@ describe('scripts/verify-real', () => {
     expect(stages(r.stdout)).toEqual(['doctor', 'up', AGAIN, 'status', 'reset --fast', 'reset --full', 'down']);
     const again = r.stdout.split('\n').filter((l) => l.startsWith(AGAIN));
     expect(again.find((l) => / cluster +[\d.]+ +done: reusing the existing cluster$/.test(l))).toBeDefined();
-    for (const phase of ['calico', 'ingress', 'metallb', 'pools']) expect(again.find((l) => new RegExp(` ${phase} +[\\d.]+ +done: already ready: `).test(l)), phase).toBeDefined();
+    for (const phase of ['cni', 'ingress', 'metallb', 'pools']) expect(again.find((l) => new RegExp(` ${phase} +[\\d.]+ +done: already ready: `).test(l)), phase).toBeDefined();
     expect(again.at(-1)).toMatch(/\(total\) +[\d.]+ +ok$/);
     expect(w.calls().filter((c) => c.tool === 'kind' && c.args[0] === 'create')).toHaveLength(2); // up, reset --full
   });

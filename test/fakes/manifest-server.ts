@@ -27,7 +27,7 @@ export const FIXTURE_MANIFESTS = fileURLToPath(new URL('../fixtures/manifests/',
 
 export async function startManifestServer(opts: { dir?: string; port?: number; slowMs?: number } = {}): Promise<ManifestServer> {
   const dir = opts.dir ?? FIXTURE_MANIFESTS;
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'));
   const modes = new Map<string, ManifestMode>();
   const requests: string[] = [];
   const sockets = new Set<Socket>();

@@ -208,7 +208,7 @@ describe('fake kubectl and the harness', () => {
     w.restoreTool('kind');
     expect((await runTool('kind', ['version'], w)).stdout).toBe('kind v0.33.0 go1.25.5 linux/amd64\n');
     const pins = JSON.parse(readFileSync(w.env.KINDLAB_PINS_FILE ?? '', 'utf8'));
-    expect(pins.manifests.map((m: any) => m.id)).toEqual(['calico-operator-crds', 'calico-tigera-operator', 'ingress-nginx-kind', 'metallb-native']);
+    expect(pins.manifests.map((m: any) => m.id)).toEqual(['calico-operator-crds', 'calico-tigera-operator', 'ingress-nginx-kind', 'metallb-native', 'kube-router-generic', 'traefik-ingress-nginx-rbac']);
     for (const m of pins.manifests) expect(m.url.startsWith(w.manifests.url)).toBe(true);
   });
 

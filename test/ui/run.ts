@@ -153,7 +153,7 @@ async function healthyMachine(context: BrowserContext): Promise<void> {
       // A finished build folds its phases away; they are one click from view.
       await page.getByRole('button', { name: 'Show the 6 phases' }).click();
       assert.equal(await page.locator('section.op [data-state="failed"]').count(), 0);
-      for (const id of ['preflight', 'cluster', 'calico', 'ingress', 'metallb', 'pools']) {
+      for (const id of ['preflight', 'cluster', 'cni', 'ingress', 'metallb', 'pools']) {
         assert.match((await page.locator(`[data-phase="${id}"]`).getAttribute('data-state')) ?? '', /done|skipped/, `phase ${id}`);
       }
       await see(page, /Done in \d+:\d\d/);

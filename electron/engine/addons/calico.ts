@@ -7,11 +7,12 @@ import { KIND_NETWORK } from '../cluster/kind-config.ts';
 import { pick } from '../i18n/text.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { diagnose } from '../kube/diagnose.ts';
-import { allOf, deploymentReady, named, nodeReady, tigeraAvailable } from '../kube/readiness.ts';
+import { deploymentReady, named, tigeraAvailable } from '../kube/readiness.ts';
 import { waitFor } from '../kube/wait.ts';
-import { watchPullProblems } from '../kube/watchdog.ts';
 import { applyAll } from './apply.ts';
+import { gated } from './gate.ts';
 import { parseManifest } from './manifests.ts';
+import { nodesNotReady, notReadyMessage, waitForPodNetwork } from './pod-network.ts';
 import { type Addon, type AddonContext, seconds } from './types.ts';
 
 export function calicoInstallation(podSubnet: string): KubeObject {
@@ -44,17 +45,23 @@ async function health(client: KubeClient, version: string, lang: Lang): Promise<
   const inst = await client.get('operator.tigera.io/v1', 'Installation', 'default');
   if (!inst) return { ...base, state: 'missing', message: t({ en: 'operator installed, no Installation', zh: '已安装 operator，但没有 Installation' }) };
   const status = await client.get('operator.tigera.io/v1', 'TigeraStatus', 'calico').catch(() => null);
-  const nodes = await client.list('v1', 'Node');
-  const notReady = nodes.items.filter((n) => !nodeReady(n)).map((n) => n.metadata.name);
+  const nodes = await nodesNotReady(client);
   if (!status || !tigeraAvailable(status)) return { ...base, state: 'degraded', message: t({ en: 'Calico is not available yet', zh: 'Calico 尚不可用' }) };
-  if (notReady.length > 0) return { ...base, state: 'degraded', message: t({ en: `nodes not ready: ${notReady.join(', ')}`, zh: `节点未就绪：${notReady.join('、')}` }) };
-  return { ...base, state: 'ready', message: t({ en: `available, ${nodes.items.length} nodes ready`, zh: `可用，${nodes.items.length} 个节点已就绪` }) };
+  if (nodes.notReady.length > 0) return { ...base, state: 'degraded', message: notReadyMessage(nodes.notReady, lang) };
+  return { ...base, state: 'ready', message: t({ en: `available, ${nodes.total} nodes ready`, zh: `可用，${nodes.total} 个节点已就绪` }) };
 }
 
 export const calicoAddon: Addon = {
   id: 'calico',
-  phase: 'calico',
+  phase: 'cni',
   title: { en: 'Calico network', zh: 'Calico 网络' },
+  installTitle: { en: 'Install Calico', zh: '安装 Calico' },
+  plan: (pins) => [
+    { kind: 'manifest', manifest: 'calico-operator-crds', description: 'Calico operator CRDs (server-side apply), wait until Established' },
+    { kind: 'manifest', manifest: 'calico-tigera-operator', description: 'Tigera operator (server-side apply), wait for deployment tigera-operator' },
+    { kind: 'apply', description: `Installation "default": registry quay.io/, IP pool ${KIND_NETWORK.podSubnet} (= podSubnet), VXLANCrossSubnet`, version: pins.calico.version },
+    { kind: 'wait', description: 'TigeraStatus calico Available, all nodes Ready, CoreDNS available' },
+  ],
   health: (ctx) => health(ctx.client, ctx.pins.calico.version, ctx.lang ?? 'en'),
   async install(ctx: AddonContext) {
     const { client, signal, lang } = ctx;
@@ -66,54 +73,35 @@ export const calicoAddon: Addon = {
     await applyAll(client, crds, { signal, lang, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.25 * f, applyingCrds), crdTimeoutMs: seconds(ctx, 90) });
     ctx.progress(0.3, t({ en: 'starting the Tigera operator', zh: '正在启动 Tigera operator' }));
     await applyAll(client, operator, { signal, lang, log: ctx.log });
-    await waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'tigera-operator' }, named('tigera-operator', deploymentReady, 'deployment', lang), {
-      timeoutMs: seconds(ctx, 300),
-      signal,
-      lang,
-      what: 'Tigera operator',
-      onProgress: (v) => ctx.progress(0.3 + 0.1 * (v.fraction ?? 0), v.message ?? ''),
-      diagnose: () => diagnose(client, { namespace: 'tigera-operator' }),
-    });
-    ctx.progress(0.4, t({ en: `creating the Calico installation (pool ${KIND_NETWORK.podSubnet})`, zh: `正在创建 Calico 的 Installation（地址池 ${KIND_NETWORK.podSubnet}）` }));
-    await client.apply(calicoInstallation(KIND_NETWORK.podSubnet), { signal });
-
-    const dog = watchPullProblems(client, 'calico-system', seconds(ctx, 120), signal, ctx.lang);
-    try {
-      const calicoReady = waitFor(client, { apiVersion: 'operator.tigera.io/v1', kind: 'TigeraStatus' }, named('calico', tigeraAvailable, 'TigeraStatus', lang), {
-        timeoutMs: seconds(ctx, 480),
-        signal,
-        lang,
-        what: 'Calico',
-        onProgress: (v) => ctx.progress(0.45 + 0.35 * (v.fraction ?? 0), dog.current() ?? v.message ?? ''),
-        diagnose: () => diagnose(client, { namespace: 'calico-system' }),
-        hint: t({
-          en: 'Calico did not become available. The diagnostics show the first pod that is stuck; image pulls are the usual cause.',
-          zh: 'Calico 未能变为可用。诊断信息会指出第一个卡住的 Pod；最常见的原因是镜像拉取失败。',
-        }),
-      });
-      await Promise.race([calicoReady, dog.tripped]);
-      ctx.progress(0.8, t({ en: 'waiting for nodes to become Ready', zh: '正在等待节点就绪' }));
-      await Promise.race([
-        waitFor(client, { apiVersion: 'v1', kind: 'Node' }, allOf(nodeReady, { en: 'nodes', zh: '节点' }, 2, lang), {
-          timeoutMs: seconds(ctx, 180),
+    // Both namespaces are watched from the start: the operator's own image pull is as likely to fail.
+    await gated(ctx, ['tigera-operator', 'calico-system'], async (gate) => {
+      await gate.race(
+        waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'tigera-operator' }, named('tigera-operator', deploymentReady, 'deployment', lang), {
+          timeoutMs: seconds(ctx, 300),
           signal,
           lang,
-          what: t({ en: 'nodes Ready', zh: '节点就绪' }),
-          onProgress: (v) => ctx.progress(0.8 + 0.1 * (v.fraction ?? 0), v.message ?? ''),
-          diagnose: () => diagnose(client, { namespace: 'calico-system' }),
+          what: 'Tigera operator',
+          onProgress: gate.progress(0.3, 0.1),
+          diagnose: () => diagnose(client, { namespace: 'tigera-operator' }),
         }),
-        dog.tripped,
-      ]);
-    } finally {
-      dog.stop();
-    }
-    ctx.progress(0.9, t({ en: 'waiting for cluster DNS (CoreDNS)', zh: '正在等待集群 DNS（CoreDNS）' }));
-    await waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'kube-system' }, named('coredns', deploymentReady, 'deployment', lang), {
-      timeoutMs: seconds(ctx, 180),
-      signal,
-      lang,
-      what: 'CoreDNS',
-      diagnose: () => diagnose(client, { namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns' }),
+      );
+      ctx.progress(0.4, t({ en: `creating the Calico installation (pool ${KIND_NETWORK.podSubnet})`, zh: `正在创建 Calico 的 Installation（地址池 ${KIND_NETWORK.podSubnet}）` }));
+      await client.apply(calicoInstallation(KIND_NETWORK.podSubnet), { signal });
+      await gate.race(
+        waitFor(client, { apiVersion: 'operator.tigera.io/v1', kind: 'TigeraStatus' }, named('calico', tigeraAvailable, 'TigeraStatus', lang), {
+          timeoutMs: seconds(ctx, 480),
+          signal,
+          lang,
+          what: 'Calico',
+          onProgress: gate.progress(0.45, 0.35),
+          diagnose: () => diagnose(client, { namespace: 'calico-system' }),
+          hint: t({
+            en: 'Calico did not become available. The diagnostics show the first pod that is stuck; image pulls are the usual cause.',
+            zh: 'Calico 未能变为可用。诊断信息会指出第一个卡住的 Pod；最常见的原因是镜像拉取失败。',
+          }),
+        }),
+      );
+      await waitForPodNetwork(ctx, gate, 0.8, 0.2, 'calico-system');
     });
   },
 };

@@ -10,8 +10,8 @@ import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { diagnose } from '../kube/diagnose.ts';
 import { deploymentReady, jobComplete, named } from '../kube/readiness.ts';
 import { waitFor } from '../kube/wait.ts';
-import { watchPullProblems } from '../kube/watchdog.ts';
 import { applyAll } from './apply.ts';
+import { gated } from './gate.ts';
 import { parseManifest } from './manifests.ts';
 import { waitForWebhookService, webhookServiceReady } from './webhook.ts';
 import { type Addon, type AddonContext, seconds } from './types.ts';
@@ -68,6 +68,12 @@ export const ingressAddon: Addon = {
   id: 'ingress-nginx',
   phase: 'ingress',
   title: { en: 'NGINX ingress controller', zh: 'NGINX Ingress 控制器' },
+  installTitle: { en: 'Install the NGINX ingress controller', zh: '安装 NGINX Ingress 控制器' },
+  plan: () => [
+    { kind: 'manifest', manifest: 'ingress-nginx-kind', description: 'ingress-nginx kind manifest (retired upstream; final release)' },
+    { kind: 'patch', description: 'in memory, after the sha256 check: Service ingress-nginx-controller → NodePort; Deployment nodeSelector ingress-ready=true' },
+    { kind: 'wait', description: 'admission Jobs complete, controller available, admission webhook endpoints ready' },
+  ],
   health: (ctx) => health(ctx.client, ctx.pins.ingressNginx.version, ctx.lang ?? 'en'),
   async install(ctx: AddonContext) {
     const { client, signal, lang } = ctx;
@@ -76,37 +82,32 @@ export const ingressAddon: Addon = {
     const applying = t({ en: 'applying the ingress-nginx manifest', zh: '正在应用 ingress-nginx 清单' });
     ctx.progress(0.05, applying);
     await applyAll(client, objs, { signal, lang, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.25 * f, applying) });
-    const dog = watchPullProblems(client, INGRESS_NS, seconds(ctx, 120), signal, ctx.lang);
-    try {
+    await gated(ctx, [INGRESS_NS], async (gate) => {
       ctx.progress(0.3, t({ en: 'waiting for the admission certificate jobs', zh: '正在等待准入证书 Job 完成' }));
       for (const job of ['ingress-nginx-admission-create', 'ingress-nginx-admission-patch']) {
-        await Promise.race([
+        await gate.race(
           waitFor(client, { apiVersion: 'batch/v1', kind: 'Job', namespace: INGRESS_NS }, named(job, jobComplete, 'job', lang), {
             timeoutMs: seconds(ctx, 240),
             signal,
             lang,
             what: `job ${job}`,
-            onProgress: (v) => ctx.progress(0.3 + 0.2 * (v.fraction ?? 0), dog.current() ?? v.message ?? ''),
+            onProgress: gate.progress(0.3, 0.2),
             diagnose: () => diagnose(client, { namespace: INGRESS_NS }),
           }),
-          dog.tripped,
-        ]);
+        );
       }
       ctx.progress(0.5, t({ en: 'waiting for the controller', zh: '正在等待控制器' }));
-      await Promise.race([
+      await gate.race(
         waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: INGRESS_NS }, named(CONTROLLER, deploymentReady, 'deployment', lang), {
           timeoutMs: seconds(ctx, 300),
           signal,
           lang,
           what: t({ en: 'ingress-nginx controller', zh: 'ingress-nginx 控制器' }),
-          onProgress: (v) => ctx.progress(0.5 + 0.35 * (v.fraction ?? 0), dog.current() ?? v.message ?? ''),
+          onProgress: gate.progress(0.5, 0.35),
           diagnose: () => diagnose(client, { namespace: INGRESS_NS, labelSelector: 'app.kubernetes.io/component=controller' }),
         }),
-        dog.tripped,
-      ]);
-    } finally {
-      dog.stop();
-    }
+      );
+    });
     ctx.progress(0.85, t({ en: 'waiting for the admission webhook endpoint', zh: '正在等待准入 Webhook 的端点' }));
     await waitForWebhookService(client, INGRESS_NS, ADMISSION, { what: t({ en: 'ingress-nginx admission webhook', zh: 'ingress-nginx 准入 Webhook' }), timeoutMs: seconds(ctx, 120), signal, lang });
   },

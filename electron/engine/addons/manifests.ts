@@ -26,8 +26,18 @@ export interface ManifestFetcher {
   get(pin: ManifestPin, signal?: AbortSignal): Promise<FetchedManifest>;
 }
 
-function cachePath(dataDir: string, pin: ManifestPin): string {
+export function cacheFile(dataDir: string, pin: ManifestPin): string {
   return join(manifestCacheDir(dataDir), `${pin.id}-${pin.version}.yaml`);
+}
+
+/** Writes bytes already checked against `pin` into the cache, atomically (never a half-written file). */
+export async function storeVerified(dataDir: string, pin: ManifestPin, body: Buffer): Promise<void> {
+  if (sha256(body) !== pin.sha256) throw new Error(`refusing to cache ${pin.id}: its sha256 is not the pin's`);
+  const file = cacheFile(dataDir, pin);
+  await mkdir(manifestCacheDir(dataDir), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, body);
+  await rename(tmp, file);
 }
 
 async function download(pin: ManifestPin, signal: AbortSignal | undefined, timeoutMs: number, lang: Lang): Promise<Buffer> {
@@ -49,8 +59,8 @@ async function download(pin: ManifestPin, signal: AbortSignal | undefined, timeo
       message: pick({ en: `could not download ${pin.addon} ${pin.version} (${pin.url}): ${why}`, zh: `无法下载 ${pin.addon} ${pin.version}（${pin.url}）：${why}` }, lang),
       hint: pick(
         {
-          en: 'Check the internet connection or proxy (HTTPS_PROXY) and try again; downloads are cached, so this is needed only once.',
-          zh: '请检查网络连接或代理（HTTPS_PROXY）后重试；下载内容会被缓存，只需成功下载一次。',
+          en: `Check the internet connection or proxy (HTTPS_PROXY) and try again; downloads are cached, so this is needed only once. Without internet: fetch ${pin.url} on another machine, put it in a folder and run \`kindlab manifests import FOLDER\`.`,
+          zh: `请检查网络连接或代理（HTTPS_PROXY）后重试；下载内容会被缓存，只需成功下载一次。没有网络时：在另一台机器上下载 ${pin.url}，放进一个文件夹，再运行 \`kindlab manifests import 文件夹\`。`,
         },
         lang,
       ),
@@ -78,7 +88,7 @@ export function createManifestFetcher(dataDir: string, opts: ManifestFetcherOpti
   const lang = opts.lang ?? 'en';
   return {
     async get(pin, signal) {
-      const file = cachePath(dataDir, pin);
+      const file = cacheFile(dataDir, pin);
       const cached = await readFile(file).catch(() => null);
       if (cached && sha256(cached) === pin.sha256) return { pin, text: cached.toString('utf8'), fromCache: true };
       // A cache file with the wrong hash is treated as absent and replaced.
@@ -104,10 +114,7 @@ export function createManifestFetcher(dataDir: string, opts: ManifestFetcherOpti
           diagnostics: [`expected ${pin.sha256}`, `got      ${got}`],
         });
       }
-      await mkdir(manifestCacheDir(dataDir), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      await writeFile(tmp, body);
-      await rename(tmp, file);
+      await storeVerified(dataDir, pin, body);
       return { pin, text: body.toString('utf8'), fromCache: false };
     },
   };

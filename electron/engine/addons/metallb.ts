@@ -7,8 +7,8 @@ import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { diagnose } from '../kube/diagnose.ts';
 import { daemonSetReady, deploymentReady, named } from '../kube/readiness.ts';
 import { waitFor } from '../kube/wait.ts';
-import { watchPullProblems } from '../kube/watchdog.ts';
 import { applyAll, applyWithWebhookRetry } from './apply.ts';
+import { gated } from './gate.ts';
 import { parseManifest } from './manifests.ts';
 import { waitForWebhookService, webhookServiceReady } from './webhook.ts';
 import { type Addon, type AddonContext, seconds } from './types.ts';
@@ -53,6 +53,11 @@ export const metallbAddon: Addon = {
   id: 'metallb',
   phase: 'metallb',
   title: { en: 'MetalLB load balancer', zh: 'MetalLB 负载均衡器' },
+  installTitle: { en: 'Install MetalLB', zh: '安装 MetalLB' },
+  plan: () => [
+    { kind: 'manifest', manifest: 'metallb-native', description: 'MetalLB native manifest (layer 2)' },
+    { kind: 'wait', description: 'controller available, speakers ready, webhook endpoints ready' },
+  ],
   health: (ctx) => health(ctx.client, ctx.pins.metallb.version, ctx.lang ?? 'en'),
   async install(ctx: AddonContext) {
     const { client, signal, lang } = ctx;
@@ -61,17 +66,16 @@ export const metallbAddon: Addon = {
     const applying = t({ en: 'applying the MetalLB manifest', zh: '正在应用 MetalLB 清单' });
     ctx.progress(0.05, applying);
     await applyAll(client, objs, { signal, lang, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.3 * f, applying), crdTimeoutMs: seconds(ctx, 90) });
-    const dog = watchPullProblems(client, METALLB_NS, seconds(ctx, 120), signal, ctx.lang);
-    try {
+    await gated(ctx, [METALLB_NS], async (gate) => {
       ctx.progress(0.35, t({ en: 'waiting for the controller and the speakers', zh: '正在等待控制器和 speaker' }));
-      await Promise.race([
+      await gate.race(
         Promise.all([
           waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: METALLB_NS }, named('controller', deploymentReady, 'deployment', lang), {
             timeoutMs: seconds(ctx, 300),
             signal,
             lang,
             what: t({ en: 'MetalLB controller', zh: 'MetalLB 控制器' }),
-            onProgress: (v) => ctx.progress(0.35 + 0.3 * (v.fraction ?? 0), dog.current() ?? v.message ?? ''),
+            onProgress: gate.progress(0.35, 0.3),
             diagnose: () => diagnose(client, { namespace: METALLB_NS, labelSelector: 'component=controller' }),
           }),
           waitFor(client, { apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: METALLB_NS }, named('speaker', daemonSetReady, 'daemonset', lang), {
@@ -82,11 +86,8 @@ export const metallbAddon: Addon = {
             diagnose: () => diagnose(client, { namespace: METALLB_NS, labelSelector: 'component=speaker' }),
           }),
         ]),
-        dog.tripped,
-      ]);
-    } finally {
-      dog.stop();
-    }
+      );
+    });
     ctx.progress(0.75, t({ en: 'waiting for the webhook endpoint', zh: '正在等待 Webhook 的端点' }));
     await waitForWebhookService(client, METALLB_NS, WEBHOOK_SERVICE, { what: t({ en: 'MetalLB webhook', zh: 'MetalLB Webhook' }), timeoutMs: seconds(ctx, 120), signal, lang });
   },
@@ -97,6 +98,8 @@ export const poolsAddon: Addon = {
   id: 'pools',
   phase: 'pools',
   title: { en: 'Address pools', zh: '地址池' },
+  installTitle: { en: 'Create the MetalLB address pools', zh: '创建 MetalLB 地址池' },
+  plan: (pins) => [{ kind: 'apply', description: 'IPAddressPool pool-01 and pool-02, L2Advertisement l2-all-pools (retried while the webhook warms up)', version: pins.metallb.version }],
   async health(ctx) {
     const t = (text: LocalizedText) => pick(text, ctx.lang ?? 'en');
     const base = { id: 'metallb' as const, version: ctx.pins.metallb.version };

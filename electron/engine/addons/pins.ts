@@ -2,12 +2,12 @@
 // from these URLs and must match these sha256 values (computed from the release tags' files).
 // Tests and air-gapped users point KINDLAB_PINS_FILE at a JSON file of the same shape.
 import { readFileSync } from 'node:fs';
-import type { VersionPins } from '../../api.ts';
+import type { AddonId, VersionPins } from '../../api.ts';
 
 export interface ManifestPin {
   /** Stable id used for the cache file name and the plan. */
   id: string;
-  addon: 'calico' | 'ingress-nginx' | 'metallb';
+  addon: AddonId;
   version: string;
   url: string;
   sha256: string;
@@ -20,10 +20,14 @@ export interface Pins {
   /** kubectl is supported within this many minor versions of the cluster (Kubernetes skew policy). */
   kubectlSkew: number;
   calico: { version: string; operatorImage: string };
+  kubeRouter: { version: string; image: string };
   ingressNginx: { version: string };
+  traefik: { version: string; image: string };
   metallb: { version: string };
   manifests: ManifestPin[];
   images: { probe: string; netshoot: string };
+  /** Every image each add-on runs once installed (the operator renders Calico's at run time). */
+  addonImages: Record<AddonId, string[]>;
 }
 
 export const DEFAULT_PINS: Pins = {
@@ -38,7 +42,10 @@ export const DEFAULT_PINS: Pins = {
   kubernetes: '1.35.8',
   kubectlSkew: 1,
   calico: { version: 'v3.32.1', operatorImage: 'quay.io/tigera/operator:v1.42.3' },
+  // The upstream DaemonSet names its image without a tag (and pulls it Always): kindlab pins the tag.
+  kubeRouter: { version: 'v2.1.0', image: 'docker.io/cloudnativelabs/kube-router:v2.1.0' },
   ingressNginx: { version: 'controller-v1.15.1' },
+  traefik: { version: 'v3.6.12', image: 'docker.io/library/traefik:v3.6.12' },
   metallb: { version: 'v0.16.1' },
   manifests: [
     {
@@ -69,10 +76,39 @@ export const DEFAULT_PINS: Pins = {
       url: 'https://raw.githubusercontent.com/metallb/metallb/v0.16.1/config/manifests/metallb-native.yaml',
       sha256: 'bf25feebb7582ca7df845efd52ffbc2960d6cbf4cfc972f47fded9f788b67f0b',
     },
+    {
+      // kube-router as CNI and NetworkPolicy firewall, kube-proxy left in charge of Services.
+      id: 'kube-router-generic',
+      addon: 'kube-router',
+      version: 'v2.1.0',
+      url: 'https://raw.githubusercontent.com/cloudnativelabs/kube-router/v2.1.0/daemonset/generic-kuberouter.yaml',
+      sha256: 'a3db8badd67f32d1b8a8daf25b07b7d326f6560a8d8f6fcc81969e12243a03ff',
+    },
+    {
+      // The RBAC of Traefik's ingress-nginx provider; kindlab writes the Deployment itself.
+      id: 'traefik-ingress-nginx-rbac',
+      addon: 'traefik',
+      version: 'v3.6.12',
+      url: 'https://raw.githubusercontent.com/traefik/traefik/v3.6.12/docs/content/reference/dynamic-configuration/kubernetes-ingress-nginx-rbac.yml',
+      sha256: '0bb317ab43c2c0048b6868fd17b34bf016ada15d7df095674ebddece84018e55',
+    },
   ],
   images: {
     probe: 'curlimages/curl:8.22.0',
     netshoot: 'nicolaka/netshoot:v0.15',
+  },
+  addonImages: {
+    calico: [
+      'quay.io/tigera/operator:v1.42.3',
+      ...['node', 'cni', 'pod2daemon-flexvol', 'typha', 'kube-controllers', 'csi', 'node-driver-registrar', 'apiserver'].map((c) => `quay.io/calico/${c}:v3.32.1`),
+    ],
+    'kube-router': ['docker.io/cloudnativelabs/kube-router:v2.1.0'],
+    'ingress-nginx': [
+      'registry.k8s.io/ingress-nginx/controller:v1.15.1@sha256:594ceea76b01c592858f803f9ff4d2cb40542cae2060410b2c95f75907d659e1',
+      'registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.6.9@sha256:01038e7de14b78d702d2849c3aad72fd25903c4765af63cf16aa3398f5d5f2dd',
+    ],
+    traefik: ['docker.io/library/traefik:v3.6.12'],
+    metallb: ['quay.io/metallb/controller:v0.16.1', 'quay.io/metallb/speaker:v0.16.1'],
   },
 };
 
@@ -89,7 +125,9 @@ export function versionPins(p: Pins): VersionPins {
     nodeImage: p.nodeImage,
     kubernetes: `v${p.kubernetes}`,
     calico: p.calico.version,
+    kubeRouter: p.kubeRouter.version,
     ingressNginx: p.ingressNginx.version,
+    traefik: p.traefik.version,
     metallb: p.metallb.version,
   };
 }

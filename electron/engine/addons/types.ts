@@ -22,13 +22,20 @@ export interface AddonContext {
 
 export interface Addon {
   id: AddonHealth['id'] | 'pools';
-  /** The lifecycle phase that installs it. */
+  /** The lifecycle phase that installs it: cni, ingress, metallb or pools. */
   phase: string;
   title: LocalizedText;
+  /** The title of that phase, e.g. "Install Calico". */
+  installTitle: LocalizedText;
+  /** What `up --dry-run` shows for it, in order. */
+  plan(pins: Pins): AddonPlanStep[];
   /** `lang` is the language of the health message; English when absent. */
   health(ctx: Pick<AddonContext, 'client' | 'pins' | 'poolPlan'> & { lang?: Lang }): Promise<AddonHealth>;
   install(ctx: AddonContext): Promise<void>;
 }
+
+/** A manifest by its pin id, or an apply, patch or wait described in a line. */
+export type AddonPlanStep = { kind: 'manifest'; manifest: string; description: string } | { kind: 'apply' | 'patch' | 'wait'; description: string; version?: string };
 
 export function seconds(ctx: { timeoutScale: number }, s: number): number {
   return Math.round(s * 1000 * ctx.timeoutScale);

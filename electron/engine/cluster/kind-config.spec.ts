@@ -13,8 +13,10 @@ interface Node {
   extraPortMappings?: { containerPort: number; hostPort: number; listenAddress: string; protocol: string }[];
 }
 
-function render(lanAccess: boolean) {
-  const text = renderKindConfig({ name: 'cluster01', lanAccess }, IMAGE);
+const BASE = { name: 'cluster01', cni: 'calico', ingress: 'ingress-nginx' } as const;
+
+function render(lanAccess: boolean, cgroupV1 = false, nodeImage = IMAGE) {
+  const text = renderKindConfig({ ...BASE, lanAccess }, { nodeImage, cgroupV1 });
   return { text, config: parse(text) as Record<string, unknown> & { nodes: Node[]; networking: Record<string, unknown> } };
 }
 
@@ -72,8 +74,23 @@ describe('renderKindConfig', () => {
     expect(Object.keys(config).sort()).toEqual(['apiVersion', 'kind', 'name', 'networking', 'nodes']);
   });
 
+  it('puts a chosen node image on both nodes', () => {
+    const { config } = render(false, false, 'registry.example:5000/kindest/node:v1.35.8');
+    for (const n of config.nodes) expect(n.image).toBe('registry.example:5000/kindest/node:v1.35.8');
+  });
+
+  it('on a cgroup v1 host, and only there, lets the kubelet start with one unversioned patch', () => {
+    const { config } = render(false, true);
+    const patches = config.kubeadmConfigPatches as string[];
+    expect(patches).toHaveLength(1);
+    const patch = parse(patches[0] ?? '') as Record<string, unknown>;
+    // Unversioned: kind applies it whichever kubeadm API version it renders (v1beta3 or v1beta4).
+    expect(patch).toEqual({ kind: 'KubeletConfiguration', failCgroupV1: false });
+    expect(render(false, false).config.kubeadmConfigPatches).toBeUndefined();
+  });
+
   it('refuses a name kind would refuse', () => {
-    expect(() => renderKindConfig({ name: 'Cluster_01', lanAccess: false }, IMAGE)).toThrow(KindlabError);
-    expect(() => renderKindConfig({ name: 'cluster01', lanAccess: false }, ' ')).toThrow(/no node image/);
+    expect(() => renderKindConfig({ ...BASE, name: 'Cluster_01', lanAccess: false }, { nodeImage: IMAGE })).toThrow(KindlabError);
+    expect(() => renderKindConfig({ ...BASE, lanAccess: false }, { nodeImage: ' ' })).toThrow(/no node image/);
   });
 });

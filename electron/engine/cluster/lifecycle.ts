@@ -6,12 +6,11 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { AddonHealth, ClusterPlan, ClusterSettings, ClusterStatus, DoctorReport, LocalizedText, NodeInfo, PlanStep, PoolPlan } from '../../api.ts';
-import { calicoAddon } from '../addons/calico.ts';
-import { ingressAddon } from '../addons/ingress.ts';
+import { addonsFor, detectInstalled } from '../addons/choice.ts';
 import type { ManifestFetcher } from '../addons/manifests.ts';
-import { METALLB_NS, metallbAddon, poolsAddon } from '../addons/metallb.ts';
+import { METALLB_NS } from '../addons/metallb.ts';
 import type { Addon, AddonContext } from '../addons/types.ts';
-import type { EngineContext } from '../context.ts';
+import { type EngineContext, nodeImageOf } from '../context.ts';
 import { KindlabError, throwIfCancelled } from '../errors.ts';
 import { pick } from '../i18n/text.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
@@ -20,6 +19,7 @@ import { parseNetworkInspect } from '../network/inspect.ts';
 import { computePools } from '../network/pools.ts';
 import type { Operation, PhaseSpec } from '../operation.ts';
 import { clusterPaths } from '../paths.ts';
+import { writeChoices } from './choices.ts';
 import { renderKindConfig } from './kind-config.ts';
 import { resetFastSteps } from './reset.ts';
 
@@ -27,10 +27,6 @@ export const PHASE_TITLES: Record<string, LocalizedText> = {
   preflight: { en: 'Check the machine', zh: '检查本机环境' },
   delete: { en: 'Delete the old cluster', zh: '删除旧集群' },
   cluster: { en: 'Create the kind cluster', zh: '创建 kind 集群' },
-  calico: { en: 'Install Calico', zh: '安装 Calico' },
-  ingress: { en: 'Install the NGINX ingress controller', zh: '安装 NGINX Ingress 控制器' },
-  metallb: { en: 'Install MetalLB', zh: '安装 MetalLB' },
-  pools: { en: 'Create the MetalLB address pools', zh: '创建 MetalLB 地址池' },
   labs: { en: 'Remove what the labs created', zh: '清除实验创建的对象' },
   addons: { en: 'Restore the add-ons', zh: '恢复插件状态' },
 };
@@ -38,13 +34,16 @@ export const PHASE_TITLES: Record<string, LocalizedText> = {
 /** Present while `kind create` runs: a cluster found with it was left half-created. */
 const CREATING_MARKER = 'creating';
 
-export const UP_PHASES = ['preflight', 'cluster', 'calico', 'ingress', 'metallb', 'pools'] as const;
+export const UP_PHASES = ['preflight', 'cluster', 'cni', 'ingress', 'metallb', 'pools'] as const;
 export const DOWN_PHASES = ['delete'] as const;
 export const RESET_FAST_PHASES = ['labs', 'addons'] as const;
-export const RESET_FULL_PHASES = ['preflight', 'delete', 'cluster', 'calico', 'ingress', 'metallb', 'pools'] as const;
+export const RESET_FULL_PHASES = ['preflight', 'delete', 'cluster', 'cni', 'ingress', 'metallb', 'pools'] as const;
 
-export function phaseSpecs(ids: readonly string[], lang: 'en' | 'zh'): PhaseSpec[] {
-  return ids.map((id) => ({ id, title: pick(PHASE_TITLES[id] ?? { en: id, zh: id }, lang) }));
+/** The phases' titles; an add-on's phase is named after the add-on the settings choose ("Install kube-router"). */
+export function phaseSpecs(ids: readonly string[], lang: 'en' | 'zh', settings?: Pick<ClusterSettings, 'cni' | 'ingress'>): PhaseSpec[] {
+  const addons = addonsFor(settings ?? { cni: 'calico', ingress: 'ingress-nginx' });
+  const byPhase = new Map(Object.values(addons).map((a) => [a.phase, a.installTitle]));
+  return ids.map((id) => ({ id, title: pick(PHASE_TITLES[id] ?? byPhase.get(id) ?? { en: id, zh: id }, lang) }));
 }
 
 export interface LifecycleDeps {
@@ -119,39 +118,50 @@ export class ClusterLifecycle {
 
   // ── the plan (for --dry-run and the UI) ──
 
-  plan(settings: ClusterSettings): ClusterPlan {
+  /** The plan of `up` (for --dry-run and the UI): every command, manifest and wait, in order. */
+  async plan(settings: ClusterSettings): Promise<ClusterPlan> {
     const { pins } = this.ctx;
     const paths = clusterPaths(this.ctx.dataDir, settings.name);
-    const man = (id: string) => pins.manifests.find((m) => m.id === id);
-    const manifestStep = (phase: string, id: string, description: string): PlanStep => {
-      const m = man(id);
-      return { phase, kind: 'manifest', description, ...(m ? { url: m.url, version: m.version, sha256: m.sha256 } : {}) };
-    };
+    const nodeImage = nodeImageOf(settings, pins);
+    const cgroupV1 = (await this.engineCgroupVersion().catch(() => null)) === '1';
     const steps: PlanStep[] = [
       { phase: 'preflight', kind: 'command', description: 'is the container engine running', argv: ['docker', 'version', '--format', '{{json .}}'] },
       { phase: 'preflight', kind: 'command', description: 'kind version', argv: ['kind', 'version'] },
       { phase: 'preflight', kind: 'command', description: 'does the cluster exist', argv: ['kind', 'get', 'clusters'] },
-      { phase: 'cluster', kind: 'command', description: `write the kind config to ${paths.kindConfig}` },
       {
         phase: 'cluster',
         kind: 'command',
-        description: `create the cluster (node image ${pins.nodeImage}); the kubeconfig goes to kindlab's own file`,
+        description: `write the kind config to ${paths.kindConfig}${cgroupV1 ? ' (this engine runs cgroup v1: the kubelet gets failCgroupV1: false)' : ''}`,
+      },
+      {
+        phase: 'cluster',
+        kind: 'command',
+        description: `create the cluster (node image ${nodeImage}); the kubeconfig goes to kindlab's own file`,
         argv: ['kind', 'create', 'cluster', '--name', settings.name, '--config', paths.kindConfig, '--kubeconfig', paths.kubeconfig],
         version: `kind v${pins.kind.version}`,
       },
-      manifestStep('calico', 'calico-operator-crds', 'Calico operator CRDs (server-side apply), wait until Established'),
-      manifestStep('calico', 'calico-tigera-operator', 'Tigera operator (server-side apply), wait for deployment tigera-operator'),
-      { phase: 'calico', kind: 'apply', description: 'Installation "default": registry quay.io/, IP pool 10.240.0.0/16 (= podSubnet), VXLANCrossSubnet', version: pins.calico.version },
-      { phase: 'calico', kind: 'wait', description: 'TigeraStatus calico Available, all nodes Ready, CoreDNS available' },
-      manifestStep('ingress', 'ingress-nginx-kind', 'ingress-nginx kind manifest (retired upstream; final release)'),
-      { phase: 'ingress', kind: 'patch', description: 'in memory, after the sha256 check: Service ingress-nginx-controller → NodePort; Deployment nodeSelector ingress-ready=true' },
-      { phase: 'ingress', kind: 'wait', description: 'admission Jobs complete, controller available, admission webhook endpoints ready' },
-      manifestStep('metallb', 'metallb-native', 'MetalLB native manifest (layer 2)'),
-      { phase: 'metallb', kind: 'wait', description: 'controller available, speakers ready, webhook endpoints ready' },
-      { phase: 'pools', kind: 'command', description: 'read the IPv4 subnet of the kind network', argv: ['docker', 'network', 'inspect', 'kind'] },
-      { phase: 'pools', kind: 'apply', description: 'IPAddressPool pool-01 and pool-02, L2Advertisement l2-all-pools (retried while the webhook warms up)', version: pins.metallb.version },
     ];
-    return { settings, kubeconfig: paths.kubeconfig, steps };
+    for (const addon of Object.values(addonsFor(settings))) {
+      for (const step of addon.plan(pins)) {
+        if (step.kind === 'manifest') {
+          const m = pins.manifests.find((x) => x.id === step.manifest);
+          steps.push({ phase: addon.phase, kind: 'manifest', description: step.description, ...(m ? { url: m.url, version: m.version, sha256: m.sha256 } : {}) });
+        } else {
+          steps.push({ phase: addon.phase, ...step });
+        }
+        // The pools come from the kind network: say where before they are applied.
+        if (addon.phase === 'pools' && steps.at(-1)?.kind === 'apply') {
+          steps.splice(steps.length - 1, 0, { phase: 'pools', kind: 'command', description: 'read the IPv4 subnet of the kind network', argv: ['docker', 'network', 'inspect', 'kind'] });
+        }
+      }
+    }
+    return { settings, kubeconfig: paths.kubeconfig, nodeImage, steps };
+  }
+
+  /** "1" or "2": which cgroup version the container engine runs (kind nodes inherit it). */
+  async engineCgroupVersion(signal?: AbortSignal): Promise<string> {
+    const r = await this.ctx.tools.run('docker', ['info', '--format', '{{.CgroupVersion}}'], { timeoutMs: 15_000, ...(signal ? { signal } : {}) });
+    return r.stdout.trim();
   }
 
   // ── up ──
@@ -242,7 +252,10 @@ export class ClusterLifecycle {
           op.log('cluster', `removing the half-created cluster's containers: ${leftovers.map((l) => l.name).join(', ')}`);
           await this.ctx.tools.run('kind', ['delete', 'cluster', '--name', settings.name, '--kubeconfig', paths.kubeconfig], { signal: op.signal, timeoutMs: 120_000 });
         }
-        await writeFile(paths.kindConfig, renderKindConfig(settings, this.ctx.pins.nodeImage, this.ctx.lang));
+        // On a cgroup v1 host the kubelet of Kubernetes 1.35 refuses to start unless told otherwise.
+        const cgroupV1 = (await this.engineCgroupVersion(op.signal).catch(() => '')) === '1';
+        if (cgroupV1) op.log('cluster', this.t({ en: 'the container engine runs cgroup v1: the kubelet is started with failCgroupV1: false', zh: '容器引擎使用 cgroup v1：kubelet 以 failCgroupV1: false 启动' }), 'warn');
+        await writeFile(paths.kindConfig, renderKindConfig(settings, { nodeImage: nodeImageOf(settings, this.ctx.pins), cgroupV1 }, this.ctx.lang));
         await writeFile(creating, new Date().toISOString());
         op.progress('cluster', 0.02, this.t({ en: 'kind is creating the node containers', zh: 'kind 正在创建节点容器' }));
         await this.ctx.tools.run('kind', ['create', 'cluster', '--name', settings.name, '--config', paths.kindConfig, '--kubeconfig', paths.kubeconfig], {
@@ -255,6 +268,7 @@ export class ClusterLifecycle {
           },
         });
         await rm(creating, { force: true });
+        await writeChoices(paths.dir, { cni: settings.cni, ingress: settings.ingress, ...(settings.nodeImage ? { nodeImage: settings.nodeImage } : {}) });
       }
       const client = this.deps.makeClient(paths.kubeconfig);
       await this.waitForApi(client, op);
@@ -328,12 +342,30 @@ export class ClusterLifecycle {
   }
 
   private async buildAddons(client: KubeClient, settings: ClusterSettings, op: Operation, manifests: ManifestSource): Promise<void> {
-    await this.installIfNeeded(calicoAddon, client, settings, op, manifests);
+    await this.refuseOtherChoices(client, settings);
+    const addons = addonsFor(settings);
+    await this.installIfNeeded(addons.cni, client, settings, op, manifests);
     // Ingress and MetalLB do not depend on each other: install them side by side.
-    const results = await Promise.allSettled([this.installIfNeeded(ingressAddon, client, settings, op, manifests), this.installIfNeeded(metallbAddon, client, settings, op, manifests)]);
+    const results = await Promise.allSettled([this.installIfNeeded(addons.ingress, client, settings, op, manifests), this.installIfNeeded(addons.metallb, client, settings, op, manifests)]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    await this.installIfNeeded(poolsAddon, client, settings, op, manifests);
+    await this.installIfNeeded(addons.pools, client, settings, op, manifests);
+  }
+
+  /** A cluster runs one CNI and one ingress controller: installing the other beside it would break both. */
+  private async refuseOtherChoices(client: KubeClient, settings: ClusterSettings): Promise<void> {
+    const installed = await detectInstalled(client);
+    const clash = [installed.cni && installed.cni !== settings.cni ? `--cni ${installed.cni}` : null, installed.ingress && installed.ingress !== settings.ingress ? `--ingress ${installed.ingress}` : null].filter((x): x is string => x !== null);
+    if (clash.length === 0) return;
+    const want = [installed.cni && installed.cni !== settings.cni ? `--cni ${settings.cni}` : null, installed.ingress && installed.ingress !== settings.ingress ? `--ingress ${settings.ingress}` : null].filter(Boolean).join(' ');
+    throw new KindlabError({
+      code: 'cluster-exists',
+      message: this.t({ en: `the cluster ${settings.name} was built with ${clash.join(' ')}`, zh: `集群 ${settings.name} 是用 ${clash.join(' ')} 创建的` }),
+      hint: this.t({
+        en: `A cluster keeps the network and ingress controller it was built with. Rebuild it with \`kindlab reset --full ${want}\`, or leave out the flag to keep what it has.`,
+        zh: `集群会保留创建时的网络插件和 Ingress 控制器。用 \`kindlab reset --full ${want}\` 重建，或者去掉该参数以保持现状。`,
+      }),
+    });
   }
 
   // ── down ──
@@ -401,7 +433,7 @@ export class ClusterLifecycle {
     await op.phase('addons', async () => {
       // Only the add-ons that need repair download anything.
       const manifests = this.manifestSource(op.signal, false);
-      for (const addon of [calicoAddon, ingressAddon, metallbAddon, poolsAddon]) {
+      for (const addon of Object.values(addonsFor(settings))) {
         const ctx = this.addonContext(client, settings, op, 'addons', manifests);
         const h = await addon.health(ctx);
         if (h.state === 'ready') continue;
@@ -426,6 +458,9 @@ export class ClusterLifecycle {
       pools: [],
       leftovers: [],
       ingressAddress: hostAddress(settings),
+      cni: settings.cni,
+      ingress: settings.ingress,
+      nodeImage: nodeImageOf(settings, this.ctx.pins),
     };
     const exists = await this.clusterExists(settings.name);
     if (!exists) {
@@ -445,8 +480,9 @@ export class ClusterLifecycle {
     const nodes = await client.list('v1', 'Node');
     const nodeInfos: NodeInfo[] = nodes.items.map(nodeInfo);
     const probeCtx = { client, pins: this.ctx.pins, lang: this.ctx.lang, poolPlan: () => this.poolPlan() };
+    const chosen = addonsFor(settings);
     const addons: AddonHealth[] = await Promise.all(
-      [calicoAddon, ingressAddon, metallbAddon].map((a) =>
+      [chosen.cni, chosen.ingress, chosen.metallb].map((a) =>
         a.health(probeCtx).catch((e: unknown) => ({ id: a.id as AddonHealth['id'], version: '', state: 'unknown' as const, message: String((e as Error).message ?? e) })),
       ),
     );

@@ -211,6 +211,16 @@ export class DoctorFacts {
     });
   }
 
+  /** Whether the engine already holds an image; null when docker could not tell. */
+  imagePresent(ref: string): Promise<boolean | null> {
+    return this.once(`image:${ref}`, async () => {
+      if (!this.probes.run.has('docker')) return null;
+      const r = await this.tool('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
+      if (r.exitCode === 0) return true;
+      return /no such image/i.test(r.stderr + r.stdout) ? false : null;
+    });
+  }
+
   port(port: number, address: string): Promise<PortState> {
     return this.once(`port:${address}:${port}`, () => this.probes.portListener(port, address));
   }

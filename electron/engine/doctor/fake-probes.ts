@@ -2,6 +2,7 @@
 // disk from maps. `machine()` starts from a healthy Linux laptop with Docker Engine, so each
 // spec states only what differs.
 import type { ClusterSettings } from '../../api.ts';
+import { DEFAULT_SETTINGS } from '../context.ts';
 import { DEFAULT_PINS, type Pins } from '../addons/pins.ts';
 import { KindlabError } from '../errors.ts';
 import type { ToolName, ToolPaths } from '../tools/resolve.ts';
@@ -129,5 +130,5 @@ export function dnsError(code: string): NodeJS.ErrnoException {
 
 /** What a check receives: the pretend machine's facts and the book's cluster settings. */
 export function fakeContext(changes: MachineChanges = {}, settings: Partial<ClusterSettings> = {}): CheckContext {
-  return { facts: fakeFacts(changes), settings: { name: 'cluster01', lanAccess: false, ...settings } };
+  return { facts: fakeFacts(changes), settings: { ...DEFAULT_SETTINGS, ...settings } };
 }

@@ -15,6 +15,7 @@ describe('DOCTOR_CHECKS', () => {
       'ports',
       'inotify',
       'existing-cluster',
+      'node-image',
       'networking',
       'nipio',
     ]);

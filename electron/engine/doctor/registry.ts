@@ -12,6 +12,7 @@ import { kindCheck } from './checks/kind.ts';
 import { kubectlCheck } from './checks/kubectl.ts';
 import { memoryCheck } from './checks/memory.ts';
 import { networkingCheck } from './checks/networking.ts';
+import { nodeImageCheck } from './checks/node-image.ts';
 import { nipioCheck } from './checks/nipio.ts';
 import { portsCheck } from './checks/ports.ts';
 
@@ -27,6 +28,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   portsCheck,
   inotifyCheck,
   existingClusterCheck,
+  nodeImageCheck,
   networkingCheck,
   nipioCheck,
 ];

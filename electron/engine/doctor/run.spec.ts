@@ -1,10 +1,11 @@
+import { DEFAULT_SETTINGS } from '../context.ts';
 import { describe, expect, it } from 'vitest';
 import type { CheckOutcome, DoctorCheck } from './check.ts';
 import { DAEMON_DOWN, fakeContext, fakeFacts } from './fake-probes.ts';
 import { DOCTOR_CHECKS } from './registry.ts';
 import { runDoctor } from './run.ts';
 
-const SETTINGS = { name: 'cluster01', lanAccess: false };
+const SETTINGS = { ...DEFAULT_SETTINGS };
 
 function stub(id: string, run: () => Promise<CheckOutcome>, applies = true): DoctorCheck {
   return { id, category: 'host', title: { en: `Title ${id}`, zh: `标题 ${id}` }, applies: () => applies, check: run };
@@ -63,7 +64,7 @@ describe('the full doctor on pretend machines', () => {
   it('is all ok on a healthy Linux machine', async () => {
     const report = await runDoctor(DOCTOR_CHECKS, fakeFacts(), 'en', SETTINGS);
     expect(report.findings.filter((f) => f.status !== 'ok')).toEqual([]);
-    expect(report.findings).toHaveLength(13);
+    expect(report.findings).toHaveLength(14);
     expect(report.ok).toBe(true);
   });
 

@@ -1,20 +1,30 @@
-// Image pulls that keep failing should stop an install early with the registry's own message
-// (rate limit, image moved) instead of letting a readiness wait run into its timeout. Pods get a
-// grace period, because a back-off that clears on the next attempt is normal.
+// What a readiness wait cannot see from a Deployment's or DaemonSet's status: the pods' own
+// problems. Any image pull error, crash loop or unschedulable pod is named in the progress line
+// as soon as the pod's status shows it (a learner should not watch "35% not ready yet" for a
+// minute while the cause is one `kubectl describe` away). Image pulls that keep failing stop the
+// install early with the registry's own message (rate limit, image moved) instead of letting the
+// wait run into its timeout; pods get a grace period, because a back-off that clears on the next
+// attempt is normal.
 import type { Lang } from '../../api.ts';
 import { KindlabError } from '../errors.ts';
 import { pick } from '../i18n/text.ts';
 import { classifyStderr } from '../tools/hints.ts';
 import type { KubeClient, KubeObject } from './client.ts';
 import { summarizeEvents } from './diagnose.ts';
-import { isPullProblem, podProblems } from './readiness.ts';
+import { type PodProblem, isPullProblem, podProblems } from './readiness.ts';
 
 export interface Watchdog {
   /** Rejects when a pod's image pull has failed for longer than the grace period. */
   tripped: Promise<never>;
-  /** Latest problem line, for progress messages. */
+  /** The latest problem of a pod that still has one (pull, crash loop, unschedulable), for progress messages. */
   current(): string | undefined;
   stop(): void;
+}
+
+/** Pure: the progress line for one pod problem. */
+export function problemLine(namespace: string, p: PodProblem): string {
+  const detail = p.reason === 'Unschedulable' || p.reason === 'CrashLoopBackOff' ? (p.message.split('\n')[0] ?? '').slice(0, 120) : '';
+  return `${namespace}/${p.pod}: ${p.reason}${p.image ? ` (${p.image})` : ''}${detail ? ` — ${detail}` : ''}`;
 }
 
 export function watchPullProblems(client: KubeClient, namespace: string, graceMs: number, outer?: AbortSignal, lang: Lang = 'en'): Watchdog {
@@ -22,23 +32,32 @@ export function watchPullProblems(client: KubeClient, namespace: string, graceMs
   const stopAll = () => ac.abort();
   outer?.addEventListener('abort', stopAll, { once: true });
   const firstSeen = new Map<string, number>();
-  let latest: string | undefined;
+  // Per pod, so that a pod that recovers takes its line with it.
+  const lines = new Map<string, string>();
+  let latestPod: string | undefined;
   let reject!: (e: KindlabError) => void;
   const tripped = new Promise<never>((_, rj) => {
     reject = rj;
   });
   tripped.catch(() => undefined);
 
-  const judge = async (pod: KubeObject) => {
-    const pulls = podProblems(pod).filter(isPullProblem);
+  const judge = async (pod: KubeObject, deleted = false) => {
     const key = pod.metadata.name;
+    const problems = deleted ? [] : podProblems(pod);
+    const first = problems[0];
+    if (first) {
+      lines.set(key, problemLine(namespace, first));
+      latestPod = key;
+    } else {
+      lines.delete(key);
+    }
+    const pulls = problems.filter(isPullProblem);
     if (pulls.length === 0) {
       firstSeen.delete(key);
       return;
     }
     const p = pulls[0];
     if (!p) return;
-    latest = `${p.pod}: ${p.reason}${p.image ? ` (${p.image})` : ''}`;
     const since = firstSeen.get(key) ?? Date.now();
     if (!firstSeen.has(key)) {
       firstSeen.set(key, since);
@@ -82,7 +101,7 @@ export function watchPullProblems(client: KubeClient, namespace: string, graceMs
         const list = await client.list('v1', 'Pod', { namespace });
         for (const p of list.items) await judge(p);
         await client.watch('v1', 'Pod', { namespace, resourceVersion: list.resourceVersion, timeoutSeconds: Math.max(5, Math.ceil(graceMs / 1000)) }, (type, obj) => {
-          if (type !== 'DELETED' && type !== 'BOOKMARK') void judge(obj);
+          if (type !== 'BOOKMARK') void judge(obj, type === 'DELETED');
         }, ac.signal);
       } catch {
         if (ac.signal.aborted) return;
@@ -93,7 +112,7 @@ export function watchPullProblems(client: KubeClient, namespace: string, graceMs
 
   return {
     tripped,
-    current: () => latest,
+    current: () => (latestPod && lines.get(latestPod)) ?? [...lines.values()].at(-1),
     stop: () => {
       ac.abort();
       outer?.removeEventListener('abort', stopAll);

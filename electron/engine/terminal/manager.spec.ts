@@ -1,5 +1,6 @@
 // Drives the real node-pty with a shell that prints far more than the high watermark, and
 // checks that output stops while nothing is acknowledged and completes once it is.
+import { DEFAULT_SETTINGS } from '../context.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { HIGH_WATERMARK_CHARS } from './flow.ts';
 import { TerminalManager } from './manager.ts';
 
 const FLOOD_CHARS = 600_000;
-const settings = { name: 'cluster01', lanAccess: false };
+const settings = { ...DEFAULT_SETTINGS };
 
 function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -10,11 +10,15 @@ describe('cgroup check', () => {
     expect((await cgroupCheck.check(fakeContext())).status).toBe('ok');
   });
 
-  it('fails on cgroup v1, naming the Kubernetes version', async () => {
+  it('warns on cgroup v1 (kindlab lets the kubelet run there), naming the Kubernetes version and the way to v2', async () => {
     const out = await cgroupCheck.check(withInfo({ CgroupVersion: '1' }));
-    expect(out.status).toBe('fail');
-    expect(out.finding.en).toBe('The engine uses cgroup v1; Kubernetes 1.35.8 node images refuse to start on it.');
+    expect(out.status).toBe('warn');
+    expect(out.finding.en).toContain('Kubernetes 1.35.8');
+    expect(out.finding.en).toContain('failCgroupV1: false');
+    expect(out.finding.zh).toContain('failCgroupV1: false');
+    expect(out.fix?.en).toContain('systemd.unified_cgroup_hierarchy=1');
     expect(out.fix?.zh).toContain('systemd.unified_cgroup_hierarchy=1');
+    expect(out.fix?.en).toContain('.wslconfig');
   });
 
   it('warns when the engine does not say', async () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_SETTINGS } from '../../context.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dnsError, fakeContext } from '../fake-probes.ts';
 import { labHostName, nipioCheck } from './nipio.ts';
@@ -10,9 +11,9 @@ describe('nipio check', () => {
   });
 
   it('derives the lab host name from the ingress address', () => {
-    expect(labHostName({ name: 'cluster01', lanAccess: false })).toEqual({ name: NAME, address: '127.0.0.1' });
-    expect(labHostName({ name: 'cluster01', lanAccess: true, hostAddress: '192.168.1.20' })).toEqual({ name: 'webserver.192-168-1-20.nip.io', address: '192.168.1.20' });
-    expect(labHostName({ name: 'cluster01', lanAccess: true, hostAddress: 'not-an-ip' }).address).toBe('127.0.0.1');
+    expect(labHostName({ ...DEFAULT_SETTINGS, lanAccess: false })).toEqual({ name: NAME, address: '127.0.0.1' });
+    expect(labHostName({ ...DEFAULT_SETTINGS, lanAccess: true, hostAddress: '192.168.1.20' })).toEqual({ name: 'webserver.192-168-1-20.nip.io', address: '192.168.1.20' });
+    expect(labHostName({ ...DEFAULT_SETTINGS, lanAccess: true, hostAddress: 'not-an-ip' }).address).toBe('127.0.0.1');
   });
 
   it('is ok when the name resolves to loopback', async () => {
