@@ -122,6 +122,48 @@ describe('TCP probes', () => {
     await client.delete('networking.k8s.io/v1', 'NetworkPolicy', 'allow-frontend', NS);
   });
 
+  it('on a CNI that rejects (kube-router), what a policy denies is refused at once, ingress and egress alike', async () => {
+    api.setScenario({ dataPlane: { policyBlock: 'reject' } });
+    const ip = await podIP('app.kubernetes.io/name=postgresql');
+    await client.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny-in', namespace: NS }, spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgresql' } }, policyTypes: ['Ingress'] } });
+    expect(await probe(['nc', '-zv', '-w', '3', ip, '5432'])).toEqual({ phase: 'Failed', log: `nc: connect to ${ip} port 5432 (tcp) failed: Connection refused\n` });
+    await client.delete('networking.k8s.io/v1', 'NetworkPolicy', 'deny-in', NS);
+    await client.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny-out', namespace: NS }, spec: { podSelector: { matchLabels: { role: 'client' } }, policyTypes: ['Egress'] } });
+    expect((await probe(['nc', '-zv', '-w', '3', ip, '5432'], { role: 'client' })).log).toBe(`nc: connect to ${ip} port 5432 (tcp) failed: Connection refused\n`);
+    // dig gets the ICMP answer too, and gives up at once.
+    const dig = await probe(['dig', '+time=5', '+tries=2', `db.${NS}.svc.cluster.local`], { role: 'client' });
+    expect(dig.log).toMatch(/^;; communications error to 10\.96\.0\.10#53: connection refused\n;; communications error to 10\.96\.0\.10#53: connection refused\n/);
+    await client.delete('networking.k8s.io/v1', 'NetworkPolicy', 'deny-out', NS);
+    api.setScenario({});
+  });
+
+  it('rejects by default once a kube-router DaemonSet runs, and drops otherwise', async () => {
+    const ip = await podIP('app.kubernetes.io/name=postgresql');
+    await client.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny-in', namespace: NS }, spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgresql' } }, policyTypes: ['Ingress'] } });
+    const ds: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'kube-router', namespace: 'kube-system', labels: { 'k8s-app': 'kube-router' } },
+      spec: { selector: { matchLabels: { 'k8s-app': 'kube-router' } }, template: { metadata: { labels: { 'k8s-app': 'kube-router' } }, spec: { hostNetwork: true, containers: [{ name: 'kube-router', image: 'docker.io/cloudnativelabs/kube-router:v2.1.0' }] } } },
+    };
+    await client.apply(ds);
+    expect((await probe(['nc', '-zv', '-w', '3', ip, '5432'])).log).toContain('Connection refused');
+    await client.delete('apps/v1', 'DaemonSet', 'kube-router', 'kube-system');
+    expect((await probe(['nc', '-zv', '-w', '3', ip, '5432'])).log).toContain('timed out');
+    await client.delete('networking.k8s.io/v1', 'NetworkPolicy', 'deny-in', NS);
+  });
+
+  it('programs a new policy a moment after it appears (timings.policyLagMs)', async () => {
+    api.setScenario({ timings: { policyLagMs: 1000 } });
+    const ip = await podIP('app.kubernetes.io/name=postgresql');
+    await client.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny-late', namespace: NS }, spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgresql' } }, policyTypes: ['Ingress'] } });
+    expect((await probe(['nc', '-zv', '-w', '3', ip, '5432'])).phase).toBe('Succeeded');
+    await new Promise((r) => setTimeout(r, 1050));
+    expect((await probe(['nc', '-zv', '-w', '3', ip, '5432'])).log).toContain('timed out');
+    await client.delete('networking.k8s.io/v1', 'NetworkPolicy', 'deny-late', NS);
+    api.setScenario({});
+  });
+
   it('lets the scenario force an outcome', async () => {
     api.setScenario({ probes: [{ namespace: NS, commandIncludes: '5432', outcome: 'timeout' }] });
     const r = await probe(['nc', '-zv', '-w', '3', 'db', '5432']);
@@ -223,6 +265,21 @@ describe('HTTP', () => {
     const cip = await clusterIP('nginx-web');
     expect(api.exec(['curl', '-sS', '-m', '2', `http://${cip}:8080/`])).toMatchObject({ exitCode: 28, stderr: 'curl: (28) Connection timed out after 2001 milliseconds\n' });
     expect(api.exec(['curl', '-sS', '-m', '2', `http://${lb}/`], 'none').exitCode).toBe(28);
+  });
+
+  it('answers at a new external IP or node port only once kube-proxy has programmed it (timings.proxyLagMs)', async () => {
+    api.setScenario({ timings: { proxyLagMs: 1000 } });
+    await client.apply(service('late-lb', { app: 'nginx-web' }, 80, 8080, { type: 'LoadBalancer' }));
+    const lb = await until(async () => ((await client.get('v1', 'Service', 'late-lb', NS))?.status as any)?.loadBalancer?.ingress?.[0]?.ip, 'late-lb address');
+    const nodePort = ((await client.get('v1', 'Service', 'late-lb', NS))?.spec as any).ports[0].nodePort;
+    const code = (url: string) => api.exec(['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', url]);
+    expect(code(`http://${lb}/`)).toMatchObject({ exitCode: 7, stdout: '000' });
+    expect(code(`http://172.18.0.3:${nodePort}/`)).toMatchObject({ exitCode: 7 });
+    await new Promise((r) => setTimeout(r, 1050));
+    expect(code(`http://${lb}/`).stdout).toBe('200');
+    expect(code(`http://172.18.0.3:${nodePort}/`).stdout).toBe('200');
+    await client.delete('v1', 'Service', 'late-lb', NS);
+    api.setScenario({});
   });
 
   it('curls a Service from a pod, and a database port answers nothing HTTP', async () => {

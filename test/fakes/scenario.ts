@@ -20,6 +20,14 @@ export interface Timings {
   kindStepMs: number;
   /** How often a watch with allowWatchBookmarks=true gets a BOOKMARK. */
   bookmarkMs: number;
+  /**
+   * kube-proxy programs a Service's ClusterIP, node ports and external IPs this long after the
+   * simulation first sees them (about 1–2 s on a real node); until then a node port or an external
+   * IP refuses and a ClusterIP goes nowhere.
+   */
+  proxyLagMs: number;
+  /** The CNI programs a new NetworkPolicy this long after it appears; until then it lets everything through. */
+  policyLagMs: number;
 }
 
 export const DEFAULT_TIMINGS: Timings = {
@@ -31,6 +39,8 @@ export const DEFAULT_TIMINGS: Timings = {
   probeScale: 0.01,
   kindStepMs: 5,
   bookmarkMs: 500,
+  proxyLagMs: 0,
+  policyLagMs: 0,
 };
 
 export interface ImagePullFault {
@@ -94,8 +104,19 @@ export interface DockerScenario {
   hangOn?: string;
 }
 
+export interface DataPlaneScenario {
+  /**
+   * How the CNI stops what a NetworkPolicy denies: 'drop' (Calico: the client times out) or
+   * 'reject' (kube-router, or Calico with iptablesFilterDenyAction: Reject: an ICMP
+   * port-unreachable, which the client reports as "connection refused"). Default: 'reject' while
+   * a kube-router DaemonSet runs in kube-system, else 'drop'.
+   */
+  policyBlock?: 'drop' | 'reject';
+}
+
 export interface Scenario {
   timings?: Partial<Timings>;
+  dataPlane?: DataPlaneScenario;
   faults?: {
     imagePullBackOff?: ImagePullFault | ImagePullFault[];
     webhookRefusals?: WebhookRefusalFault | WebhookRefusalFault[];

@@ -484,8 +484,9 @@ function dig(env: Env, args: string[]): CmdResult {
   const ans = lookup(env.ctx, env.src, name, { search: opts.has('search'), server: srv, tcp });
   const short = opts.has('short');
   if (ans.kind === 'TIMEOUT') {
-    const wait = timeoutS * tries * 1000 * env.scale;
-    const lines = Array.from({ length: tries }, () => `;; communications error to ${srv}#53: timed out\n`);
+    // An ICMP port-unreachable ends each try at once; silence waits out +time.
+    const wait = ans.refused ? 2 : timeoutS * tries * 1000 * env.scale;
+    const lines = Array.from({ length: tries }, () => `;; communications error to ${srv}#53: ${ans.refused ? 'connection refused' : 'timed out'}\n`);
     return { exitCode: 9, out: [o(lines.join('') + (short ? '' : `\n; <<>> DiG 9.20.15 <<>> ${args.join(' ')}\n;; global options: +cmd\n`) + ';; no servers could be reached\n')], durationMs: wait };
   }
   const answers = answerLines(ans, type);

@@ -1,13 +1,15 @@
 // Where a packet goes in the fake cluster: Service VIPs (ClusterIP, LoadBalancer, NodePort) are
 // translated to a ready endpoint the way kube-proxy does (REJECT → "refused" when there is none),
-// pod addresses answer when something listens, NetworkPolicy drops become timeouts, and DNS
-// answers come from Services, pods and nip.io-style names.
+// once kube-proxy has programmed them (programming.ts); pod addresses answer when something
+// listens; what a NetworkPolicy denies times out (Calico drops) or is refused (kube-router
+// rejects); DNS answers come from Services, pods and nip.io-style names.
 import type { ProbeOutcome } from '../../scenario.ts';
 import type { SimContext } from '../sim/context.ts';
 import { announcingNode } from '../sim/metallb.ts';
 import { nodeIP } from '../sim/nodes.ts';
 import { type Json, type KObj, ipToInt } from '../util.ts';
 import { type Peer, policyAllows } from './netpol.ts';
+import { policyBlock, policyProgrammed, proxied } from './programming.ts';
 
 export interface Source {
   ip: string;
@@ -75,16 +77,23 @@ export function listens(pod: KObj, port: number, proto: string): boolean {
   return false;
 }
 
+const enforcedBy = (ctx: SimContext) => (np: KObj) => policyProgrammed(ctx, np);
+
 function egressOk(ctx: SimContext, src: Source, dst: Peer, port: number, proto: string): boolean {
-  return !src.pod || policyAllows(ctx.store, 'Egress', src.pod, dst, port, proto);
+  return !src.pod || policyAllows(ctx.store, 'Egress', src.pod, dst, port, proto, enforcedBy(ctx));
+}
+
+/** What the client sees of a connection a policy denies. */
+function denied(ctx: SimContext): Conn {
+  return policyBlock(ctx) === 'reject' ? { kind: 'refused' } : { kind: 'timeout' };
 }
 
 /** Direct connection to a pod on the pod network (after any Service translation). */
 export function podConnect(ctx: SimContext, src: Source, pod: KObj, port: number, proto: string): Conn {
   const ip = String(pod.status?.podIP ?? '');
   if (pod.status?.phase !== 'Running' || ctx.nodesDown.has(String(pod.spec?.nodeName))) return { kind: 'timeout' };
-  if (!egressOk(ctx, src, { ip, pod }, port, proto)) return { kind: 'timeout' };
-  if (!pod.spec?.hostNetwork && !policyAllows(ctx.store, 'Ingress', pod, { ip: src.ip, ...(src.pod ? { pod: src.pod } : {}) }, port, proto)) return { kind: 'timeout' };
+  if (!egressOk(ctx, src, { ip, pod }, port, proto)) return denied(ctx);
+  if (!pod.spec?.hostNetwork && !policyAllows(ctx.store, 'Ingress', pod, { ip: src.ip, ...(src.pod ? { pod: src.pod } : {}) }, port, proto, enforcedBy(ctx))) return denied(ctx);
   return listens(pod, port, proto) ? { kind: 'open', pod, port, ip } : { kind: 'refused' };
 }
 
@@ -112,7 +121,7 @@ export function pickEndpoint(ctx: SimContext, svc: KObj, svcPort: Json): { pod: 
 function viaService(ctx: SimContext, src: Source, svc: KObj, svcPort: Json, proto: string, policySource: Source): Conn {
   const ep = pickEndpoint(ctx, svc, svcPort);
   if (!ep) return { kind: 'refused' };
-  if (!egressOk(ctx, src, { ip: String(ep.pod.status?.podIP ?? ''), pod: ep.pod }, ep.port, proto)) return { kind: 'timeout' };
+  if (!egressOk(ctx, src, { ip: String(ep.pod.status?.podIP ?? ''), pod: ep.pod }, ep.port, proto)) return denied(ctx);
   return podConnect(ctx, policySource, ep.pod, ep.port, proto);
 }
 
@@ -127,7 +136,8 @@ export function connect(ctx: SimContext, src: Source, ip: string, port: number, 
 
   const byCluster = all.find((s) => s.spec?.clusterIP === ip && ip !== 'None');
   if (byCluster) {
-    if (!src.inCluster) return { kind: 'timeout' };
+    // Not programmed yet: no node knows the address, the packet goes nowhere.
+    if (!src.inCluster || !proxied(ctx, byCluster, 'cluster', ip)) return { kind: 'timeout' };
     const sp = (byCluster.spec?.ports ?? []).find((p: Json) => p.port === port && (p.protocol ?? 'TCP') === proto);
     if (!sp) return { kind: 'timeout' };
     return viaService(ctx, src, byCluster, sp, proto, src);
@@ -137,6 +147,8 @@ export function connect(ctx: SimContext, src: Source, ip: string, port: number, 
   if (byLB) {
     const announcer = announcingNode(ctx);
     if (!announcer) return { kind: 'timeout' };
+    // Announced but not programmed yet: the node refuses (what the loadbalancer lab met on a real cluster).
+    if (!proxied(ctx, byLB, 'lb', ip)) return { kind: 'refused' };
     const sp = (byLB.spec?.ports ?? []).find((p: Json) => p.port === port && (p.protocol ?? 'TCP') === proto);
     if (!sp) return { kind: 'refused' };
     const snat = !src.pod && byLB.spec?.externalTrafficPolicy !== 'Local';
@@ -148,8 +160,10 @@ export function connect(ctx: SimContext, src: Source, ip: string, port: number, 
   if (node) {
     const name = node.metadata.name;
     if (ctx.nodesDown.has(name)) return { kind: 'timeout' };
-    if (!egressOk(ctx, src, { ip }, port, proto)) return { kind: 'timeout' };
+    if (!egressOk(ctx, src, { ip }, port, proto)) return denied(ctx);
     const np = all.find((s) => (s.spec?.type === 'NodePort' || s.spec?.type === 'LoadBalancer') && (s.spec?.ports ?? []).some((p: Json) => p.nodePort === port && (p.protocol ?? 'TCP') === proto));
+    // A node port kube-proxy has not programmed yet: nothing listens there, the node refuses.
+    if (np && !proxied(ctx, np, 'node', port)) return { kind: 'refused' };
     if (np) {
       const sp = (np.spec?.ports ?? []).find((p: Json) => p.nodePort === port);
       const policySource: Source = !src.pod && np.spec?.externalTrafficPolicy !== 'Local' ? { ip, inCluster: true } : src;
@@ -168,7 +182,7 @@ export function connect(ctx: SimContext, src: Source, ip: string, port: number, 
 
   const pod = podByIP(ctx, ip);
   if (pod) return podConnect(ctx, src, pod, port, proto);
-  if (!egressOk(ctx, src, { ip }, port, proto)) return { kind: 'timeout' };
+  if (!egressOk(ctx, src, { ip }, port, proto)) return denied(ctx);
   return { kind: 'timeout' };
 }
 
@@ -178,7 +192,8 @@ export type Answer =
   | { kind: 'A'; name: string; ips: string[] }
   | { kind: 'CNAME'; name: string; target: string; ips: string[] }
   | { kind: 'NXDOMAIN'; name: string }
-  | { kind: 'TIMEOUT'; name: string };
+  /** No answer; `refused` when an ICMP port-unreachable came back (kube-proxy or a policy rejecting). */
+  | { kind: 'TIMEOUT'; name: string; refused?: boolean };
 
 /** 10.1.2.3 from "app.10-1-2-3.nip.io" or "app.10.1.2.3.sslip.io". */
 export function wildcardIP(name: string): string | null {
@@ -252,11 +267,11 @@ export function defaultNameserver(src: Source): string {
 }
 
 /** Whether `server` answers DNS for this source: cluster DNS must be reachable through kube-dns. */
-function serverReachable(ctx: SimContext, src: Source, server: string, tcp: boolean): boolean {
-  if (server === '127.0.0.11') return true;
+function serverReachable(ctx: SimContext, src: Source, server: string, tcp: boolean): 'yes' | 'timeout' | 'refused' {
+  if (server === '127.0.0.11') return 'yes';
   const c = connect(ctx, { ...src, override: undefined }, server, 53, tcp ? 'TCP' : 'UDP');
-  if (c.kind !== 'open') return false;
-  return !c.pod || /coredns/.test(String(c.pod.spec?.containers?.[0]?.image ?? ''));
+  if (c.kind !== 'open') return c.kind;
+  return !c.pod || /coredns/.test(String(c.pod.spec?.containers?.[0]?.image ?? '')) ? 'yes' : 'refused';
 }
 
 /** Resolves like getaddrinfo (search: true) or dig (search: false). */
@@ -264,7 +279,8 @@ export function lookup(ctx: SimContext, src: Source, name: string, opts: { searc
   if (src.override === 'nxdomain') return { kind: 'NXDOMAIN', name };
   if (ipToInt(name) !== null) return { kind: 'A', name, ips: [name] };
   const server = opts.server ?? defaultNameserver(src);
-  if (!serverReachable(ctx, src, server, !!opts.tcp)) return { kind: 'TIMEOUT', name };
+  const reach = serverReachable(ctx, src, server, !!opts.tcp);
+  if (reach !== 'yes') return { kind: 'TIMEOUT', name, ...(reach === 'refused' ? { refused: true } : {}) };
   const record = server === '127.0.0.11' ? (n: string) => dockerRecord(ctx, n) : (n: string) => clusterRecord(ctx, n);
   const absolute = name.endsWith('.');
   const dots = name.split('.').length - 1;

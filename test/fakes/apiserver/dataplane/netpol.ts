@@ -1,5 +1,6 @@
-// NetworkPolicy, as Calico enforces it: a pod selected by a policy of the right type accepts
-// (or sends) only traffic that some rule allows. Peers in one `from`/`to` list are ORed; a
+// NetworkPolicy, as Calico and kube-router enforce it: a pod selected by a policy of the right
+// type accepts (or sends) only traffic that some rule allows (how the rest is stopped, dropped or
+// rejected, is net.ts's business). Peers in one `from`/`to` list are ORed; a
 // podSelector and a namespaceSelector in the same peer are ANDed; an ipBlock matches addresses
 // (pod addresses too, as Calico does). Ports may be numbers, ranges (endPort) or names.
 import type { FakeStore } from '../store.ts';
@@ -43,19 +44,20 @@ function portMatches(rulePort: Json, port: number, proto: string, destination: K
   return namedPort(destination, String(rulePort.port), proto) === port;
 }
 
-/** Policies in the subject's namespace that select it for this direction. */
-export function policiesFor(store: FakeStore, subject: KObj, direction: Direction): KObj[] {
+/** Policies in the subject's namespace that select it for this direction (and that the CNI enforces already). */
+export function policiesFor(store: FakeStore, subject: KObj, direction: Direction, enforced: (np: KObj) => boolean = () => true): KObj[] {
   return store
     .list('networking.k8s.io/v1', 'NetworkPolicy', subject.metadata.namespace)
-    .filter((np) => matchesSelectorObj(np.spec?.podSelector ?? {}, subject.metadata.labels) && (np.spec?.policyTypes ?? ['Ingress']).includes(direction));
+    .filter((np) => matchesSelectorObj(np.spec?.podSelector ?? {}, subject.metadata.labels) && (np.spec?.policyTypes ?? ['Ingress']).includes(direction) && enforced(np));
 }
 
 /**
  * Whether `subject` may receive traffic from `other` (Ingress) or send it to `other` (Egress)
- * on port/proto. Unselected pods allow everything.
+ * on port/proto. Unselected pods allow everything; `enforced` leaves out policies the CNI has
+ * not programmed yet.
  */
-export function policyAllows(store: FakeStore, direction: Direction, subject: KObj, other: Peer, port: number, proto = 'TCP'): boolean {
-  const policies = policiesFor(store, subject, direction);
+export function policyAllows(store: FakeStore, direction: Direction, subject: KObj, other: Peer, port: number, proto = 'TCP', enforced?: (np: KObj) => boolean): boolean {
+  const policies = policiesFor(store, subject, direction, enforced);
   if (policies.length === 0) return true;
   const destination = direction === 'Ingress' ? subject : other.pod;
   return policies.some((np) =>

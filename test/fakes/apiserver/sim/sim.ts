@@ -4,6 +4,7 @@
 import type { Scenario, Timings } from '../../scenario.ts';
 import type { Admission, ClusterInfo } from '../admission.ts';
 import type { FakeStore } from '../store.ts';
+import { reconcileProgramming } from '../dataplane/programming.ts';
 import { reconcileCalico } from './calico.ts';
 import { SimContext } from './context.ts';
 import { reconcileMetallb } from './metallb.ts';
@@ -97,6 +98,7 @@ export class Sim {
       reconcileEndpoints(ctx);
       reconcileMetallb(ctx);
       reconcileIngresses(ctx);
+      reconcileProgramming(ctx);
     } catch (err) {
       console.error('fake apiserver: simulation error:', err);
     }
