@@ -1,9 +1,10 @@
 // Tier 2: the happy path of the real CLI and engine against the fake world (test/fakes).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClusterStatus } from '../../electron/api.ts';
 import { RestKubeClient } from '../../electron/engine/kube/client.ts';
+import { manifestCacheDir } from '../../electron/engine/paths.ts';
 import { runCli, runTool } from '../fakes/harness.ts';
 import { noStack, world } from './world.ts';
 
@@ -46,11 +47,15 @@ describe('happy path', () => {
     expect(w.api.changes()).toBe(0);
     expect(w.calls().filter((c) => c.tool === 'kind' && c.args[0] === 'create')).toHaveLength(1);
 
-    // A lab object and a learner's namespace disappear with the fast reset; the add-ons stay.
+    // What the labs made disappears with the fast reset: objects their cleanup lists name (a
+    // namespace, a Service typed from a lab's text) and objects carrying a lab's label.
     await api.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sales' } });
     await api.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'nginx-frontend', namespace: 'default' }, spec: { selector: { run: 'nginx-frontend' }, ports: [{ port: 80 }] } });
-    await api.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'ns-scoped-pool', namespace: 'metallb-system' }, spec: { addresses: ['172.18.202.100-172.18.202.125'] } });
+    await api.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'ns-scoped-pool', namespace: 'metallb-system', labels: { 'kindlab.io/lab': 'loadbalancer' } }, spec: { addresses: ['172.18.202.100-172.18.202.125'] } });
     await api.delete('metallb.io/v1beta1', 'L2Advertisement', 'l2-all-pools', 'metallb-system');
+    // What no lab made stays: another component's Service in kube-system, the learner's own namespace.
+    await api.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-router-metrics', namespace: 'kube-system' }, spec: { selector: { 'k8s-app': 'kube-router' }, ports: [{ port: 8080 }] } });
+    await api.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'my-experiments' } });
     // The nodeport lab stops the worker; a reset taken at that point brings it back.
     expect((await runTool('docker', ['stop', 'cluster01-worker'], w)).code).toBe(0);
     const reset = await runCli(['reset', '--fast'], w, { timeoutMs: 60_000 });
@@ -61,6 +66,8 @@ describe('happy path', () => {
     expect(await api.get('v1', 'Service', 'nginx-frontend', 'default')).toBeNull();
     expect(await api.get('v1', 'Service', 'kubernetes', 'default')).not.toBeNull();
     expect(await api.get('metallb.io/v1beta1', 'IPAddressPool', 'ns-scoped-pool', 'metallb-system')).toBeNull();
+    expect(await api.get('v1', 'Service', 'kube-router-metrics', 'kube-system')).not.toBeNull();
+    expect(await api.get('v1', 'Namespace', 'my-experiments')).not.toBeNull();
     // The add-ons' state is restored: the removed L2Advertisement is back.
     expect(await api.get('metallb.io/v1beta1', 'L2Advertisement', 'l2-all-pools', 'metallb-system')).not.toBeNull();
 
@@ -69,6 +76,28 @@ describe('happy path', () => {
     expect(down.stdout).toMatch(/Cluster deleted/);
     const after = JSON.parse((await runCli(['status', '--json'], w)).stdout) as ClusterStatus;
     expect(after.exists).toBe(false);
+  });
+
+  it('reset --fast waits for an add-on that is merely recovering, and downloads nothing', async () => {
+    const w = await world({ timeoutScale: 0.05 });
+    expect((await runCli(['up'], w, { timeoutMs: 120_000 })).code).toBe(0);
+    // No cached manifest, and no way to download one: a reinstall would fail.
+    rmSync(manifestCacheDir(w.dataDir), { recursive: true, force: true });
+    w.manifests.setMode('error');
+    const before = w.manifests.requests.length;
+    // MetalLB's speakers restart, as they do on a node a lab has just started again, and take a
+    // moment to come back.
+    w.setScenario({ faults: { hang: { phase: 'metallb' } } });
+    const api = RestKubeClient.fromFile(w.kubeconfigPath());
+    for (const p of (await api.list('v1', 'Pod', { namespace: 'metallb-system', labelSelector: 'component=speaker' })).items) await api.delete('v1', 'Pod', p.metadata.name, 'metallb-system');
+    const back = setTimeout(() => w.setScenario({}), 1500);
+    const reset = await runCli(['reset', '--fast'], w, { timeoutMs: 120_000 });
+    clearTimeout(back);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stderr).toMatch(/MetalLB load balancer: speakers not ready; waiting up to 9 s for it to recover by itself/);
+    expect(reset.stderr).toMatch(/MetalLB load balancer: recovered, nothing reinstalled/);
+    expect(reset.stderr).not.toMatch(/restoring/);
+    expect(w.manifests.requests.length).toBe(before);
   });
 
   it('reset --full recreates the cluster', async () => {

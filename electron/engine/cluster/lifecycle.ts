@@ -21,7 +21,7 @@ import type { Operation, PhaseSpec } from '../operation.ts';
 import { clusterPaths } from '../paths.ts';
 import { writeChoices } from './choices.ts';
 import { renderKindConfig } from './kind-config.ts';
-import { resetFastSteps } from './reset.ts';
+import { resetFastSteps, restoreAddons } from './reset.ts';
 
 export const PHASE_TITLES: Record<string, LocalizedText> = {
   preflight: { en: 'Check the machine', zh: '检查本机环境' },
@@ -431,15 +431,17 @@ export class ClusterLifecycle {
       (n) => this.t({ en: `${n} objects removed`, zh: `已删除 ${n} 个对象` }),
     );
     await op.phase('addons', async () => {
-      // Only the add-ons that need repair download anything.
+      // Only the add-ons that need repair download anything; one that is merely recovering (a
+      // lab restarted a node a moment ago) is waited for instead (addon-recovery.ts).
       const manifests = this.manifestSource(op.signal, false);
-      for (const addon of Object.values(addonsFor(settings))) {
-        const ctx = this.addonContext(client, settings, op, 'addons', manifests);
-        const h = await addon.health(ctx);
-        if (h.state === 'ready') continue;
-        op.log('addons', `${pick(addon.title, this.ctx.lang)}: ${h.message}; restoring`);
-        await addon.install(ctx);
-      }
+      await restoreAddons(Object.values(addonsFor(settings)), () => this.addonContext(client, settings, op, 'addons', manifests), {
+        client,
+        signal: op.signal,
+        lang: this.ctx.lang,
+        recoverMs: 180_000 * this.ctx.timeoutScale,
+        log: (l) => op.log('addons', l),
+        progress: (f, m) => op.progress('addons', f, m),
+      });
     });
     return this.status(settings);
   }

@@ -1,55 +1,78 @@
 import { describe, expect, it } from 'vitest';
 import type { Lang } from '../../api.ts';
-import type { KubeClient, KubeObject } from '../kube/client.ts';
+import type { KubeObject } from '../kube/client.ts';
+import { FakeKubeClient } from '../labs/testing/fake-kube.ts';
 import { resetFastSteps } from './reset.ts';
 
-/** A cluster with one namespace a lab created: deleting it makes it disappear. */
-function fakeClient(): KubeClient {
-  const namespaces = new Set(['default', 'kube-system', 'lab-1']);
-  const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  return {
-    served: async (_api: string, kind: string) => kind === 'Namespace',
-    list: async (_api: string, kind: string) => ({ items: kind === 'Namespace' ? [...namespaces].map(ns) : [], resourceVersion: '1' }),
-    delete: async (_api: string, kind: string, name: string) => kind === 'Namespace' && namespaces.delete(name),
-    watch: async () => undefined,
-  } as unknown as KubeClient;
+const obj = (apiVersion: string, kind: string, name: string, namespace: string | undefined, labels: Record<string, string> = {}): KubeObject => ({
+  apiVersion,
+  kind,
+  metadata: { name, ...(namespace ? { namespace } : {}), labels },
+});
+const lab = (id: string) => ({ 'kindlab.io/lab': id });
+
+/** A cluster after a few labs, with things of its own and of other components beside them. */
+function cluster(): FakeKubeClient {
+  return new FakeKubeClient([
+    obj('v1', 'Namespace', 'sales', undefined, lab('netpol')),
+    obj('v1', 'Pod', 'db', 'sales', lab('netpol')),
+    obj('v1', 'Namespace', 'kindlab-canary-1a2b', undefined, { 'kindlab.io/probe': 'canary' }),
+    obj('v1', 'Service', 'coredns-ext', 'kube-system', lab('loadbalancer')),
+    obj('v1', 'Pod', 'probe-x', 'default', { 'kindlab.io/probe': 'http', ...lab('services') }),
+    obj('metallb.io/v1beta1', 'IPAddressPool', 'ns-scoped-pool', 'metallb-system', lab('loadbalancer')),
+    // Not the labs': the cluster's, an add-on's, another component's, the learner's own.
+    obj('v1', 'Namespace', 'kube-system', undefined),
+    obj('v1', 'Service', 'kube-dns', 'kube-system'),
+    obj('v1', 'Service', 'kube-router-metrics', 'kube-system', { 'k8s-app': 'kube-router' }),
+    obj('v1', 'Service', 'kubernetes', 'default'),
+    obj('v1', 'Namespace', 'my-experiments', undefined),
+    obj('v1', 'Pod', 'scratch', 'default'),
+    obj('metallb.io/v1beta1', 'IPAddressPool', 'pool-01', 'metallb-system', { 'app.kubernetes.io/managed-by': 'kindlab' }),
+    obj('metallb.io/v1beta1', 'IPAddressPool', 'team-pool', 'metallb-system'),
+    // An add-on object a lab re-applied keeps the add-on's mark, and stays.
+    obj('metallb.io/v1beta1', 'L2Advertisement', 'l2-all-pools', 'metallb-system', { 'app.kubernetes.io/managed-by': 'kindlab', ...lab('loadbalancer') }),
+  ]);
 }
 
-async function progressLines(lang?: Lang): Promise<string[]> {
-  const lines: string[] = [];
-  const removed = await resetFastSteps(fakeClient(), {
-    signal: new AbortController().signal,
-    timeoutMs: 5_000,
-    log: () => undefined,
-    progress: (_f, m) => lines.push(m),
-    ...(lang ? { lang } : {}),
+async function reset(client: FakeKubeClient, lang?: Lang): Promise<{ removed: number; progress: string[] }> {
+  const progress: string[] = [];
+  const removed = await resetFastSteps(client, { signal: new AbortController().signal, timeoutMs: 5_000, log: () => undefined, progress: (_f, m) => progress.push(m), ...(lang ? { lang } : {}) });
+  return { removed, progress };
+}
+
+const names = (c: FakeKubeClient) => c.all().map((o) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`).sort();
+
+describe('the fast reset’s cleaning pass', () => {
+  it('removes only what carries a lab’s or a probe’s label, and the namespaces among them', async () => {
+    const c = cluster();
+    const { removed } = await reset(c);
+    expect(names(c)).toEqual([
+      'IPAddressPool metallb-system/pool-01',
+      'IPAddressPool metallb-system/team-pool',
+      'L2Advertisement metallb-system/l2-all-pools',
+      'Namespace kube-system',
+      'Namespace my-experiments',
+      'Pod default/scratch',
+      'Service default/kubernetes',
+      'Service kube-system/kube-dns',
+      'Service kube-system/kube-router-metrics',
+    ]);
+    expect(removed).toBe(6);
   });
-  expect(removed).toBe(1);
-  return lines;
-}
 
-describe('the fast reset’s progress messages', () => {
-  it('are English by default and with lang en', async () => {
-    for (const lines of [await progressLines(), await progressLines('en')]) {
-      expect(lines).toEqual([
-        'namespaces created by labs',
-        'objects in default',
-        'objects in kube-system',
-        'extra MetalLB pools',
-        'waiting for namespaces to terminate',
-        '0 namespaces terminating',
-      ]);
+  it('reports its progress in English by default and with lang en', async () => {
+    for (const lang of [undefined, 'en'] as const) {
+      expect((await reset(cluster(), lang)).progress).toEqual(['objects labelled by the labs', 'probe pods', 'waiting for namespaces to terminate', '0 namespaces terminating']);
     }
   });
 
-  it('are Chinese with lang zh', async () => {
-    expect(await progressLines('zh')).toEqual([
-      '实验创建的命名空间',
-      'default 命名空间中的对象',
-      'kube-system 命名空间中的对象',
-      '多余的 MetalLB 地址池',
-      '正在等待命名空间终止',
-      '0 个命名空间正在终止',
-    ]);
+  it('in Chinese with lang zh', async () => {
+    expect((await reset(cluster(), 'zh')).progress).toEqual(['带实验标签的对象', '探测 Pod', '正在等待命名空间终止', '0 个命名空间正在终止']);
+  });
+
+  it('has nothing to do on a clean cluster', async () => {
+    const c = new FakeKubeClient([obj('v1', 'Service', 'kube-dns', 'kube-system')]);
+    expect((await reset(c)).removed).toBe(0);
+    expect(names(c)).toEqual(['Service kube-system/kube-dns']);
   });
 });
