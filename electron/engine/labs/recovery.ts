@@ -223,14 +223,16 @@ export async function waitForClusterDns(timeoutSeconds: number, deps: RecoveryDe
       summary = verdict.message ?? '';
       const servers = (verdict as { servers?: string[] }).servers ?? [];
       // Each CoreDNS pod on its own (kube-dns would spread the queries and hide a dead one),
-      // then through the kube-dns Service, the way every pod asks.
-      for (const server of [...servers, null]) {
-        asked++;
-        const obs = await deps.probes.dnsFromPod({ namespace: 'default', labels: {}, name: DNS_PROBE_NAME, tcp: false, timeoutS: 2, ...(server ? { server } : {}) });
+      // and the kube-dns Service, the way every pod asks. Side by side: one probe pod's time.
+      const targets = [...servers, null];
+      asked += targets.length;
+      const answers = await Promise.all(targets.map((server) => deps.probes.dnsFromPod({ namespace: 'default', labels: {}, name: DNS_PROBE_NAME, tcp: false, timeoutS: 2, ...(server ? { server } : {}) })));
+      for (const [i, obs] of answers.entries()) {
+        const server = targets[i];
         const ok = obs.outcome === 'answer' && (!want || obs.records.some((r) => r.type === 'A' && r.value === want));
-        deps.progress(0.85, obs.detail);
         if (!ok) return say(`${server ? `CoreDNS at ${server}` : 'the kube-dns Service'} did not answer ${DNS_PROBE_NAME}: ${obs.detail}`, `${server ? `${server} 上的 CoreDNS` : 'kube-dns Service'} 没有应答 ${DNS_PROBE_NAME}：${obs.detail}`);
       }
+      deps.progress(0.9, answers.at(-1)?.detail ?? '');
       return null;
     },
     deadline,
