@@ -151,6 +151,8 @@ export interface FakeContainer {
   /** Published ports, e.g. "127.0.0.1:80->80/tcp". */
   ports: string[];
   createdAt: string;
+  /** When `docker start` last started it again (State.StartedAt); createdAt until then. */
+  startedAt?: string;
 }
 
 export interface FakeNetwork {

@@ -165,8 +165,20 @@ describe('fake docker', () => {
     expect((await runTool('docker', ['stop', 'cluster01-worker'], w)).stdout).toBe('cluster01-worker\n');
     const ready = () => (w.api.state.get('v1', 'Node', 'cluster01-worker')?.status?.conditions ?? []).find((c: any) => c.type === 'Ready')?.status;
     await until(() => ready() === 'Unknown', 'node Unknown');
+    const started = () => runTool('docker', ['inspect', '--format', '{{.State.StartedAt}} {{.State.Running}}', 'cluster01-worker'], w).then((r) => r.stdout.trim().split(' '));
+    const [createdAt, stopped] = await started();
+    expect(stopped).toBe('false');
+    const beforeStart = Date.now();
     await runTool('docker', ['start', 'cluster01-worker'], w);
     await until(() => ready() === 'False', 'node back (NotReady until a CNI runs)');
+    // State.StartedAt moves with the start (the nodeport lab's data-plane wait reads it), and
+    // not with a start of a container that already runs.
+    const [startedAt, running] = await started();
+    expect(running).toBe('true');
+    expect(Date.parse(startedAt ?? '')).toBeGreaterThanOrEqual(beforeStart - 1000);
+    expect(startedAt).not.toBe(createdAt);
+    await runTool('docker', ['start', 'cluster01-worker'], w);
+    expect((await started())[0]).toBe(startedAt);
     expect(await runTool('docker', ['stop', 'nope'], w)).toMatchObject({ code: 1, stderr: 'Error response from daemon: No such container: nope\n' });
 
     // docker run: pulls once, then simulates curl on the kind network.
