@@ -123,7 +123,7 @@ await timed('status', () => engine.invoke('cluster:status', { settings }));
 if (withLabs && !failed) {
   const { labs } = await engine.invoke('labs:list', {});
   for (const lab of labs) {
-    const r = await timed(`lab ${lab.id}`, (opId) => engine.invoke('lab:run', { opId, id: lab.id, lang: 'en' }));
+    const r = await timed(`lab ${lab.id}`, (opId) => engine.invoke('lab:run', { opId, id: lab.id, lang: 'en', settings }));
     if (r && !r.ok) {
       failed = true;
       for (const s of r.steps) for (const c of s.checks.filter((x) => x.status === 'fail')) process.stderr.write(`✗ ${lab.id} step ${s.index} ${c.id}: expected ${c.expected}; observed ${c.observed}\n  ${c.hint ?? ''}\n`);
