@@ -23,6 +23,7 @@ import {
   parseKindVersion,
   parseKubectlClientVersion,
 } from './parse.ts';
+import { type PublishedPort, parsePublishedPorts } from './port-holder.ts';
 import { type PortState, findPortOwner, systemPortDeps } from './port-owner.ts';
 
 export type { PortOwner, PortState } from './port-owner.ts';
@@ -218,6 +219,15 @@ export class DoctorFacts {
       const r = await this.tool('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
       if (r.exitCode === 0) return true;
       return /no such image/i.test(r.stderr + r.stdout) ? false : null;
+    });
+  }
+
+  /** Host ports the running containers publish; null when docker could not tell. */
+  publishedPorts(): Promise<PublishedPort[] | null> {
+    return this.once('published-ports', async () => {
+      if (!this.probes.run.has('docker')) return null;
+      const r = await this.tool('docker', ['ps', '--format', '{{json .}}']);
+      return r.exitCode === 0 ? parsePublishedPorts(r.stdout) : null;
     });
   }
 

@@ -45,6 +45,7 @@ const HEALTHY: FakeMachine = {
     'docker info --format {{json .}}': { stdout: fx.dockerInfoJson() },
     'docker context inspect': { stdout: fx.dockerContextJson('default', 'unix:///var/run/docker.sock') },
     'docker ps -a --filter label=io.x-k8s.kind.cluster --format {{json .}}': { stdout: '' },
+    'docker ps --format {{json .}}': { stdout: '' },
     'kind version': { stdout: fx.KIND_VERSION },
     'kind get clusters': { stderr: fx.NO_KIND_CLUSTERS_STDERR },
     'kubectl version --client -o json': { stdout: fx.kubectlClientJson('v1.35.8', '35') },

@@ -1,24 +1,16 @@
 // Host ports 80 and 443 on the address the cluster will bind (127.0.0.1, or 0.0.0.0 in LAN
 // mode). kind fails late and cryptically ("port is already allocated") when they are taken, so
-// the doctor names the holder up front.
+// the doctor names the holder up front: this cluster's own node container (fine), another
+// container (often another kind cluster), or another program (port-holder.ts).
 import type { LocalizedText } from '../../../api.ts';
 import { type CheckContext, type CheckOutcome, type DoctorCheck, always, fillLocalized } from '../check.ts';
-import { clusterState } from '../cluster-state.ts';
 import type { PortOwner } from '../facts.ts';
+import { type PortHolder, portHolder, stoppedNodes } from '../port-holder.ts';
 
 export const INGRESS_PORTS = [80, 443] as const;
 
 function bindAddress(ctx: CheckContext): string {
   return ctx.settings.lanAccess ? '0.0.0.0' : '127.0.0.1';
-}
-
-/** The existing kindlab cluster holds these ports legitimately. */
-async function heldByOwnCluster(ctx: CheckContext): Promise<boolean> {
-  const engine = await ctx.facts.engine();
-  if (!engine.reachable) return false;
-  const [clusters, nodes] = await Promise.all([ctx.facts.kindClusters(), ctx.facts.kindNodes()]);
-  const state = clusterState(ctx.settings.name, clusters, nodes);
-  return state.listed || state.nodes.length > 0;
 }
 
 function describeOwner(owner: PortOwner): LocalizedText {
@@ -70,6 +62,33 @@ async function rootlessPortLimit(ctx: CheckContext): Promise<CheckOutcome | null
   };
 }
 
+type Taken = { port: number; holder: Extract<PortHolder, { kind: 'container' | 'process' }> };
+
+function describeHolder(h: Taken['holder']): LocalizedText {
+  if (h.kind === 'process') return describeOwner(h.owner);
+  return h.cluster
+    ? fillLocalized({ en: 'the container {c}, a node of the kind cluster {k}', zh: '容器 {c}（kind 集群 {k} 的节点）' }, { c: h.container, k: h.cluster })
+    : fillLocalized({ en: 'the container {c}', zh: '容器 {c}' }, { c: h.container });
+}
+
+/** Containers are freed with docker or kind; programs as the platform allows. */
+function takenFix(taken: Taken[], ctx: CheckContext): { fix: LocalizedText; fixCommands: string[] } {
+  const containers = taken.flatMap((t) => (t.holder.kind === 'container' ? [t.holder] : []));
+  const processes = taken.filter((t) => t.holder.kind === 'process').map((t) => t.port);
+  const platform = ctx.facts.platform;
+  if (containers.length === 0) return { fix: freeTheFix(platform), fixCommands: lookupCommands(platform, processes) };
+  const clusters = [...new Set(containers.flatMap((c) => (c.cluster ? [c.cluster] : [])))];
+  const plain = [...new Set(containers.filter((c) => !c.cluster).map((c) => c.container))];
+  const fixCommands = [...clusters.map((k) => `kind delete cluster --name ${k}`), ...plain.map((c) => `docker stop ${c}`), ...lookupCommands(platform, processes)];
+  const fix = clusters.length
+    ? {
+        en: 'Another kind cluster publishes the port: delete it (command below) or stop its node containers with `docker stop` while you use the labs. kindlab cannot share 80 and 443 with it.',
+        zh: '另一个 kind 集群发布了该端口：请删除它（见下面的命令），或在做实验期间用 `docker stop` 停止它的节点容器。kindlab 无法与它共用 80 和 443 端口。',
+      }
+    : { en: 'A container publishes the port: stop it (command below) while you use the labs.', zh: '有容器发布了该端口：做实验期间请停止它（见下面的命令）。' };
+  return { fix, fixCommands };
+}
+
 export const portsCheck: DoctorCheck = {
   id: 'ports',
   category: 'host',
@@ -77,26 +96,40 @@ export const portsCheck: DoctorCheck = {
   applies: always,
   async check(ctx): Promise<CheckOutcome> {
     const address = bindAddress(ctx);
-    if (await heldByOwnCluster(ctx)) {
+    const name = ctx.settings.name;
+    const engine = await ctx.facts.engine();
+    const [states, published, nodes] = await Promise.all([
+      Promise.all(INGRESS_PORTS.map(async (port) => ({ port, state: await ctx.facts.port(port, address) }))),
+      engine.reachable ? ctx.facts.publishedPorts() : Promise.resolve(null),
+      engine.reachable ? ctx.facts.kindNodes() : Promise.resolve(null),
+    ]);
+    const holders = states.map((s) => ({ port: s.port, holder: portHolder(s.port, address, s.state, published, name) }));
+    const own = holders.flatMap((h) => (h.holder.kind === 'own-node' ? [{ port: h.port, container: h.holder.container }] : []));
+    const taken = holders.flatMap((h): Taken[] => (h.holder.kind === 'container' || h.holder.kind === 'process' ? [{ port: h.port, holder: h.holder }] : []));
+    if (taken.length > 0) {
+      const parts = taken.map((t) => fillLocalized({ en: 'port {port} is taken by {owner}', zh: '端口 {port} 被 {owner}占用' }, { port: t.port, owner: describeHolder(t.holder) }));
+      const stopped = stoppedNodes(nodes, name);
+      const note = stopped.length
+        ? fillLocalized({ en: ' The cluster {name} exists, but its nodes ({nodes}) are not running, so the ports are not theirs.', zh: '集群 {name} 存在，但它的节点（{nodes}）没有运行，所以这些端口并不归它。' }, { name, nodes: stopped.join(', ') })
+        : { en: '', zh: '' };
       return {
-        status: 'ok',
-        finding: fillLocalized({ en: 'Ports 80 and 443 belong to the existing cluster {name}.', zh: '端口 80 和 443 由现有集群 {name} 使用。' }, { name: ctx.settings.name }),
+        status: 'fail',
+        finding: fillLocalized({ en: 'On {address}, {list}.{note}', zh: '在 {address} 上，{list}。{note}' }, { address, list: { en: parts.map((p) => p.en).join('; '), zh: parts.map((p) => p.zh).join('；') }, note }),
+        ...takenFix(taken, ctx),
       };
+    }
+    if (own.length > 0) {
+      const containers = [...new Set(own.map((o) => o.container))].join(', ');
+      const ports = own.map((o) => o.port);
+      const text =
+        ports.length > 1
+          ? { en: 'Ports {ports} on {address} are published for the cluster {name} by its node container {containers}.', zh: '{address} 上的端口 {ports} 由集群 {name} 的节点容器 {containers} 发布。' }
+          : { en: 'Port {ports} on {address} is published for the cluster {name} by its node container {containers}.', zh: '{address} 上的端口 {ports} 由集群 {name} 的节点容器 {containers} 发布。' };
+      return { status: 'ok', finding: fillLocalized(text, { ports: { en: ports.join(' and '), zh: ports.join(' 和 ') }, address, name, containers }) };
     }
     const limit = await rootlessPortLimit(ctx);
     if (limit) return limit;
-    const states = await Promise.all(INGRESS_PORTS.map(async (port) => ({ port, state: await ctx.facts.port(port, address) })));
     const platform = ctx.facts.platform;
-    const taken = states.filter((s) => s.state !== null && s.state !== 'free');
-    if (taken.length > 0) {
-      const parts = taken.map((s) => fillLocalized({ en: 'port {port} is taken by {owner}', zh: '端口 {port} 被 {owner}占用' }, { port: s.port, owner: describeOwner(s.state as PortOwner) }));
-      return {
-        status: 'fail',
-        finding: fillLocalized({ en: 'On {address}, {list}.', zh: '在 {address} 上，{list}。' }, { address, list: { en: parts.map((p) => p.en).join('; '), zh: parts.map((p) => p.zh).join('；') } }),
-        fix: freeTheFix(platform),
-        fixCommands: lookupCommands(platform, taken.map((s) => s.port)),
-      };
-    }
     const unknown = states.filter((s) => s.state === null).map((s) => s.port);
     if (unknown.length > 0) {
       return {
