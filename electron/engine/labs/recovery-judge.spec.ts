@@ -13,6 +13,9 @@ describe('secondsOf', () => {
     // docker prints nanoseconds, which Date.parse does not take everywhere
     expect(secondsOf('2026-12-01T10:00:00.987654321Z')).toBe(since);
     expect(secondsOf('2026-12-01T12:00:00.5+02:00')).toBe(since);
+    // Podman's docker CLI prints Go's time format
+    expect(secondsOf('2026-12-01 10:00:00.123456789 +0000 UTC')).toBe(since);
+    expect(secondsOf('2026-12-01 11:00:00 +0100 CET')).toBe(since);
     expect(secondsOf('0001-01-01T00:00:00Z')).toBeLessThan(0);
     expect(secondsOf('')).toBeNull();
     expect(secondsOf('not a time')).toBeNull();

@@ -9,11 +9,16 @@ import { conditions, deploymentReady, readyAddresses } from '../kube/readiness.t
 import type { Verdict } from '../kube/wait.ts';
 import type { Say } from './say.ts';
 
-/** Kubernetes writes timestamps to the second; compare everything at that precision. */
-export function secondsOf(iso: string | undefined | null): number | null {
-  if (!iso) return null;
-  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:\d\d)$/.exec(iso.trim());
-  const t = Date.parse(m ? `${m[1]}${m[2]}` : iso);
+/**
+ * Kubernetes writes timestamps to the second; compare everything at that precision. Reads
+ * RFC 3339 with any fraction (docker prints nanoseconds) and Go's own time format, which
+ * Podman's docker-compatible CLI prints for State.StartedAt ("2026-12-01 10:00:00.5 +0000 UTC").
+ */
+export function secondsOf(text: string | undefined | null): number | null {
+  if (!text) return null;
+  const m = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.\d+)?\s*(Z|[+-]\d\d:?\d\d)?(?:\s+[A-Z]{2,5})?$/.exec(text.trim());
+  const zone = (z: string | undefined) => (!z || z === 'Z' ? 'Z' : z.includes(':') ? z : `${z.slice(0, 3)}:${z.slice(3)}`);
+  const t = Date.parse(m ? `${m[1]}T${m[2]}${zone(m[3])}` : text);
   return Number.isNaN(t) ? null : Math.floor(t / 1000);
 }
 

@@ -43,7 +43,7 @@ describe('waitForDataPlane', () => {
     expect(out).toMatch(/cluster01-worker reported Ready after its restart, and its 2 node agents are back/);
     expect(out).toMatch(/answers/);
     // docker inspect told the gate when the container started.
-    expect(w.tools.calls.find((c) => c.args[0] === 'inspect')?.args).toEqual(['inspect', '--format', '{{.State.StartedAt}} {{.State.Running}}', 'cluster01-worker']);
+    expect(w.tools.calls.find((c) => c.args[0] === 'inspect')?.args).toEqual(['inspect', '--format', '{{.State.StartedAt}}|{{.State.Running}}', 'cluster01-worker']);
     expect(d.lines.join('\n')).toMatch(/node container cluster01-worker started at/);
   });
 
@@ -61,7 +61,7 @@ describe('waitForDataPlane', () => {
     w.recoverAgents();
     const d = deps(w, 'zh');
     const tools = new FakeTools((tool, args) => {
-      if (tool === 'docker' && args[0] === 'inspect') return { stdout: `${new Date(w.startedAt).toISOString()} true\n` };
+      if (tool === 'docker' && args[0] === 'inspect') return { stdout: `${new Date(w.startedAt).toISOString()}|true\n` };
       return { stdout: '404 page not found\n404' };
     });
     d.tools = tools;
@@ -74,7 +74,7 @@ describe('waitForDataPlane', () => {
   it('says at once when the node container is not running', async () => {
     const w = restartWorld();
     const d = deps(w);
-    d.tools = new FakeTools(() => ({ stdout: '2026-01-01T00:00:00.5Z false\n' }));
+    d.tools = new FakeTools(() => ({ stdout: '2026-01-01 00:00:00.5 +0000 UTC|false\n' }));
     const err = await waitForDataPlane(gate, d).catch((e: unknown) => e);
     expect((err as KindlabError).failure).toMatchObject({ message: 'node container cluster01-worker is not running', hint: expect.stringMatching(/docker start cluster01-worker/) });
   });

@@ -84,8 +84,9 @@ async function retryUntil(attempt: () => Promise<string | null>, deadline: numbe
 /** When the node's container last started, from docker (in seconds), and whether it runs. */
 async function containerStart(name: string, deps: RecoveryDeps): Promise<number> {
   const { say } = deps;
-  const r = await deps.tools.run('docker', ['inspect', '--format', '{{.State.StartedAt}} {{.State.Running}}', name], { allowFailure: true, timeoutMs: 20_000, signal: deps.signal });
-  const [startedAt, running] = r.stdout.trim().split(/\s+/);
+  // A separator no timestamp contains: Podman prints StartedAt with spaces in it.
+  const r = await deps.tools.run('docker', ['inspect', '--format', '{{.State.StartedAt}}|{{.State.Running}}', name], { allowFailure: true, timeoutMs: 20_000, signal: deps.signal });
+  const [startedAt, running] = r.stdout.trim().split('|').map((x) => x.trim());
   const since = secondsOf(startedAt);
   if (r.exitCode !== 0 || since === null) {
     throw new KindlabError({

@@ -116,7 +116,7 @@ export function restartWorld(): RestartWorld {
   let dnsBack = false;
   const asked = { dns: [] as string[], http: 0 };
   const tools = new FakeTools((tool, args) => {
-    if (tool === 'docker' && args[0] === 'inspect') return { stdout: `${new Date(startedAt + 123).toISOString().replace('Z', '456789Z')} true\n` };
+    if (tool === 'docker' && args[0] === 'inspect') return { stdout: `${new Date(startedAt + 123).toISOString().replace('Z', '456789Z')}|true\n` };
     if (tool === 'docker' && args[0] === 'run' && args.includes('curlimages/curl:8.22.0')) {
       asked.http++;
       const url = args[args.length - 1] ?? '';
