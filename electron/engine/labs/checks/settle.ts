@@ -102,7 +102,8 @@ export interface Held<T> {
  * For a result that should turn quiet and stay quiet: settles with backoff until `passes` holds
  * (leaving room for the hold in the window), then runs again — at least once, after pauses of
  * 250 ms, 500 ms… — until the quiet has lasted `holdMs`. The first result that fails during the
- * hold is returned as broken. Never waits beyond `timeoutMs`, except to let the last run finish.
+ * hold is returned as broken. The pauses fit in `timeoutMs`; only runs already under way may
+ * carry on past it.
  */
 export async function settleThenHold<T>(first: T, passes: (t: T) => boolean, rerun: () => Promise<T>, opts: { timeoutMs: number; holdMs: number; signal: AbortSignal }): Promise<Held<T>> {
   const holdMs = Math.min(opts.holdMs, opts.timeoutMs);
