@@ -3,9 +3,9 @@
 import { homedir } from 'node:os';
 import type { ClusterSettings, Lang } from '../api.ts';
 import { type Pins, loadPins } from './addons/pins.ts';
-import { type Choices, assertCni, assertIngress, assertNodeImage } from './cluster/choices.ts';
+import { type Choices, assertCni, assertIngress, assertNodeImage, readChoices } from './cluster/choices.ts';
 import { assertClusterName } from './cluster/name.ts';
-import { defaultDataDir } from './paths.ts';
+import { clusterPaths, defaultDataDir } from './paths.ts';
 import { repairPath } from './tools/path-repair.ts';
 import { resolveTools } from './tools/resolve.ts';
 import { ToolRunner } from './tools/run.ts';
@@ -46,6 +46,12 @@ export function settingsFrom(partial: Partial<ClusterSettings> | undefined, env:
     cni: assertCni(cni, lang),
     ingress: assertIngress(ingress, lang),
   };
+}
+
+/** A request's settings for this engine: what it does not ask for is what the cluster was built with. */
+export function requestSettings(ctx: Pick<EngineContext, 'env' | 'dataDir'>, partial: Partial<ClusterSettings> | undefined, lang: Lang = 'en'): ClusterSettings {
+  const name = clusterNameFrom(partial, ctx.env, lang);
+  return settingsFrom(partial, ctx.env, lang, readChoices(clusterPaths(ctx.dataDir, name).dir));
 }
 
 /** The node image a cluster with these settings is created from. */

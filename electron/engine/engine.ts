@@ -18,10 +18,9 @@ import { importManifests, listManifests } from './addons/manifest-import.ts';
 import { createManifestFetcher } from './addons/manifests.ts';
 import { versionPins } from './addons/pins.ts';
 import { ClusterLifecycle, DOWN_PHASES, RESET_FAST_PHASES, RESET_FULL_PHASES, UP_PHASES, phaseSpecs } from './cluster/lifecycle.ts';
-import { readChoices } from './cluster/choices.ts';
 import { renderKindConfig } from './cluster/kind-config.ts';
 import { acquireLifecycleLock } from './cluster/lock.ts';
-import { type EngineContext, clusterNameFrom, createContext, nodeImageOf, settingsFrom } from './context.ts';
+import { type EngineContext, createContext, nodeImageOf, requestSettings } from './context.ts';
 import { preflightDoctor, runFullDoctor } from './doctor/entry.ts';
 import { KindlabError } from './errors.ts';
 import { type KubeClient, RestKubeClient } from './kube/client.ts';
@@ -30,7 +29,7 @@ import { LabService } from './labs/service.ts';
 import { parseNetworkInspect } from './network/inspect.ts';
 import { computePools } from './network/pools.ts';
 import { Operation, type PhaseSpec } from './operation.ts';
-import { clusterPaths, lockFile, manifestCacheDir } from './paths.ts';
+import { lockFile, manifestCacheDir } from './paths.ts';
 import { TerminalManager } from './terminal/manager.ts';
 import { WatchManager } from './watch/manager.ts';
 
@@ -123,8 +122,7 @@ export class Engine implements KindlabApi {
 
   /** A request's settings; what is not asked for is what the cluster was built with. */
   private settings(partial?: Partial<ClusterSettings>, lang: Lang = this.ctx.lang): ClusterSettings {
-    const name = clusterNameFrom(partial, this.ctx.env, lang);
-    return settingsFrom(partial, this.ctx.env, lang, readChoices(clusterPaths(this.ctx.dataDir, name).dir));
+    return requestSettings(this.ctx, partial, lang);
   }
 
   /** Runs a long operation under the lifecycle lock (when it mutates the cluster), with events and cancel. */

@@ -11,7 +11,8 @@ const localizedFile = z
   .strict();
 
 const name = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes name (lowercase letters, digits, "-" and ".")');
-const namespace = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name');
+// A namespace may be a lab variable ({{ingressNamespace}}: ingress-nginx or traefik, by controller).
+const namespace = z.string().regex(/^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?|\{\{\s*[A-Za-z0-9_]+\s*\}\})$/, 'must be a namespace name (or a {{variable}} that holds one)');
 const selector = z.string().min(1, 'must be a label selector such as app=web');
 const labels = z.record(z.string(), z.string());
 const port = z.number().int().min(1).max(65535);

@@ -3,7 +3,7 @@
 // after one lab or all of them. The I/O edge around runner.ts.
 import type { ClusterSettings, LabDetail, LabProblem, LabRunResult, LabSummary, Lang, RequestOf, StepRunResult } from '../../api.ts';
 import type { ClusterLifecycle } from '../cluster/lifecycle.ts';
-import { type EngineContext, settingsFrom } from '../context.ts';
+import { type EngineContext, requestSettings, settingsFrom } from '../context.ts';
 import type { Engine } from '../engine.ts';
 import { KindlabError } from '../errors.ts';
 import { pick } from '../i18n/text.ts';
@@ -275,7 +275,7 @@ export class LabService {
    */
   private async live(partial?: Partial<ClusterSettings>, signal?: AbortSignal, lang: Lang = this.ctx.lang): Promise<LiveCluster | null> {
     // An invalid name is the learner's mistake, not a missing cluster: it throws, in their language.
-    const settings = settingsFrom(partial, this.ctx.env, lang);
+    const settings = requestSettings(this.ctx, partial, lang);
     try {
       const status = await this.lifecycle.status(settings);
       if (!status.exists || !status.apiReachable) return null;
@@ -283,7 +283,7 @@ export class LabService {
       const ipOf = (role: 'worker' | 'control-plane') => status.nodes.find((n) => n.role === role)?.internalIP ?? null;
       // KINDLAB_INGRESS_HTTP_PORT: the host port mapped to the ingress's port 80, when it is not 80.
       const ingressHttpPort = Number(this.ctx.env.KINDLAB_INGRESS_HTTP_PORT ?? '80') || 80;
-      const vars = computeLabVars({ plan, ingressAddress: status.ingressAddress, ingressHttpPort, workerIP: ipOf('worker'), controlPlaneIP: ipOf('control-plane'), clusterName: settings.name });
+      const vars = computeLabVars({ plan, ingressAddress: status.ingressAddress, ingressHttpPort, workerIP: ipOf('worker'), controlPlaneIP: ipOf('control-plane'), clusterName: settings.name, cni: status.cni, ingress: status.ingress });
       return { client: this.makeClient(status.kubeconfig), kubeconfig: status.kubeconfig, vars };
     } catch (err) {
       if (signal?.aborted) throw err;

@@ -27,4 +27,16 @@ describe('lab variables', () => {
     expect(() => renderTemplate('{{workerIP}}', { ...EXAMPLE_VARS, workerIP: null })).toThrow(/workerIP/);
     expect(variablesIn('{{a}} {{b}} {{a}}')).toEqual(['a', 'b']);
   });
+
+  it('names the ingress controller the cluster runs: its namespace, Deployment and 404 body', () => {
+    expect([EXAMPLE_VARS.ingressController, EXAMPLE_VARS.ingressNamespace, EXAMPLE_VARS.ingressDeployment, EXAMPLE_VARS.ingressNotFound, EXAMPLE_VARS.cni]).toEqual([
+      'ingress-nginx',
+      'ingress-nginx',
+      'ingress-nginx-controller',
+      '404 Not Found',
+      'calico',
+    ]);
+    const t = computeLabVars({ plan: { subnet: '172.19.0.0/16', gateway: null, pools: [] }, ingressAddress: '127.0.0.1', clusterName: 'c', cni: 'kube-router', ingress: 'traefik' });
+    expect([t.ingressController, t.ingressNamespace, t.ingressDeployment, t.ingressNotFound, t.cni]).toEqual(['traefik', 'traefik', 'traefik', '404 page not found', 'kube-router']);
+  });
 });

@@ -1,7 +1,7 @@
 // Values that lab manifests and texts refer to as {{name}}: addresses that depend on the
 // learner's kind network and on how the ingress is exposed. Pure.
 import ipaddr from 'ipaddr.js';
-import type { PoolPlan } from '../../api.ts';
+import type { CniChoice, IngressChoice, PoolPlan } from '../../api.ts';
 
 export const LAB_VARIABLES = [
   'ingressAddress',
@@ -22,7 +22,21 @@ export const LAB_VARIABLES = [
   'clusterName',
   'workerNode',
   'controlPlaneNode',
+  'cni',
+  'ingressController',
+  'ingressNamespace',
+  'ingressDeployment',
+  'ingressNotFound',
 ] as const;
+
+/**
+ * What a lab says about the ingress controller differs by controller: where its pods run, what its
+ * Deployment is called, and the body of the 404 its default backend answers.
+ */
+export const INGRESS_LAB_FACTS: Record<IngressChoice, { namespace: string; deployment: string; notFound: string }> = {
+  'ingress-nginx': { namespace: 'ingress-nginx', deployment: 'ingress-nginx-controller', notFound: '404 Not Found' },
+  traefik: { namespace: 'traefik', deployment: 'traefik', notFound: '404 page not found' },
+};
 
 export type LabVariable = (typeof LAB_VARIABLES)[number];
 export type LabVars = Record<LabVariable, string | null>;
@@ -35,6 +49,9 @@ export interface VarInputs {
   workerIP?: string | null;
   controlPlaneIP?: string | null;
   clusterName: string;
+  /** What the cluster runs; the book's when absent. */
+  cni?: CniChoice;
+  ingress?: IngressChoice;
 }
 
 function firstOf(range: string | undefined): string | null {
@@ -54,6 +71,7 @@ export function computeLabVars(input: VarInputs): LabVars {
   const xy = `${octets[0]}.${octets[1]}`;
   const pool01 = input.plan.pools.find((p) => p.name === 'pool-01')?.addresses[0];
   const pool02 = input.plan.pools.find((p) => p.name === 'pool-02')?.addresses[0];
+  const ingress = input.ingress ?? 'ingress-nginx';
   return {
     ingressAddress: input.ingressAddress,
     ingressHttpPort: String(input.ingressHttpPort ?? 80),
@@ -73,6 +91,11 @@ export function computeLabVars(input: VarInputs): LabVars {
     clusterName: input.clusterName,
     workerNode: `${input.clusterName}-worker`,
     controlPlaneNode: `${input.clusterName}-control-plane`,
+    cni: input.cni ?? 'calico',
+    ingressController: ingress,
+    ingressNamespace: INGRESS_LAB_FACTS[ingress].namespace,
+    ingressDeployment: INGRESS_LAB_FACTS[ingress].deployment,
+    ingressNotFound: INGRESS_LAB_FACTS[ingress].notFound,
   };
 }
 
