@@ -21,6 +21,7 @@ import { waitForClusterDns, waitForDataPlane } from './recovery.ts';
 import { type Say, langOf } from './say.ts';
 import type { LabAction } from './schema.ts';
 import type { RunState } from './state.ts';
+import { renderDeep } from './render.ts';
 import { type LabVars, renderTemplate } from './vars.ts';
 import { type WaitCondition, loadBalancerAddress, waitJudge } from './wait-judge.ts';
 
@@ -148,15 +149,21 @@ async function runCommand(action: Extract<LabAction, { run: string }>, deps: Act
   let out = await exec();
   const rerun = rerunReason(cmd, out, say);
   if (rerun) return { status: 'done', output: `${outputExcerpt(out)}\n(${rerun})` };
+  // What the output must show may name this cluster's values ({{ingressDeployment}}).
+  const expect = action.expect ? renderDeep(action.expect, deps.vars) : undefined;
   // A `get` can look a moment before the cluster has converged (a Service's status, an
-  // EndpointSlice); like a check, it gets the settle window before its expectation fails.
-  const holds = (o: typeof out) => unmetExpectations(action.expect, o, say).length === 0;
-  if (action.expect && cmd.tool === 'kubectl' && kubectlShape(cmd.args).verb === 'get' && !holds(out)) {
-    out = await settleWithBackoff(out, holds, exec, { timeoutMs: SETTLE_MS * deps.timeoutScale, signal: deps.signal });
+  // EndpointSlice), and a one-off client pod (`kubectl run --rm … -- curl`) may start a moment
+  // before kube-proxy or the CNI has programmed its path; like a check, each gets the settle
+  // window before its expectation fails. The client pod is removed before each new attempt.
+  const holds = (o: typeof out) => unmetExpectations(expect, o, say).length === 0;
+  const verb = cmd.tool === 'kubectl' ? kubectlShape(cmd.args).verb : '';
+  const again = verb === 'run' && leftover ? async () => (await deleteAndWait({ apiVersion: 'v1', kind: 'Pod', ...leftover }, deps), exec()) : exec;
+  if (expect && (verb === 'get' || (verb === 'run' && leftover)) && !holds(out)) {
+    out = await settleWithBackoff(out, holds, again, { timeoutMs: SETTLE_MS * deps.timeoutScale, signal: deps.signal });
     if (deps.signal.aborted) throw cancelled(); // cut short by Cancel: not a failed expectation
   }
   const excerpt = outputExcerpt(out);
-  const unmet = unmetExpectations(action.expect, out, say);
+  const unmet = unmetExpectations(expect, out, say);
   if (unmet.length === 0) return { status: 'done', output: excerpt };
   return { status: 'failed', output: `${unmet.join('; ')}\n${excerpt}` };
 }

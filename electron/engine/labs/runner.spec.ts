@@ -145,6 +145,36 @@ describe('runStep: actions', () => {
     expect(tools.calls[0]?.args).toContain('--rm');
   });
 
+  it("fills the cluster's values into what a command's output must show", async () => {
+    const tools = new FakeTools(() => ({ stdout: 'NAME                       READY   STATUS\ntraefik-5b8787ff58-9qh2q   1/1     Running\n' }));
+    const l = lab('ingress', [step('s', { actions: [{ run: 'kubectl get pods -n {{ingressNamespace}}', expect: { contains: ['{{ingressDeployment}}'] } }] })]);
+    const vars = { ...EXAMPLE_VARS, ingressNamespace: 'traefik', ingressDeployment: 'traefik' };
+    const r = await runStep(l, 0, runnerDeps(new FakeKubeClient(), { tools, vars }));
+    expect(r.actions[0]?.status, r.actions[0]?.output).toBe('done');
+    expect(tools.calls[0]?.args).toEqual(['--kubeconfig', '/data/clusters/cluster01/kubeconfig', 'get', 'pods', '-n', 'traefik']);
+    // With the book's controller the same text fails on the same output: the expectation was rendered.
+    const nginx = await runStep(l, 0, runnerDeps(new FakeKubeClient(), { tools }));
+    expect(nginx.actions[0]?.output).toContain('the output does not contain "ingress-nginx-controller"');
+  });
+
+  it('runs a one-off client pod again (removed first) while its path is not programmed yet', async () => {
+    let runs = 0;
+    const client = new FakeKubeClient();
+    // The first client starts before kube-proxy or the CNI let it through (curl -s prints nothing),
+    // and its pod is still there when the next attempt starts.
+    const tools = new FakeTools(() => {
+      if (runs++ > 0) return { stdout: '<h1>Welcome to nginx!</h1>\npod "tmp-curl" deleted\n' };
+      void client.apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'tmp-curl', namespace: 'default' } });
+      return { stdout: '' };
+    });
+    const l = lab('services', [step('s', { actions: [{ run: 'kubectl run tmp-curl --rm -i --restart=Never --image curlimages/curl:8.22.0 -- curl -s -m 5 http://nginx-frontend', needs: 'dataplane', expect: { contains: ['Welcome to nginx'] } }] })]);
+    // A settle window (15 s × 0.1) wide enough for the first pause of 250 ms.
+    const r = await runStep(l, 0, { ...runnerDeps(client, { tools }), timeoutScale: 0.1 });
+    expect(r.actions[0]?.status, r.actions[0]?.output).toBe('done');
+    expect(runs).toBe(2);
+    expect(client.calls.filter((c) => c.verb === 'delete' && c.name === 'tmp-curl')).toHaveLength(1);
+  });
+
   it('waits by watching until a Deployment is available', async () => {
     const client = new FakeKubeClient();
     const l = lab('services', [step('s', { actions: [{ apply: 'manifests/d.yaml' }, { wait: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'nginx-frontend', namespace: 'default', condition: 'available' } }] })], { 'manifests/d.yaml': DEPLOYMENT });
