@@ -165,7 +165,7 @@ describe('fake docker', () => {
     expect((await runTool('docker', ['stop', 'cluster01-worker'], w)).stdout).toBe('cluster01-worker\n');
     const ready = () => (w.api.state.get('v1', 'Node', 'cluster01-worker')?.status?.conditions ?? []).find((c: any) => c.type === 'Ready')?.status;
     await until(() => ready() === 'Unknown', 'node Unknown');
-    const started = () => runTool('docker', ['inspect', '--format', '{{.State.StartedAt}} {{.State.Running}}', 'cluster01-worker'], w).then((r) => r.stdout.trim().split(' '));
+    const started = () => runTool('docker', ['inspect', '--format', '{{.State.StartedAt}}|{{.State.Running}}', 'cluster01-worker'], w).then((r) => r.stdout.trim().split('|'));
     const [createdAt, stopped] = await started();
     expect(stopped).toBe('false');
     const beforeStart = Date.now();
