@@ -1,28 +1,65 @@
 // The real-machine check (tier 5). It drives the engine exactly as the CLI does and records how
-// long every phase takes, so the README's figures can be re-measured on any machine with Docker.
-// It stops at the first doctor or `up` failure (what follows would only fail after it), and the
-// second `up` must find everything done and change nothing.
+// long every phase takes, so the README's figures can be re-measured on any machine with Docker:
+//
+//   manifests import (--manifests) → doctor → [baseline by hand] → [Ctrl+C during up] → up →
+//   up again (must change nothing) → status → every lab → reset --fast → every lab again →
+//   reset --full → down
+//
+// It stops at the first doctor or `up` failure (what follows would only fail after it); any other
+// failure fails the run at the end. Options:
+//   --cni C --ingress I --node-image IMG   the cluster's choices (as for `kindlab up`)
+//   --manifests DIR   import the pinned manifests from DIR first (no internet needed)
+//   --baseline        time a bare `kind create` plus the same objects applied and waited for by
+//                     hand, and prove that the NetworkPolicy canary fails without enforcement
+//   --cancel          Ctrl+C a real `up` halfway: exit 130, no process left, and the next up finishes
+//   --labs-twice / --no-labs, --keep (leave the cluster), --name NAME, --json FILE (the table)
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope, LogStream, OpEvent, PhaseInfo } from '../electron/api.ts';
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { ClusterSettings, ClusterStatus, EventEnvelope, LogStream, OpEvent, PhaseInfo } from '../electron/api.ts';
+import { loadPins } from '../electron/engine/addons/pins.ts';
+import { nodeImageOf, settingsFrom } from '../electron/engine/context.ts';
 import { createEngine } from '../electron/engine/engine.ts';
 import { toFailure } from '../electron/engine/errors.ts';
+import { defaultDataDir } from '../electron/engine/paths.ts';
+import { type BaselineResult, baseline } from './tier5/baseline.ts';
+import { cancelDuringUp } from './tier5/cancel.ts';
+import { Table } from './tier5/table.ts';
 
-interface Row {
-  stage: string;
-  phase: string;
-  seconds: number;
-  result: string;
-}
+const { values: opt } = parseArgs({
+  options: {
+    keep: { type: 'boolean', default: false },
+    'no-labs': { type: 'boolean', default: false },
+    'labs-twice': { type: 'boolean', default: false },
+    name: { type: 'string' },
+    cni: { type: 'string' },
+    ingress: { type: 'string' },
+    'node-image': { type: 'string' },
+    manifests: { type: 'string' },
+    baseline: { type: 'boolean', default: false },
+    cancel: { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+  strict: true,
+});
 
-const args = process.argv.slice(2);
-const keep = args.includes('--keep');
-const withLabs = !args.includes('--no-labs');
-const nameIdx = args.indexOf('--name');
-const settings = nameIdx >= 0 && args[nameIdx + 1] ? { name: args[nameIdx + 1] } : {};
+const partial: Partial<ClusterSettings> = {
+  ...(opt.name ? { name: opt.name } : {}),
+  ...(opt.cni ? { cni: opt.cni as ClusterSettings['cni'] } : {}),
+  ...(opt.ingress ? { ingress: opt.ingress as ClusterSettings['ingress'] } : {}),
+  ...(opt['node-image'] ? { nodeImage: opt['node-image'] } : {}),
+};
+// The same flags for the CLI runs of this script (the Ctrl+C test).
+const cliFlags = [
+  ...(opt.name ? ['--name', opt.name] : []),
+  ...(opt.cni ? ['--cni', opt.cni] : []),
+  ...(opt.ingress ? ['--ingress', opt.ingress] : []),
+  ...(opt['node-image'] ? ['--node-image', opt['node-image']] : []),
+];
 
 const engine = createEngine({ lang: 'en' });
-const rows: Row[] = [];
-let failed = false;
+const settings = settingsFrom(partial, process.env, 'en');
+const table = new Table();
 
 interface OpLog {
   phaseId: string;
@@ -32,7 +69,7 @@ interface OpLog {
 
 /** `withMessages`: show how each phase ended (for the second `up`, whether it found work). */
 function recordPhases(stage: string, phases: PhaseInfo[], withMessages = false): void {
-  for (const p of phases) rows.push({ stage, phase: p.id, seconds: (p.durationMs ?? 0) / 1000, result: withMessages && p.message ? `${p.state}: ${p.message}` : p.state });
+  for (const p of phases) table.add({ stage, phase: p.id, seconds: (p.durationMs ?? 0) / 1000, result: withMessages && p.message ? `${p.state}: ${p.message}` : p.state });
 }
 
 /**
@@ -54,7 +91,7 @@ function redone(phases: PhaseInfo[], logs: OpLog[]): string[] {
 }
 
 /** Runs one stage; `judge` may fail a stage that succeeded (returns why). */
-async function timed<T>(stage: string, fn: (opId: string) => Promise<T>, judge?: (phases: PhaseInfo[], logs: OpLog[]) => string | null): Promise<T | undefined> {
+async function timed<T>(stage: string, fn: (opId: string) => Promise<T>, judge?: (r: T, phases: PhaseInfo[], logs: OpLog[]) => string | null): Promise<T | undefined> {
   const opId = randomUUID();
   let phases: PhaseInfo[] = [];
   const logs: OpLog[] = [];
@@ -69,70 +106,111 @@ async function timed<T>(stage: string, fn: (opId: string) => Promise<T>, judge?:
   try {
     const r = await fn(opId);
     if (phases.length) recordPhases(stage, phases, judge !== undefined);
-    const why = judge?.(phases, logs) ?? null;
-    if (why) {
-      failed = true;
-      process.stderr.write(`✗ ${stage}: ${why}\n`);
-    }
-    rows.push({ stage, phase: '(total)', seconds: (Date.now() - t0) / 1000, result: why ? `FAILED: ${why}` : 'ok' });
+    const why = judge?.(r, phases, logs) ?? null;
+    if (why) table.fail(stage, why);
+    table.add({ stage, phase: '(total)', seconds: (Date.now() - t0) / 1000, result: why ? `FAILED: ${why}` : 'ok' });
     return r;
   } catch (err) {
-    failed = true;
     const f = toFailure(err);
     if (phases.length) recordPhases(stage, phases);
-    rows.push({ stage, phase: '(total)', seconds: (Date.now() - t0) / 1000, result: `FAILED: ${f.message}` });
-    process.stderr.write(`✗ ${stage}: ${f.message}\n  ${f.hint}\n${(f.diagnostics ?? []).map((d) => `    ${d}\n`).join('')}`);
+    table.add({ stage, phase: '(total)', seconds: (Date.now() - t0) / 1000, result: `FAILED: ${f.message}` });
+    table.fail(stage, `${f.message}\n  ${f.hint}${(f.diagnostics ?? []).map((d) => `\n    ${d}`).join('')}`);
     return undefined;
   } finally {
     off();
   }
 }
 
-function printTable(): void {
-  const w = Math.max(...rows.map((r) => r.stage.length), 5);
-  console.log(`\n${'stage'.padEnd(w)}  ${'phase'.padEnd(10)}  ${'seconds'.padStart(8)}  result`);
-  for (const r of rows) console.log(`${r.stage.padEnd(w)}  ${r.phase.padEnd(10)}  ${r.seconds.toFixed(1).padStart(8)}  ${r.result}`);
+function writeJson(extra: Record<string, unknown>): void {
+  if (!opt.json) return;
+  writeFileSync(opt.json, `${JSON.stringify({ settings, rows: table.rows, failed: table.failed, ...extra }, null, 2)}\n`);
 }
 
 /** Ends the run after a hard failure: the table so far, and the cluster left as it is to look at. */
 async function stop(why: string): Promise<never> {
   process.stderr.write(`${why}\nStopped here; the cluster is left as it is (\`kindlab down\` removes it).\n`);
   await engine.shutdown();
-  printTable();
+  table.print();
+  writeJson({});
   process.exit(1);
 }
 
-const doctor = await timed('doctor', () => engine.invoke('doctor:run', { settings }));
+/** A healthy cluster as `status` reports it: nodes and add-ons ready, both pools there, nothing left over. */
+function statusProblems(s: ClusterStatus): string | null {
+  const p = [
+    !s.exists || !s.apiReachable ? 'the cluster does not answer' : null,
+    s.nodes.length !== 2 || s.nodes.some((n) => !n.ready) ? `nodes: ${s.nodes.map((n) => `${n.name}=${n.ready ? 'Ready' : 'NotReady'}`).join(', ')}` : null,
+    ...s.addons.filter((a) => a.state !== 'ready').map((a) => `${a.id} ${a.state}: ${a.message}`),
+    s.pools.map((x) => x.name).join(',') !== 'pool-01,pool-02' ? `pools: ${s.pools.map((x) => x.name).join(', ') || 'none'}` : null,
+    s.leftovers.length ? `leftovers: ${s.leftovers.join(', ')}` : null,
+    s.cni !== settings.cni || s.ingress !== settings.ingress ? `built with ${s.cni}/${s.ingress}, asked for ${settings.cni}/${settings.ingress}` : null,
+  ].filter((x): x is string => x !== null);
+  return p.length ? p.join('; ') : null;
+}
+
+async function runLabs(round: string): Promise<void> {
+  const { labs } = await engine.invoke('labs:list', {});
+  for (const lab of labs) {
+    await timed(`lab ${lab.id}${round}`, (opId) => engine.invoke('lab:run', { opId, id: lab.id, lang: 'en', settings: partial }), (r) => {
+      if (r.ok) return null;
+      for (const s of r.steps) for (const c of s.checks.filter((x) => x.status === 'fail')) process.stderr.write(`✗ ${lab.id} step ${s.index + 1} ${c.id}: expected ${c.expected}; observed ${c.observed}\n  ${c.hint ?? ''}\n`);
+      for (const s of r.steps) for (const a of s.actions.filter((x) => x.status === 'failed')) process.stderr.write(`✗ ${lab.id} step ${s.index + 1}: ${a.description}\n  ${(a.output ?? '').split('\n').slice(0, 4).join('\n  ')}\n`);
+      const failed = r.steps.filter((s) => s.status === 'fail').map((s) => `${s.index + 1} ${s.id}`);
+      return `failed step ${failed.join(', ')}`;
+    });
+  }
+}
+
+if (opt.manifests) {
+  const dir = opt.manifests;
+  await timed('manifests import', () => engine.invoke('manifests:import', { dir, lang: 'en' }), (r) => {
+    for (const f of r.imported) process.stderr.write(`  ${f.file}: sha256 ${f.sha256}, the pin of ${f.id}\n`);
+    return r.refused.length ? `refused ${r.refused.map((f) => `${f.file} (pinned ${f.expected}, file ${f.got})`).join(', ')}` : null;
+  });
+}
+
+const doctor = await timed('doctor', () => engine.invoke('doctor:run', { settings: partial }));
 if (!doctor) await stop('The doctor could not run.');
 else if (!doctor.ok) {
   for (const f of doctor.findings.filter((x) => x.status === 'fail')) process.stderr.write(`✗ ${f.title}: ${f.finding}\n  → ${f.fix ?? ''}\n`);
   await stop('The doctor found problems; fix them first.');
 }
-if (!(await timed('up', (opId) => engine.invoke('cluster:up', { opId, settings })))) await stop('`up` failed.');
+
+let bare: BaselineResult | null = null;
+if (opt.baseline) {
+  process.stderr.write('  baseline: a bare kind cluster and the same add-ons by hand…\n');
+  bare = await baseline({ settings, nodeImage: nodeImageOf(settings, loadPins()), pins: loadPins(), dataDir: defaultDataDir(), table, engine });
+}
+if (opt.cancel) {
+  process.stderr.write('  Ctrl+C during up: interrupting a real `kindlab up` while kind creates the nodes…\n');
+  await cancelDuringUp(cliFlags, /Starting control-plane|Joining worker nodes/, table);
+}
+
+const up = await timed('up', (opId) => engine.invoke('cluster:up', { opId, settings: partial }));
+if (!up) await stop('`up` failed.');
 const again = await timed(
   'up (again, must change nothing)',
-  (opId) => engine.invoke('cluster:up', { opId, settings }),
-  (phases, logs) => {
+  (opId) => engine.invoke('cluster:up', { opId, settings: partial }),
+  (_r, phases, logs) => {
     if (phases.length === 0) return 'no phases were reported';
     const r = redone(phases, logs);
     return r.length ? `re-did ${r.join(', ')}` : null;
   },
 );
 if (!again) await stop('The second `up` failed.');
-await timed('status', () => engine.invoke('cluster:status', { settings }));
-if (withLabs && !failed) {
-  const { labs } = await engine.invoke('labs:list', {});
-  for (const lab of labs) {
-    const r = await timed(`lab ${lab.id}`, (opId) => engine.invoke('lab:run', { opId, id: lab.id, lang: 'en', settings }));
-    if (r && !r.ok) {
-      failed = true;
-      for (const s of r.steps) for (const c of s.checks.filter((x) => x.status === 'fail')) process.stderr.write(`✗ ${lab.id} step ${s.index} ${c.id}: expected ${c.expected}; observed ${c.observed}\n  ${c.hint ?? ''}\n`);
-    }
-  }
-}
-await timed('reset --fast', (opId) => engine.invoke('cluster:reset', { opId, mode: 'fast', settings }));
-await timed('reset --full', (opId) => engine.invoke('cluster:reset', { opId, mode: 'full', settings }));
-if (!keep) await timed('down', (opId) => engine.invoke('cluster:down', { opId, settings }));
+await timed('status', () => engine.invoke('cluster:status', { settings: partial }), (s) => statusProblems(s));
+if (!opt['no-labs']) await runLabs('');
+await timed('reset --fast', (opId) => engine.invoke('cluster:reset', { opId, mode: 'fast', settings: partial }), (s) => statusProblems(s));
+if (!opt['no-labs'] && opt['labs-twice']) await runLabs(' (after reset --fast)');
+await timed('reset --full', (opId) => engine.invoke('cluster:reset', { opId, mode: 'full', settings: partial }), (s) => statusProblems(s));
+if (!opt.keep) await timed('down', (opId) => engine.invoke('cluster:down', { opId, settings: partial }));
 await engine.shutdown();
-printTable();
-process.exit(failed ? 1 : 0);
+table.print();
+
+const upTotal = table.total('up');
+if (bare && upTotal) {
+  const byHand = bare.createSeconds + bare.addonSeconds;
+  console.log(`\nbare kind create ${bare.createSeconds.toFixed(1)} s; by hand (create + the same applies and waits) ${byHand.toFixed(1)} s; kindlab up ${upTotal.toFixed(1)} s = ${(upTotal / byHand).toFixed(2)}× by hand, ${(upTotal / bare.createSeconds).toFixed(2)}× the bare create`);
+}
+writeJson(bare ? { baseline: bare } : {});
+process.exit(table.failed ? 1 : 0);
