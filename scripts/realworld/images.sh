@@ -74,7 +74,7 @@ ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LABEL $RW_LABEL
 ENTRYPOINT ["$dest"]
 DOCKERFILE
-  docker build -q -t "$ref" "$ctx"
+  docker build -q --force-rm -t "$ref" "$ctx"
 }
 
 # build_standin NAME REF: images/NAME/ with the binaries and scripts it needs copied in.
@@ -96,7 +96,7 @@ build_standin() {
       ;;
   esac
   chmod -R u+w "$ctx"
-  docker build -q --build-arg "BASE=$LAB_BASE" --label "$RW_LABEL" -t "$ref" "$ctx"
+  docker build -q --force-rm --build-arg "BASE=$LAB_BASE" --label "$RW_LABEL" -t "$ref" "$ctx"
 }
 
 # Every image is rebuilt when any input changed: the stamp holds the list, the recipes' hash and the

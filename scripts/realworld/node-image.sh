@@ -72,7 +72,7 @@ ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]
 DOCKERFILE
   docker image rm -f "$NODE_ROOTFS_IMAGE" >/dev/null 2>&1 || true
   tar -C "$RW_ROOTFS/node" -c . | docker import --change "LABEL $RW_LABEL" - "$NODE_ROOTFS_IMAGE"
-  docker build -q --build-arg "BASE=$NODE_ROOTFS_IMAGE" --build-arg "K8S_VERSION=$K8S_VERSION" --build-arg "RESTRICT_OOM=$restrict" \
+  docker build -q --force-rm --build-arg "BASE=$NODE_ROOTFS_IMAGE" --build-arg "K8S_VERSION=$K8S_VERSION" --build-arg "RESTRICT_OOM=$restrict" \
     --label "$RW_LABEL" -t "$NODE_BASE_IMAGE" "$ctx"
 }
 
