@@ -12,6 +12,9 @@ const status = (over: Partial<ClusterStatus>): ClusterStatus => ({
   pools: [],
   leftovers: [],
   ingressAddress: '127.0.0.1',
+  cni: 'calico',
+  ingress: 'ingress-nginx',
+  nodeImage: 'kindest/node:v1.35.8',
   ...over,
 });
 

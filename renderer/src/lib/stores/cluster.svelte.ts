@@ -4,6 +4,7 @@ import type { ClusterStatus, Failure, OpKind } from '../api/contract.ts';
 import { failureOf } from '../api/failure.ts';
 import { newId } from './ops.svelte.ts';
 import { locale } from '../i18n/locale.svelte.ts';
+import { choices } from './choices.svelte.ts';
 import { api } from './session.svelte.ts';
 
 export type LifecycleKind = Extract<OpKind, 'up' | 'down' | 'reset-fast' | 'reset-full'>;
@@ -55,9 +56,13 @@ class ClusterStore {
     const { opId } = run;
     try {
       const lang = locale.lang;
-      if (kind === 'up') this.status = await api().invoke('cluster:up', { opId, lang });
+      // A new cluster and a full reset are built from the advanced options; "Build again" and a
+      // fast reset keep what the cluster was built with (the engine remembers it).
+      const fresh = kind === 'reset-full' || (kind === 'up' && !this.status?.exists);
+      const settings = fresh ? choices.settings() : {};
+      if (kind === 'up') this.status = await api().invoke('cluster:up', { opId, lang, settings });
       else if (kind === 'down') await api().invoke('cluster:down', { opId, lang });
-      else this.status = await api().invoke('cluster:reset', { opId, lang, mode: kind === 'reset-fast' ? 'fast' : 'full' });
+      else this.status = await api().invoke('cluster:reset', { opId, lang, settings, mode: kind === 'reset-fast' ? 'fast' : 'full' });
       this.run = { ...run, settled: true };
     } catch (err) {
       this.run = { ...run, settled: true, failure: failureOf(err) };

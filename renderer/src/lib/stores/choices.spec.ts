@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import type { ClusterStatus } from '../api/contract.ts';
+import { choiceSettings, differsFrom } from './choices.svelte.ts';
+
+const PINNED = 'kindest/node:v1.35.8@sha256:07b2';
+const built = { exists: true, cni: 'kube-router', ingress: 'traefik', nodeImage: 'kindlab.local/node:v1.35.8-rw1' } as ClusterStatus;
+
+describe('advanced options', () => {
+  it('send the picks, and the node image only when one is given', () => {
+    expect(choiceSettings({ cni: 'kube-router', ingress: 'traefik', nodeImage: '  ' })).toEqual({ cni: 'kube-router', ingress: 'traefik' });
+    expect(choiceSettings({ cni: 'calico', ingress: 'ingress-nginx', nodeImage: ' my/node:1 ' })).toEqual({ cni: 'calico', ingress: 'ingress-nginx', nodeImage: 'my/node:1' });
+  });
+
+  it('say which picks an existing cluster does not run yet', () => {
+    expect(differsFrom(built, { cni: 'kube-router', ingress: 'traefik', nodeImage: 'kindlab.local/node:v1.35.8-rw1' }, PINNED)).toEqual([]);
+    expect(differsFrom(built, { cni: 'calico', ingress: 'traefik', nodeImage: '' }, PINNED)).toEqual(['cni', 'nodeImage']);
+    expect(differsFrom({ ...built, exists: false }, { cni: 'calico', ingress: 'ingress-nginx', nodeImage: '' }, PINNED)).toEqual([]);
+  });
+});
