@@ -90,8 +90,12 @@ describe('happy path', () => {
     w.setScenario({ faults: { hang: { phase: 'metallb' } } });
     const api = RestKubeClient.fromFile(w.kubeconfigPath());
     for (const p of (await api.list('v1', 'Pod', { namespace: 'metallb-system', labelSelector: 'component=speaker' })).items) await api.delete('v1', 'Pod', p.metadata.name, 'metallb-system');
-    const back = setTimeout(() => w.setScenario({}), 1500);
-    const reset = await runCli(['reset', '--fast'], w, { timeoutMs: 120_000 });
+    // They come back a moment after the reset has started to wait for them.
+    let back: NodeJS.Timeout | undefined;
+    const onLine = (line: string) => {
+      if (!back && /recover by itself/.test(line)) back = setTimeout(() => w.setScenario({}), 300);
+    };
+    const reset = await runCli(['reset', '--fast'], w, { timeoutMs: 120_000, onLine });
     clearTimeout(back);
     expect(reset.code, reset.stderr).toBe(0);
     expect(reset.stderr).toMatch(/MetalLB load balancer: speakers not ready; waiting up to 9 s for it to recover by itself/);
