@@ -43,7 +43,7 @@ describe('happy path', () => {
     w.api.resetCounters();
     const again = await runCli(['up'], w, { timeoutMs: 60_000 });
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toMatch(/calico: done.*already ready/);
+    expect(again.stderr).toMatch(/cni: done.*already ready/);
     expect(w.api.changes()).toBe(0);
     expect(w.calls().filter((c) => c.tool === 'kind' && c.args[0] === 'create')).toHaveLength(1);
 
@@ -115,16 +115,30 @@ describe('happy path', () => {
     expect(kindCalls.filter((c) => c.args[0] === 'create')).toHaveLength(2);
   });
 
-  it('up --dry-run prints the plan and runs nothing', async () => {
+  it('up --dry-run prints the plan and changes nothing (it only asks the engine its cgroup version)', async () => {
     const w = await world();
     const r = await runCli(['up', '--dry-run'], w);
     expect(r.code).toBe(0);
-    expect(w.calls()).toEqual([]);
+    expect(w.calls().map((c) => [c.tool, ...c.args].join(' '))).toEqual(['docker info --format {{.CgroupVersion}}']);
     expect(r.stdout).toMatch(/kind create cluster --name cluster01 --config .*--kubeconfig /);
-    for (const pin of w.pins.manifests) {
+    expect(r.stdout).toContain(`node image ${w.pins.nodeImage}`);
+    const chosen = w.pins.manifests.filter((m) => ['calico', 'ingress-nginx', 'metallb'].includes(m.addon));
+    expect(chosen).toHaveLength(4);
+    for (const pin of chosen) {
       expect(r.stdout).toContain(pin.url);
       expect(r.stdout).toContain(pin.sha256);
     }
+    for (const pin of w.pins.manifests.filter((m) => !chosen.includes(m))) expect(r.stdout).not.toContain(pin.url);
+  });
+
+  it('up --dry-run with the alternatives and a node image shows exactly those', async () => {
+    const w = await world();
+    const r = await runCli(['--cni', 'kube-router', '--ingress', 'traefik', '--node-image', 'kindlab.local/node:v1.35.8-rw1', 'up', '--dry-run'], w);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('CNI kube-router, ingress controller traefik, node image kindlab.local/node:v1.35.8-rw1');
+    expect(r.stdout).toContain('create the cluster (node image kindlab.local/node:v1.35.8-rw1)');
+    for (const id of ['kube-router-generic', 'traefik-ingress-nginx-rbac', 'metallb-native']) expect(r.stdout).toContain(w.pins.manifests.find((m) => m.id === id)?.url ?? id);
+    expect(r.stdout).not.toMatch(/calico|ingress-nginx\/controller/i);
   });
 });
 

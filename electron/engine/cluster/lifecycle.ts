@@ -488,6 +488,13 @@ export class ClusterLifecycle {
         a.health(probeCtx).catch((e: unknown) => ({ id: a.id as AddonHealth['id'], version: '', state: 'unknown' as const, message: String((e as Error).message ?? e) })),
       ),
     );
+    // MetalLB without its pools hands out no address: the learner's LoadBalancer Services would
+    // stay <pending>, so the add-on is not "ready" until pool-01, pool-02 and the advertisement are.
+    const metallb = addons.find((a) => a.id === 'metallb');
+    if (metallb?.state === 'ready') {
+      const pooled = await chosen.pools.health(probeCtx).catch((e: unknown) => ({ state: 'unknown' as const, message: String((e as Error).message ?? e) }));
+      if (pooled.state !== 'ready') Object.assign(metallb, { state: 'degraded', message: pooled.message });
+    }
     let pools: { name: string; addresses: string[] }[] = [];
     if (await client.served('metallb.io/v1beta1', 'IPAddressPool').catch(() => false)) {
       const list = await client.list('metallb.io/v1beta1', 'IPAddressPool', { namespace: METALLB_NS });
