@@ -209,6 +209,8 @@ export interface ClusterStatus {
   pools: AddressPool[];
   /** Leftover node containers that belong to no complete cluster. */
   leftovers: string[];
+  /** Objects the labs left on the cluster, by lab id (a lab's namespace counts once); `reset --fast` removes them. */
+  labObjects: Record<string, number>;
   /** The address the labs use for nip.io names and ingress probes. */
   ingressAddress: string;
   /** What the cluster was built with (or will be, when it does not exist yet). */

@@ -71,6 +71,11 @@ export function statusLines(s: ClusterStatus, lang: Lang): string[] {
   if (s.pools.length === 0) lines.push(zh ? '  （无）' : '  (none)');
   for (const p of s.pools) lines.push(`  ${p.name.padEnd(14)} ${p.addresses.join(', ')}`);
   lines.push(`${zh ? 'Ingress 地址' : 'Ingress address'}: ${s.ingressAddress}  (http://webserver.${s.ingressAddress.replace(/\./g, '-')}.nip.io)`);
+  const labs = Object.entries(s.labObjects);
+  if (labs.length) {
+    const list = labs.map(([lab, n]) => `${lab} ${n}`).join(', ');
+    lines.push(zh ? `实验留下的对象：${list}（kindlab reset --fast 会删除它们）` : `Left by the labs: ${list} (kindlab reset --fast removes them)`);
+  }
   return lines;
 }
 

@@ -25,6 +25,7 @@ import { preflightDoctor, runFullDoctor } from './doctor/entry.ts';
 import { KindlabError } from './errors.ts';
 import { type KubeClient, RestKubeClient } from './kube/client.ts';
 import { ToolRunner } from './tools/run.ts';
+import { countLabObjects } from './labs/cleanup.ts';
 import { LabService } from './labs/service.ts';
 import { parseNetworkInspect } from './network/inspect.ts';
 import { computePools } from './network/pools.ts';
@@ -79,6 +80,7 @@ export class Engine implements KindlabApi {
         fetcher: createManifestFetcher(ctx.dataDir, { lang: ctx.lang }),
         preflight: (settings, exists, signal) => preflightDoctor(ctx, settings, exists, signal),
         labCleanup: (client, log, signal) => this.labs.cleanupAll(client, log, signal, ctx.lang),
+        labObjects: (client) => countLabObjects(client),
       });
       s = { ctx, lifecycle };
       this.scopes.set(lang, s);

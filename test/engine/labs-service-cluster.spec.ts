@@ -57,6 +57,7 @@ const statusOf = (name: string): ClusterStatus =>
     addons: [],
     pools: [],
     leftovers: [],
+    labObjects: {},
     ingressAddress: '127.0.0.1',
   }) as unknown as ClusterStatus;
 

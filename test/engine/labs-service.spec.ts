@@ -82,6 +82,7 @@ const STATUS: ClusterStatus = {
   nodeImage: 'kindest/node:v1.35.8',
   pools: [],
   leftovers: [],
+  labObjects: {},
   ingressAddress: '192.168.1.20',
 };
 // A /24 kind network: no room for the extra lab ranges, so staticIP is empty here.

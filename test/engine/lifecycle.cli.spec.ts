@@ -56,6 +56,9 @@ describe('happy path', () => {
     // What no lab made stays: another component's Service in kube-system, the learner's own namespace.
     await api.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-router-metrics', namespace: 'kube-system' }, spec: { selector: { 'k8s-app': 'kube-router' }, ports: [{ port: 8080 }] } });
     await api.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'my-experiments' } });
+    // status counts what the labs left (objects with a lab's label), which the reset then removes.
+    const before = JSON.parse((await runCli(['status', '--json'], w)).stdout) as ClusterStatus;
+    expect(before.labObjects).toEqual({ loadbalancer: 1 });
     // The nodeport lab stops the worker; a reset taken at that point brings it back.
     expect((await runTool('docker', ['stop', 'cluster01-worker'], w)).code).toBe(0);
     const reset = await runCli(['reset', '--fast'], w, { timeoutMs: 60_000 });
@@ -68,6 +71,7 @@ describe('happy path', () => {
     expect(await api.get('metallb.io/v1beta1', 'IPAddressPool', 'ns-scoped-pool', 'metallb-system')).toBeNull();
     expect(await api.get('v1', 'Service', 'kube-router-metrics', 'kube-system')).not.toBeNull();
     expect(await api.get('v1', 'Namespace', 'my-experiments')).not.toBeNull();
+    expect((JSON.parse((await runCli(['status', '--json'], w)).stdout) as ClusterStatus).labObjects).toEqual({});
     // The add-ons' state is restored: the removed L2Advertisement is back.
     expect(await api.get('metallb.io/v1beta1', 'L2Advertisement', 'l2-all-pools', 'metallb-system')).not.toBeNull();
 

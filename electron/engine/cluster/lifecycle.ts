@@ -54,6 +54,8 @@ export interface LifecycleDeps {
   preflight(settings: ClusterSettings, clusterExists: boolean, signal: AbortSignal): Promise<DoctorReport>;
   /** Runs every lab's cleanup; returns how many objects it removed. */
   labCleanup?(client: KubeClient, log: (line: string) => void, signal: AbortSignal): Promise<number>;
+  /** Counts what the labs left on the cluster, by lab. */
+  labObjects?(client: KubeClient): Promise<Record<string, number>>;
 }
 
 /** A pinned manifest's verified text by pin id. */
@@ -459,6 +461,7 @@ export class ClusterLifecycle {
       addons: [],
       pools: [],
       leftovers: [],
+      labObjects: {},
       ingressAddress: hostAddress(settings),
       cni: settings.cni,
       ingress: settings.ingress,
@@ -500,7 +503,8 @@ export class ClusterLifecycle {
       const list = await client.list('metallb.io/v1beta1', 'IPAddressPool', { namespace: METALLB_NS });
       pools = list.items.map((p) => ({ name: p.metadata.name, addresses: ((p.spec as { addresses?: string[] } | undefined)?.addresses ?? []).slice() }));
     }
-    return { ...base, exists: true, apiReachable: true, nodes: nodeInfos, addons, pools };
+    const labObjects = (await this.deps.labObjects?.(client).catch(() => ({}))) ?? {};
+    return { ...base, exists: true, apiReachable: true, nodes: nodeInfos, addons, pools, labObjects };
   }
 }
 

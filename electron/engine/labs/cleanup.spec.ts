@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanupLab } from './cleanup.ts';
+import { cleanupLab, countLabObjects } from './cleanup.ts';
 import { sayer } from './say.ts';
 import { FakeKubeClient } from './testing/fake-kube.ts';
 import { labFrom, step } from './testing/harness.ts';
@@ -35,5 +35,22 @@ describe('cleanupLab', () => {
     expect(removed).toBe(3);
     expect(client.all().map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Namespace/kube-system']);
     expect(lines).toContain('deleted IPAddressPool metallb-system/pool-static');
+  });
+});
+
+describe('countLabObjects', () => {
+  it("counts each lab's labelled objects, a lab's namespace once with what is in it, and never an add-on's", async () => {
+    const lab = (name: string) => ({ 'kindlab.io/lab': name });
+    const client = new FakeKubeClient([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sales', labels: lab('netpol') } },
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db-postgresql', namespace: 'sales', labels: lab('netpol') } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'backend-netpol', namespace: 'sales', labels: lab('netpol') } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'nginx-frontend', namespace: 'default', labels: lab('services') } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'nginx-frontend', namespace: 'default', labels: lab('services') } },
+      { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'pool-01', namespace: 'metallb-system', labels: { ...lab('loadbalancer'), 'app.kubernetes.io/managed-by': 'kindlab' } } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', namespace: 'default' } },
+    ]);
+    expect(await countLabObjects(client)).toEqual({ netpol: 1, services: 2 });
+    expect(await countLabObjects(new FakeKubeClient([]))).toEqual({});
   });
 });

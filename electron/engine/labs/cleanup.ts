@@ -68,6 +68,28 @@ export async function removeLabelled(selector: string, deps: CleanupDeps): Promi
   return { removed, namespaces };
 }
 
+/**
+ * What the labs have left on the cluster, by lab: the objects carrying a lab's label (namespaces
+ * count as one each, not with their contents), for `status` and the cluster screen.
+ */
+export async function countLabObjects(client: KubeClient): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const inLabNamespace = new Set<string>();
+  const lists = await Promise.all(
+    LABELLED_KINDS.map(async (k) => ((await client.served(k.apiVersion, k.kind).catch(() => false)) ? { k, items: (await client.list(k.apiVersion, k.kind, { labelSelector: LAB_LABEL })).items } : { k, items: [] })),
+  );
+  for (const { k, items } of lists) if (k.kind === 'Namespace') for (const ns of items) inLabNamespace.add(ns.metadata.name);
+  for (const { k, items } of lists) {
+    for (const o of items) {
+      if (isAddonObject(o) || o.metadata.deletionTimestamp) continue;
+      if (k.kind !== 'Namespace' && o.metadata.namespace && inLabNamespace.has(o.metadata.namespace)) continue;
+      const lab = o.metadata.labels?.[LAB_LABEL] ?? '?';
+      counts[lab] = (counts[lab] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
 /** Waits until deleted namespaces are gone, so a re-run does not meet "namespace is terminating". */
 export async function awaitNamespacesGone(names: string[], deps: CleanupDeps): Promise<void> {
   if (names.length === 0) return;

@@ -11,6 +11,7 @@ const status = (over: Partial<ClusterStatus>): ClusterStatus => ({
   addons: [],
   pools: [],
   leftovers: [],
+  labObjects: {},
   ingressAddress: '127.0.0.1',
   cni: 'calico',
   ingress: 'ingress-nginx',
