@@ -101,13 +101,21 @@ export async function waitFor(client: KubeClient, target: WaitTarget, judge: (ob
     opts.signal?.removeEventListener('abort', onAbort);
   }
 
+  throw await waitFailure(opts, last);
+}
+
+/**
+ * Why a bounded wait ended without its condition: a cancellation, or a timeout that says what it
+ * waited for, where things stood, and the diagnostics. Shared by every watched wait.
+ */
+export async function waitFailure(opts: WaitOptions, last: Verdict): Promise<KindlabError> {
   const lang = opts.lang ?? 'en';
-  if (opts.signal?.aborted) throw cancelled(undefined, lang);
+  if (opts.signal?.aborted) return cancelled(undefined, lang);
   const diagnostics = opts.diagnose
     ? await opts.diagnose().catch((e: unknown) => [pick({ en: `(could not collect diagnostics: ${String(e)})`, zh: `（无法收集诊断信息：${String(e)}）` }, lang)])
     : [];
   const secs = Math.round(opts.timeoutMs / 1000);
-  throw new KindlabError({
+  return new KindlabError({
     code: 'timeout',
     message: pick(
       {
@@ -121,17 +129,16 @@ export async function waitFor(client: KubeClient, target: WaitTarget, judge: (ob
   });
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or at once when `signal` aborts (never rejects), leaving no listener behind. */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
   });
 }

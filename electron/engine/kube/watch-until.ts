@@ -4,28 +4,15 @@
 // `evaluate` reads what it needs itself; changes that arrive while it runs make it run once
 // more afterwards. A slow re-check covers what the watched kinds do not show (an add-on's health
 // also reads objects nobody watches here). Bounded, cancellable, never a fixed sleep.
-import { KindlabError, cancelled, isCancellation } from '../errors.ts';
-import { pick } from '../i18n/text.ts';
+import { KindlabError, isCancellation } from '../errors.ts';
 import type { KubeClient } from './client.ts';
-import type { Verdict, WaitOptions, WaitTarget } from './wait.ts';
+import { type Verdict, type WaitOptions, type WaitTarget, pause, waitFailure } from './wait.ts';
 
 export interface WatchUntilOptions extends WaitOptions {
   /** Look again after this long without a change (default 5 s): a bounded retry behind the watches. */
   recheckMs?: number;
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** Lists and watches one target for as long as `signal` lives, calling `changed` on every event. */
 async function follow(client: KubeClient, target: WaitTarget, changed: () => void, signal: AbortSignal): Promise<void> {
@@ -56,7 +43,6 @@ function transient(err: unknown): boolean {
  * On timeout it throws a `timeout` failure naming `what` and the last verdict's message.
  */
 export async function watchUntil(client: KubeClient, targets: WaitTarget[], evaluate: () => Promise<Verdict>, opts: WatchUntilOptions): Promise<Verdict> {
-  const lang = opts.lang ?? 'en';
   const local = new AbortController();
   const onAbort = () => local.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -100,21 +86,5 @@ export async function watchUntil(client: KubeClient, targets: WaitTarget[], eval
     local.abort();
     await Promise.allSettled(followers);
   }
-  if (opts.signal?.aborted) throw cancelled(undefined, lang);
-  const diagnostics = opts.diagnose
-    ? await opts.diagnose().catch((e: unknown) => [pick({ en: `(could not collect diagnostics: ${String(e)})`, zh: `（无法收集诊断信息：${String(e)}）` }, lang)])
-    : [];
-  const secs = Math.round(opts.timeoutMs / 1000);
-  throw new KindlabError({
-    code: 'timeout',
-    message: pick(
-      {
-        en: `${opts.what}: not done after ${secs} s${last.message ? ` (${last.message})` : ''}`,
-        zh: `${opts.what}：${secs} 秒后仍未完成${last.message ? `（${last.message}）` : ''}`,
-      },
-      lang,
-    ),
-    hint: opts.hint ?? pick({ en: 'See the diagnostics below for the first thing that is stuck.', zh: '请查看下方的诊断信息，找出第一个卡住的环节。' }, lang),
-    diagnostics,
-  });
+  throw await waitFailure(opts, last);
 }
