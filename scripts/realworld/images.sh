@@ -82,6 +82,8 @@ build_standin() {
   local name=$1 ref=$2 ctx="$RW_CTX/$1"
   rm -rf "$ctx" && mkdir -p "$ctx" && cp -a "$RW_HERE/images/$name/." "$ctx/"
   case $name in
+    # The same welcome and error pages as the root image: one copy in images/nginx/.
+    nginx-unprivileged) cp "$RW_HERE/images/nginx/index.html" "$RW_HERE/images/nginx/50x.html" "$ctx/" ;;
     busybox) cp "$RW_OUT/busybox/busybox" "$ctx/busybox" ;;
     kube-proxy)
       cp "$CP_BIN/kube-proxy" "$ctx/kube-proxy"
