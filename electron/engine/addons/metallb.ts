@@ -99,7 +99,10 @@ export const poolsAddon: Addon = {
   phase: 'pools',
   title: { en: 'Address pools', zh: '地址池' },
   installTitle: { en: 'Create the MetalLB address pools', zh: '创建 MetalLB 地址池' },
-  plan: (pins) => [{ kind: 'apply', description: 'IPAddressPool pool-01 and pool-02, L2Advertisement l2-all-pools (retried while the webhook warms up)', version: pins.metallb.version }],
+  plan: (pins) => [
+    { kind: 'command', description: 'read the IPv4 subnet of the kind network', argv: ['docker', 'network', 'inspect', 'kind'] },
+    { kind: 'apply', description: 'IPAddressPool pool-01 and pool-02, L2Advertisement l2-all-pools (retried while the webhook warms up)', version: pins.metallb.version },
+  ],
   async health(ctx) {
     const t = (text: LocalizedText) => pick(text, ctx.lang ?? 'en');
     const base = { id: 'metallb' as const, version: ctx.pins.metallb.version };

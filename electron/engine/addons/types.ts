@@ -35,7 +35,10 @@ export interface Addon {
 }
 
 /** A manifest by its pin id, or an apply, patch or wait described in a line. */
-export type AddonPlanStep = { kind: 'manifest'; manifest: string; description: string } | { kind: 'apply' | 'patch' | 'wait'; description: string; version?: string };
+export type AddonPlanStep =
+  | { kind: 'manifest'; manifest: string; description: string }
+  | { kind: 'command'; description: string; argv: string[] }
+  | { kind: 'apply' | 'patch' | 'wait'; description: string; version?: string };
 
 export function seconds(ctx: { timeoutScale: number }, s: number): number {
   return Math.round(s * 1000 * ctx.timeoutScale);

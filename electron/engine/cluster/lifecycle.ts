@@ -151,10 +151,6 @@ export class ClusterLifecycle {
         } else {
           steps.push({ phase: addon.phase, ...step });
         }
-        // The pools come from the kind network: say where before they are applied.
-        if (addon.phase === 'pools' && steps.at(-1)?.kind === 'apply') {
-          steps.splice(steps.length - 1, 0, { phase: 'pools', kind: 'command', description: 'read the IPv4 subnet of the kind network', argv: ['docker', 'network', 'inspect', 'kind'] });
-        }
       }
     }
     return { settings, kubeconfig: paths.kubeconfig, nodeImage, steps };
@@ -357,12 +353,13 @@ export class ClusterLifecycle {
   /** A cluster runs one CNI and one ingress controller: installing the other beside it would break both. */
   private async refuseOtherChoices(client: KubeClient, settings: ClusterSettings): Promise<void> {
     const installed = await detectInstalled(client);
-    const clash = [installed.cni && installed.cni !== settings.cni ? `--cni ${installed.cni}` : null, installed.ingress && installed.ingress !== settings.ingress ? `--ingress ${installed.ingress}` : null].filter((x): x is string => x !== null);
-    if (clash.length === 0) return;
-    const want = [installed.cni && installed.cni !== settings.cni ? `--cni ${settings.cni}` : null, installed.ingress && installed.ingress !== settings.ingress ? `--ingress ${settings.ingress}` : null].filter(Boolean).join(' ');
+    const differs = (['cni', 'ingress'] as const).filter((role) => installed[role] !== undefined && installed[role] !== settings[role]);
+    if (differs.length === 0) return;
+    const has = differs.map((role) => `--${role} ${installed[role]}`).join(' ');
+    const want = differs.map((role) => `--${role} ${settings[role]}`).join(' ');
     throw new KindlabError({
       code: 'cluster-exists',
-      message: this.t({ en: `the cluster ${settings.name} was built with ${clash.join(' ')}`, zh: `集群 ${settings.name} 是用 ${clash.join(' ')} 创建的` }),
+      message: this.t({ en: `the cluster ${settings.name} was built with ${has}`, zh: `集群 ${settings.name} 是用 ${has} 创建的` }),
       hint: this.t({
         en: `A cluster keeps the network and ingress controller it was built with. Rebuild it with \`kindlab reset --full ${want}\`, or leave out the flag to keep what it has.`,
         zh: `集群会保留创建时的网络插件和 Ingress 控制器。用 \`kindlab reset --full ${want}\` 重建，或者去掉该参数以保持现状。`,
