@@ -109,6 +109,20 @@ describe('fake kind', () => {
     expect((await runTool('kind', ['get', 'clusters'], w)).stderr).toBe('No kind clusters found.\n');
   });
 
+  it('on a cgroup v1 engine, a 1.35 kubelet starts only with failCgroupV1: false in the config', async () => {
+    const w = await newWorld({ state: { cgroupVersion: '1' } });
+    const refused = await runTool('kind', createArgs(w), w);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(' ✗ Starting control-plane 🕹️\nDeleted nodes: ["cluster01-control-plane" "cluster01-worker"]\nERROR: failed to create cluster: failed to init node with kubeadm: command "docker exec --privileged cluster01-control-plane kubeadm init');
+    expect(refused.stderr).toContain('[kubelet-check] The kubelet is not healthy after');
+    expect(w.readState().containers).toEqual([]);
+    // Kubernetes before 1.35 still starts there.
+    expect((await runTool('kind', ['create', 'cluster', '--name', 'old', '--config', join(w.root, 'kind.yaml'), '--image', 'kindest/node:v1.34.3', '--kubeconfig', w.kubeconfigPath('old')], w)).code).toBe(0);
+    expect((await runTool('kind', ['delete', 'cluster', '--name', 'old'], w)).code).toBe(0);
+    writeFileSync(join(w.root, 'kind.yaml'), `${KIND_CONFIG}kubeadmConfigPatches:\n- |\n  kind: KubeletConfiguration\n  failCgroupV1: false\n`);
+    expect((await runTool('kind', createArgs(w), w)).code).toBe(0);
+  });
+
   it('dies on SIGTERM while hanging, leaving no process and no pid file behind', async () => {
     const w = await newWorld({ scenario: { kind: { hangAt: 'Starting control-plane' } } });
     const r = await runTool('kind', createArgs(w), w, { signalAfter: { pattern: /Starting control-plane/, signal: 'SIGTERM' }, timeoutMs: 10_000 });
