@@ -8,6 +8,11 @@ export interface Timings {
   podStartMs: number;
   /** Installation `default` seen (operator running) → calico-system objects created. */
   cniDelayMs: number;
+  /**
+   * A kube-router pod Running on a node → its init container's CNI config in place there, the
+   * node Ready (a real node: Ready about 9 s after the DaemonSet is applied).
+   */
+  cniConfigMs: number;
   /** Job pod Running → Succeeded. */
   jobMs: number;
   /** Namespace Terminating → gone. */
@@ -33,6 +38,7 @@ export interface Timings {
 export const DEFAULT_TIMINGS: Timings = {
   podStartMs: 25,
   cniDelayMs: 40,
+  cniConfigMs: 40,
   jobMs: 20,
   namespaceDeleteMs: 20,
   imagePullMs: 15,

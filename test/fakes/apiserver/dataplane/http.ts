@@ -1,8 +1,9 @@
 // HTTP over the fake network: what a server pod answers (nginx's welcome page, http-echo's text,
-// nothing from a database port), and how the ingress-nginx controller routes by Host and path
-// to a backend Service's endpoints (502/503/504 when the backend fails).
+// nothing from a database port), and how the ingress controller — ingress-nginx, or Traefik with
+// its ingress-nginx provider — routes by Host and path to a backend Service's endpoints (404 with
+// each controller's own body without a rule, 502/503/504 when the backend fails).
 import type { SimContext } from '../sim/context.ts';
-import { servedByNginx } from '../sim/network.ts';
+import { type IngressFlavor, servedBy } from '../sim/network.ts';
 import type { Json, KObj } from '../util.ts';
 import { type Source, connect, pickEndpoint, podConnect } from './net.ts';
 
@@ -67,10 +68,51 @@ function args(pod: KObj): string[] {
   return [...(c.command ?? []), ...(c.args ?? [])].map(String);
 }
 
+/** Go's http.Error and Traefik's own answers: plain text, no Server header. */
+function goText(status: number, body: string): HttpResult {
+  const r = respond(status, body, 'text/plain; charset=utf-8', '');
+  if (r.kind === 'response') r.headers.push(['X-Content-Type-Options', 'nosniff']);
+  return r;
+}
+
+/** What each controller answers itself: nginx's error pages, or Traefik's plain texts. */
+function controllerError(flavor: IngressFlavor, status: number): HttpResult {
+  if (flavor === 'ingress-nginx') return respond(status, nginxError(status));
+  if (status === 404) return goText(404, '404 page not found\n');
+  // The load balancer with no server to send to; a failed proxy writes the status text.
+  if (status === 503) return goText(503, 'no available server\n');
+  return respond(status, status === 504 ? 'Gateway Timeout' : reasonPhrase(status), 'text/plain; charset=utf-8', '');
+}
+
+const TRAEFIK_IMAGE = /(^|\/)traefik(:|@|$)/;
+
+/**
+ * Traefik's entry points from its flags (`--entryPoints.web.address=:8000`), port → name; with
+ * none configured, Traefik listens on :80 (entry point "http").
+ */
+function traefikEntryPoints(pod: KObj): Map<number, string> {
+  const eps = new Map<number, string>();
+  for (const a of args(pod)) {
+    const m = /^--entry[pP]oints\.([^.=]+)\.address=.*:(\d+)(\/\w+)?$/.exec(a);
+    if (m) eps.set(Number(m[2]), m[1] ?? '');
+  }
+  if (eps.size === 0) eps.set(80, 'http');
+  return eps;
+}
+
+/** Traefik: its own entry point (ping), or an entry point that serves the Ingresses. */
+function serveTraefik(ctx: SimContext, pod: KObj, port: number, req: HttpRequest): HttpResult | null {
+  const ep = traefikEntryPoints(pod).get(port);
+  if (ep === undefined) return null;
+  if (ep === 'traefik') return req.path === '/ping' && args(pod).includes('--ping=true') ? goText(200, 'OK') : goText(404, '404 page not found\n');
+  return routeIngress(ctx, 'traefik', pod, req);
+}
+
 /** What an application pod answers on `port`. */
 function serve(ctx: SimContext, pod: KObj, port: number, req: HttpRequest): HttpResult {
   const image = String(pod.spec?.containers?.[0]?.image ?? '');
-  if (/ingress-nginx\/controller/.test(image) && (port === 80 || port === 443)) return routeIngress(ctx, pod, req);
+  if (/ingress-nginx\/controller/.test(image) && (port === 80 || port === 443)) return routeIngress(ctx, 'ingress-nginx', pod, req);
+  if (TRAEFIK_IMAGE.test(image)) return serveTraefik(ctx, pod, port, req) ?? { kind: 'empty', durationMs: 1 };
   if (/nginx|httpd/.test(image)) {
     return req.path === '/' || req.path === '/index.html' ? respond(200, WELCOME, 'text/html', 'nginx/1.30.4') : respond(404, nginxError(404), 'text/html', 'nginx/1.30.4');
   }
@@ -107,10 +149,16 @@ function pathScore(p: Json, path: string): number {
   return path.startsWith(want) ? want.length * 2 : -1;
 }
 
-/** The nginx controller: pick the server block by Host, the location by path, proxy to an endpoint. */
-function routeIngress(ctx: SimContext, controller: KObj, req: HttpRequest): HttpResult {
+/**
+ * The controller: pick the Ingress rules by Host (exact, then wildcard, then rules without a
+ * host), the path by its longest match, proxy to an endpoint. Both controllers route the labs'
+ * Ingresses alike (Traefik serves every rule over HTTPS with its default certificate, as
+ * ingress-nginx does); they differ in which Ingresses they take and in their own answers.
+ */
+function routeIngress(ctx: SimContext, flavor: IngressFlavor, controller: KObj, req: HttpRequest): HttpResult {
   const host = req.host.replace(/:\d+$/, '');
-  const ingresses = ctx.store.list('networking.k8s.io/v1', 'Ingress').filter(servedByNginx);
+  const ingresses = ctx.store.list('networking.k8s.io/v1', 'Ingress').filter((ing) => servedBy(ctx, flavor, ing));
+  const fail = (status: number) => controllerError(flavor, status);
   type Cand = { ing: KObj; paths: Json[] };
   const exact: Cand[] = [];
   const wild: Cand[] = [];
@@ -134,23 +182,24 @@ function routeIngress(ctx: SimContext, controller: KObj, req: HttpRequest): Http
   }
   if (!best) {
     const withDefault = (server.length ? server.map((c) => c.ing) : ingresses).find((i) => i.spec?.defaultBackend);
-    if (!withDefault) return respond(404, nginxError(404));
+    if (!withDefault) return fail(404);
     best = { ing: withDefault, backend: withDefault.spec.defaultBackend, score: 0 };
   }
   const ns = best.ing.metadata.namespace;
   const ref = best.backend?.service;
   const svc = ref?.name ? ctx.store.get('v1', 'Service', ref.name, ns) : undefined;
   const sp = svc?.spec?.ports?.find((p: Json) => (ref.port?.number !== undefined ? p.port === ref.port.number : p.name === ref.port?.name));
-  if (!svc || !sp) return respond(503, nginxError(503));
+  if (!svc || !sp) return fail(503);
   const ep = pickEndpoint(ctx, svc, sp);
-  if (!ep) return respond(503, nginxError(503));
+  if (!ep) return fail(503);
   const from: Source = { ip: String(controller.status?.podIP ?? ''), pod: controller, inCluster: true };
   const conn = podConnect(ctx, from, ep.pod, ep.port, 'TCP');
-  const upstreamTimeout = Math.round(60_000 * ctx.timings().probeScale);
-  if (conn.kind === 'timeout') return { ...respond(504, nginxError(504)), durationMs: upstreamTimeout };
-  if (conn.kind === 'refused') return respond(502, nginxError(502));
+  // nginx gives up on an upstream after 60 s; Traefik's dial timeout is 30 s.
+  const upstreamTimeout = Math.round((flavor === 'traefik' ? 30_000 : 60_000) * ctx.timings().probeScale);
+  if (conn.kind === 'timeout') return { ...fail(504), durationMs: upstreamTimeout };
+  if (conn.kind === 'refused') return fail(502);
   const res = serve(ctx, ep.pod, ep.port, req);
-  return res.kind === 'empty' ? respond(502, nginxError(502)) : res;
+  return res.kind === 'empty' ? fail(502) : res;
 }
 
 /** One HTTP exchange from `src`; `timeoutMs` bounds a connection that is dropped. */

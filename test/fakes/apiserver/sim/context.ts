@@ -219,6 +219,6 @@ export function fullImage(image: string): string {
 /** Labels of the add-on namespaces a HangFault freezes. */
 export const HANG_NAMESPACES: Record<string, string[]> = {
   calico: ['calico-system', 'calico-apiserver'],
-  ingress: ['ingress-nginx'],
+  ingress: ['ingress-nginx', 'traefik'],
   metallb: ['metallb-system'],
 };

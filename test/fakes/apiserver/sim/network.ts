@@ -1,5 +1,5 @@
 // Service plumbing: the EndpointSlice controller (and the legacy Endpoints object), and the
-// ingress-nginx controller's status updates on Ingresses.
+// ingress controllers' (ingress-nginx or Traefik) status updates on Ingresses.
 import { type Json, type KObj, deepEqual, randomSuffix } from '../util.ts';
 import { type SimContext, isReady, isTerminal } from './context.ts';
 
@@ -145,12 +145,27 @@ export function reconcileEndpoints(ctx: SimContext): void {
   }
 }
 
-// ── ingress-nginx ──
+// ── ingress controllers: ingress-nginx, or Traefik with its ingress-nginx provider ──
 
-export function ingressController(ctx: SimContext): KObj | undefined {
-  return ctx.store
-    .list('v1', 'Pod', 'ingress-nginx')
-    .find((p) => p.metadata.labels?.['app.kubernetes.io/component'] === 'controller' && p.metadata.labels?.['app.kubernetes.io/name'] === 'ingress-nginx' && isReady(p));
+export type IngressFlavor = 'ingress-nginx' | 'traefik';
+
+/** Where each controller runs and how its pods are labelled (the product's install of each). */
+const CONTROLLERS: Record<IngressFlavor, { namespace: string; name: string }> = {
+  'ingress-nginx': { namespace: 'ingress-nginx', name: 'ingress-nginx' },
+  traefik: { namespace: 'traefik', name: 'traefik' },
+};
+
+/** Which controller a pod is (by namespace and labels), or null for any other pod. */
+export function controllerFlavor(pod: KObj): IngressFlavor | null {
+  for (const [flavor, c] of Object.entries(CONTROLLERS) as [IngressFlavor, { namespace: string; name: string }][]) {
+    if (pod.metadata.namespace === c.namespace && pod.metadata.labels?.['app.kubernetes.io/component'] === 'controller' && pod.metadata.labels?.['app.kubernetes.io/name'] === c.name) return flavor;
+  }
+  return null;
+}
+
+/** A Ready controller pod of that flavor (ingress-nginx when none is named). */
+export function ingressController(ctx: SimContext, flavor: IngressFlavor = 'ingress-nginx'): KObj | undefined {
+  return ctx.store.list('v1', 'Pod', CONTROLLERS[flavor].namespace).find((p) => controllerFlavor(p) === flavor && isReady(p));
 }
 
 /** Whether the nginx controller takes an Ingress: class nginx, or no class (--watch-ingress-without-class). */
@@ -159,11 +174,32 @@ export function servedByNginx(ing: KObj): boolean {
   return cls === undefined || cls === 'nginx';
 }
 
+/**
+ * Whether Traefik's ingress-nginx provider (ingressClass nginx, controllerClass
+ * k8s.io/ingress-nginx, watchIngressWithoutClass off, its defaults and kindlab's flags) takes an
+ * Ingress: its ingressClassName names an IngressClass of that controller class, or its
+ * kubernetes.io/ingress.class annotation says nginx. An Ingress without a class is not served.
+ */
+export function servedByTraefik(ctx: SimContext, ing: KObj): boolean {
+  const name = ing.spec?.ingressClassName;
+  if (name !== undefined) return ctx.store.get('networking.k8s.io/v1', 'IngressClass', String(name))?.spec?.controller === 'k8s.io/ingress-nginx';
+  return ing.metadata.annotations?.['kubernetes.io/ingress.class'] === 'nginx';
+}
+
+export function servedBy(ctx: SimContext, flavor: IngressFlavor, ing: KObj): boolean {
+  return flavor === 'traefik' ? servedByTraefik(ctx, ing) : servedByNginx(ing);
+}
+
+/** The status each running controller writes: ADDRESS localhost (both publish it, as kind's ingress-nginx manifest does). */
 export function reconcileIngresses(ctx: SimContext): void {
-  const ready = !!ingressController(ctx);
+  const nginx = !!ingressController(ctx, 'ingress-nginx');
+  const traefik = !!ingressController(ctx, 'traefik');
   for (const ing of ctx.store.list('networking.k8s.io/v1', 'Ingress')) {
-    const want = ready && servedByNginx(ing) ? { loadBalancer: { ingress: [{ hostname: 'localhost' }] } } : { loadBalancer: {} };
+    const byNginx = nginx && servedByNginx(ing);
+    const served = byNginx || (traefik && servedByTraefik(ctx, ing));
+    const want = served ? { loadBalancer: { ingress: [{ hostname: 'localhost' }] } } : { loadBalancer: {} };
     ctx.store.setStatus('networking.k8s.io/v1', 'Ingress', ing.metadata.name, ing.metadata.namespace, want);
-    if (ready && servedByNginx(ing) && ctx.once(`ing-sync:${ing.metadata.uid}`)) ctx.event(ing, 'Normal', 'Sync', 'Scheduled for sync', 'nginx-ingress-controller');
+    // ingress-nginx records a Sync event per Ingress; Traefik records none.
+    if (byNginx && ctx.once(`ing-sync:${ing.metadata.uid}`)) ctx.event(ing, 'Normal', 'Sync', 'Scheduled for sync', 'nginx-ingress-controller');
   }
 }

@@ -1,5 +1,6 @@
-// Nodes: their readiness (NotReady until a CNI runs on them, Unknown while the node container is
-// stopped), their taints, and the scheduling predicates shared by the scheduler and DaemonSets.
+// Nodes: their readiness (NotReady until a CNI — Calico or kube-router — runs on them, Unknown
+// while the node container is stopped), their taints, and the scheduling predicates shared by the
+// scheduler and DaemonSets.
 import type { Json, KObj } from '../util.ts';
 import { type SimContext, conditions, isReady } from './context.ts';
 
@@ -19,12 +20,26 @@ export function nodeIP(node: KObj | undefined): string {
   return (node?.status?.addresses ?? []).find((a: Json) => a.type === 'InternalIP')?.address ?? '';
 }
 
-/** Whether pod networking works on the node: Calico's node agent runs there and is Ready. */
+/** Which CNI gives the node its network: Calico's node agent, or kube-router's pod (see cniReady). */
+export type NodeCni = 'calico' | 'kube-router';
+
+/**
+ * The CNI whose agent runs Ready on the node and has written its config there: calico-node at
+ * once; a kube-router pod (DaemonSet kube-router in kube-system, label k8s-app=kube-router) once
+ * its init container's CNI config is in place, `cniConfigMs` after the pod runs. Null: no network.
+ */
+export function nodeCni(ctx: SimContext, nodeName: string): NodeCni | null {
+  if (ctx.nodesDown.has(nodeName)) return null;
+  const on = (p: KObj) => p.spec?.nodeName === nodeName && isReady(p);
+  if (ctx.store.list('v1', 'Pod', 'calico-system').some((p) => p.metadata.labels?.['k8s-app'] === 'calico-node' && on(p))) return 'calico';
+  const router = ctx.store.list('v1', 'Pod', 'kube-system').find((p) => p.metadata.labels?.['k8s-app'] === 'kube-router' && on(p));
+  if (router && ctx.after(`kube-router-cni:${router.metadata.uid}`, ctx.timings().cniConfigMs)) return 'kube-router';
+  return null;
+}
+
+/** Whether pod networking works on the node: a CNI's agent runs there and is Ready. */
 export function cniReady(ctx: SimContext, nodeName: string): boolean {
-  if (ctx.nodesDown.has(nodeName)) return false;
-  return ctx.store
-    .list('v1', 'Pod', 'calico-system')
-    .some((p) => p.metadata.labels?.['k8s-app'] === 'calico-node' && p.spec?.nodeName === nodeName && isReady(p));
+  return nodeCni(ctx, nodeName) !== null;
 }
 
 export function tolerates(tolerations: Json[] | undefined, taint: Json): boolean {
@@ -93,7 +108,8 @@ export function reconcileNodes(ctx: SimContext): void {
   for (const node of nodes(ctx)) {
     const name = node.metadata.name;
     const down = ctx.nodesDown.has(name);
-    const ready = !down && cniReady(ctx, name);
+    const cni = down ? null : nodeCni(ctx, name);
+    const ready = cni !== null;
     ctx.store.update('v1', 'Node', name, undefined, (n) => {
       const ownTaints = (n.spec?.taints ?? []).filter((t: Json) => !String(t.key).startsWith('node.kubernetes.io/'));
       const taints = [...ownTaints];
@@ -113,7 +129,8 @@ export function reconcileNodes(ctx: SimContext): void {
             ? { type: 'Ready', status: 'True' as const, reason: 'KubeletReady', message: 'kubelet is posting ready status' }
             : { type: 'Ready', status: 'False' as const, reason: 'KubeletNotReady', message: NOT_READY_MSG },
       ];
-      const calicoUp = ready ? [{ type: 'NetworkUnavailable', status: 'False' as const, reason: 'CalicoIsUp', message: 'Calico is running on this node' }] : [];
+      // Calico reports itself in the node's NetworkUnavailable condition; the sim writes none for kube-router.
+      const calicoUp = cni === 'calico' ? [{ type: 'NetworkUnavailable', status: 'False' as const, reason: 'CalicoIsUp', message: 'Calico is running on this node' }] : [];
       n.status = { ...n.status, conditions: conditions(n.status?.conditions, [...calicoUp, ...conds], ['lastHeartbeatTime', 'lastTransitionTime']) };
       // Heartbeats would churn resourceVersions; keep them stable.
       for (const c of n.status.conditions) c.lastHeartbeatTime = c.lastTransitionTime;
