@@ -164,7 +164,6 @@ export const en = {
   'phase.preflight': 'Check the machine',
   'phase.cluster': 'Create the kind cluster',
   'phase.calico': 'Install Calico',
-  'phase.ingress': 'Install ingress-nginx',
   'phase.metallb': 'Install MetalLB',
   'phase.pools': 'Create the address pools',
   'phase.delete': 'Delete the cluster',

@@ -162,7 +162,6 @@ export const zh: Catalog = {
   'phase.preflight': '检查本机',
   'phase.cluster': '创建 kind 集群',
   'phase.calico': '安装 Calico',
-  'phase.ingress': '安装 ingress-nginx',
   'phase.metallb': '安装 MetalLB',
   'phase.pools': '创建地址池',
   'phase.delete': '删除集群',
