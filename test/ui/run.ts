@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { build as viteBuild } from 'vite';
+import { RestKubeClient } from '../../electron/engine/kube/client.ts';
 import { type UiWorld, startUiWorld } from './world.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -316,6 +317,111 @@ async function healthyMachine(context: BrowserContext): Promise<void> {
   }
 }
 
+async function alternativesMachine(context: BrowserContext): Promise<void> {
+  console.log('the Advanced options: a cluster built with kube-router and Traefik:');
+  const ui = await startUiWorld({ scenario: { timings: { kindStepMs: 60, podStartMs: 40 } } });
+  const page = await context.newPage();
+  currentPage = page;
+  const errors: string[] = [];
+  watchConsole(page, errors);
+  const panel = page.locator('details.advanced');
+  const versions = async () => {
+    const dl = page.locator('.details section').filter({ hasText: 'Pinned versions' }).locator('dl');
+    const names = await dl.locator('dt').allTextContents();
+    const values = await dl.locator('dd').allTextContents();
+    return Object.fromEntries(names.map((n, i) => [n, values[i]]));
+  };
+  try {
+    await step('Advanced options opens with the book’s choices; picking kube-router and Traefik drops the retirement notice', async () => {
+      await page.goto(ui.url);
+      await page.getByRole('heading', { name: 'Check this machine' }).waitFor();
+      await nav(page, 'Cluster');
+      await page.getByRole('heading', { name: 'Your lab cluster' }).waitFor();
+      await see(page, 'No cluster yet');
+      assert.equal(await panel.getAttribute('open'), null, 'the panel starts folded');
+      await see(page, 'ingress-nginx is retired');
+      await panel.locator('summary').click();
+      await panel.getByRole('radiogroup', { name: 'Pod network (CNI)' }).waitFor();
+      assert.equal(await panel.getByRole('radio', { name: /^Calico/ }).isChecked(), true, 'Calico is the default');
+      assert.equal(await panel.getByRole('radio', { name: /^ingress-nginx/ }).isChecked(), true, 'ingress-nginx is the default');
+      await panel.getByRole('radio', { name: 'kube-router' }).check();
+      await panel.getByRole('radio', { name: /^Traefik/ }).check();
+      await page.getByText('ingress-nginx is retired').waitFor({ state: 'hidden' });
+      assert.equal(await panel.getByRole('textbox', { name: 'Node image' }).getAttribute('placeholder'), ui.world.pins.nodeImage, 'the pinned node image is the placeholder');
+      await shot(page, '15-advanced-options');
+    });
+
+    await step('Build cluster builds with them: phases named after kube-router and Traefik, the cluster runs them', async () => {
+      await page.getByRole('button', { name: 'Build cluster' }).click();
+      await see(page, 'Building the cluster');
+      assert.equal(await panel.locator('input[value="calico"]').isDisabled(), true, 'the choices are locked while the build runs');
+      await page.locator('section.op[data-status="done"]').waitFor({ timeout: T.op });
+      await page.getByRole('button', { name: 'Show the 6 phases' }).click();
+      assert.equal(await page.locator('section.op [data-state="failed"]').count(), 0);
+      assert.match((await page.locator('[data-phase="cni"] .title').textContent()) ?? '', /kube-router/);
+      assert.match((await page.locator('[data-phase="ingress"] .title').textContent()) ?? '', /Traefik/);
+      await see(page, 'Cluster ready');
+      await page.locator('[data-node="cluster01-worker"][data-ready="true"]').waitFor();
+      // The engine really got the choices.
+      const client = RestKubeClient.fromFile(ui.world.kubeconfigPath());
+      assert.ok(await client.get('apps/v1', 'DaemonSet', 'kube-router', 'kube-system'), 'kube-router runs');
+      assert.ok(await client.get('apps/v1', 'Deployment', 'traefik', 'traefik'), 'Traefik runs');
+      assert.equal(await client.get('v1', 'Namespace', 'ingress-nginx'), null, 'no ingress-nginx');
+      await page.getByRole('button', { name: 'Hide the phases' }).click();
+    });
+
+    await step('the details say "Built with" kube-router and traefik, their pinned versions, and no retirement notice', async () => {
+      const built = page.locator('[data-built-with]');
+      await built.waitFor();
+      await built.locator('[data-cni="kube-router"]').waitFor();
+      await built.locator('[data-ingress="traefik"]').waitFor();
+      assert.equal((await built.locator('dd.image').textContent())?.trim(), ui.world.pins.nodeImage);
+      for (const id of ['kube-router', 'traefik', 'metallb']) assert.equal((await page.locator(`[data-addon="${id}"] .state`).textContent())?.trim(), 'ready', `${id} ready`);
+      assert.equal(await page.locator('[data-addon="calico"], [data-addon="ingress-nginx"]').count(), 0);
+      const v = await versions();
+      assert.equal(v['kube-router'], ui.world.pins.kubeRouter.version);
+      assert.equal(v.Traefik, ui.world.pins.traefik.version);
+      assert.equal(v.Calico, undefined);
+      assert.equal(v['ingress-nginx'], undefined);
+      assert.equal(await page.getByText('ingress-nginx is retired').count(), 0);
+      // The panel shows what the cluster runs; another pick waits for a full reset, and says so.
+      if ((await panel.getAttribute('open')) === null) await panel.locator('summary').click();
+      assert.equal(await panel.getByRole('radio', { name: 'kube-router' }).isChecked(), true);
+      assert.equal(await panel.getByRole('radio', { name: /^Traefik/ }).isChecked(), true);
+      await panel.getByRole('radio', { name: /^Calico/ }).check();
+      await see(page, 'cluster01 keeps what it was built with. A full reset rebuilds it with these choices.');
+      await panel.getByRole('radio', { name: 'kube-router' }).check();
+      await page.getByText('keeps what it was built with').waitFor({ state: 'hidden' });
+      await page.locator('.details section').filter({ hasText: 'Pinned versions' }).scrollIntoViewIfNeeded();
+      await shot(page, '16-built-with-alternatives');
+    });
+
+    await step('中文: the panel and the details in Chinese, still without the retirement notice', async () => {
+      await page.getByRole('button', { name: '中文' }).click();
+      await page.getByRole('heading', { name: '你的实验集群' }).waitFor();
+      await see(page, '高级选项');
+      if ((await panel.getAttribute('open')) === null) await panel.locator('summary').click();
+      await see(page, 'Pod 网络（CNI）');
+      await see(page, '（仍在维护；可处理同样的 Ingress）');
+      await see(page, '构建方式');
+      assert.equal(await page.getByText('ingress-nginx 已停止维护').count(), 0);
+      await panel.locator('summary').scrollIntoViewIfNeeded();
+      await shot(page, '17-advanced-options-zh');
+      await page.getByRole('button', { name: 'EN' }).click();
+      await page.getByRole('heading', { name: 'Your lab cluster' }).waitFor();
+    });
+
+    await step('no errors in the page console (Advanced options)', async () => {
+      assert.deepEqual(errors, []);
+    });
+  } finally {
+    // The picks and the language live in cookies, which ignore the port: the next world starts from the defaults.
+    await context.clearCookies();
+    await page.close();
+    await ui.close();
+  }
+}
+
 async function daemonDown(context: BrowserContext): Promise<void> {
   console.log('a machine whose Docker daemon is down:');
   const ui: UiWorld = await startUiWorld({ state: { daemon: 'down' } });
@@ -435,6 +541,7 @@ await buildUi();
 const { context, profile } = await launch();
 try {
   await healthyMachine(context);
+  await alternativesMachine(context);
   await daemonDown(context);
   await sanitizerInRealBrowser(context);
   await electronHost();
