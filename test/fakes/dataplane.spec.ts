@@ -164,6 +164,47 @@ describe('TCP probes', () => {
     api.setScenario({});
   });
 
+  it('takes in a new pod a moment after it starts (timings.admitLagMs): refused by a from-rule at first, and not yet held to its own policies', async () => {
+    api.setScenario({ dataPlane: { policyBlock: 'reject' }, timings: { admitLagMs: 1000 } });
+    const ip = await podIP('app.kubernetes.io/name=postgresql');
+    const allow = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-frontend', namespace: NS }, spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgresql' } }, ingress: [{ from: [{ podSelector: { matchLabels: { role: 'frontend' } } }], ports: [{ port: 5432, protocol: 'TCP' }] }] } };
+    await client.apply(allow);
+    // What a real kube-router did: a client made with the right label is refused for its first
+    // second, then let in; its connections are judged when they would happen (sleep is scaled).
+    const tries = `nc -zv -w 3 ${ip} 5432; sleep 0.5; nc -zv -w 3 ${ip} 5432; sleep 1; nc -zv -w 3 ${ip} 5432`;
+    const t0 = Date.now();
+    const r = await probe(['sh', '-c', tries], { role: 'frontend' });
+    expect(r.log).toBe(`nc: connect to ${ip} port 5432 (tcp) failed: Connection refused\n`.repeat(2) + `Connection to ${ip} 5432 port [tcp/postgresql] succeeded!\n`);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    // A one-shot nc connects at once: refused every time, however often it is run.
+    for (let i = 0; i < 2; i++) expect((await probe(['nc', '-zv', '-w', '3', ip, '5432'], { role: 'frontend' })).log).toContain('Connection refused');
+    // Its own Egress policy does not hold it yet either (kube-router builds its filter in the same sync).
+    await client.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny-out', namespace: NS }, spec: { podSelector: { matchLabels: { role: 'client' } }, policyTypes: ['Egress'] } });
+    const web = await podIP('app=nginx-web');
+    const out = await probe(['sh', '-c', `nc -zv -w 3 ${web} 8080; sleep 2; nc -zv -w 3 ${web} 8080`], { role: 'client' });
+    expect(out.log).toBe(`Connection to ${web} 8080 port [tcp/http-alt] succeeded!\nnc: connect to ${web} port 8080 (tcp) failed: Connection refused\n`);
+    await client.delete('networking.k8s.io/v1', 'NetworkPolicy', 'deny-out', NS);
+    await client.delete('networking.k8s.io/v1', 'NetworkPolicy', 'allow-frontend', NS);
+    api.setScenario({});
+  });
+
+  it('judges each connection of a command when it would happen: a policy programmed meanwhile counts (timings.policyLagMs)', async () => {
+    api.setScenario({ timings: { policyLagMs: 1000 } });
+    const ip = await podIP('app.kubernetes.io/name=postgresql');
+    await client.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny-later', namespace: NS }, spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgresql' } }, policyTypes: ['Ingress'] } });
+    const r = await probe(['sh', '-c', `nc -zv -w 3 ${ip} 5432; sleep 2; nc -zv -w 3 ${ip} 5432`]);
+    expect(r.log).toBe(`Connection to ${ip} 5432 port [tcp/postgresql] succeeded!\nnc: connect to ${ip} port 5432 (tcp) timed out: Operation now in progress\n`);
+    await client.delete('networking.k8s.io/v1', 'NetworkPolicy', 'deny-later', NS);
+    api.setScenario({});
+  });
+
+  it('ends the shell at exit, as sh does', async () => {
+    const ip = await podIP('app.kubernetes.io/name=postgresql');
+    const r = await probe(['sh', '-c', `nc -zv -w 3 ${ip} 5432 && echo mark:0 && exit 0 || echo mark:1; sleep 1; echo after`]);
+    expect(r).toEqual({ phase: 'Succeeded', log: `Connection to ${ip} 5432 port [tcp/postgresql] succeeded!\nmark:0\n` });
+    expect((await probe(['sh', '-c', 'echo a; exit 3; echo b'])).log).toBe('a\n');
+  });
+
   it('lets the scenario force an outcome', async () => {
     api.setScenario({ probes: [{ namespace: NS, commandIncludes: '5432', outcome: 'timeout' }] });
     const r = await probe(['nc', '-zv', '-w', '3', 'db', '5432']);

@@ -33,6 +33,14 @@ export interface Timings {
   proxyLagMs: number;
   /** The CNI programs a new NetworkPolicy this long after it appears; until then it lets everything through. */
   policyLagMs: number;
+  /**
+   * The CNI takes in a new pod this long after it starts (kube-router: about 1 s on a real kind
+   * node, in its next sync): until then the pod is in no policy's peer sets (a `from`/`to`
+   * podSelector or namespaceSelector does not match it; ipBlocks still do) and its own policies
+   * are not applied to it yet. Each connection of a probe pod's command is judged at the moment
+   * it would happen (see dataplane/commands.ts), so `nc; sleep 1; nc` can be refused, then open.
+   */
+  admitLagMs: number;
 }
 
 export const DEFAULT_TIMINGS: Timings = {
@@ -47,6 +55,7 @@ export const DEFAULT_TIMINGS: Timings = {
   bookmarkMs: 500,
   proxyLagMs: 0,
   policyLagMs: 0,
+  admitLagMs: 0,
 };
 
 export interface ImagePullFault {

@@ -1,7 +1,10 @@
 // The commands lab probes run, simulated against the fake cluster: nc (netcat-openbsd), curl,
 // wget (busybox), dig and nslookup (bind), plus the bits of `sh -c` around them (;, &&, ||,
 // pipes into grep, redirections, timeout, sleep, echo, exit). Output and exit codes follow the
-// real tools; waits are scaled by the scenario's probeScale.
+// real tools; waits are scaled by the scenario's probeScale. A command runs all at once when its
+// pod starts, on a clock of its own: what it waits (sleep, nc -w, curl -m …, unscaled) moves that
+// clock on, and each connection asks the data plane for the moment it would happen on a real
+// node (Source.at), so `nc …; sleep 1; nc …` sees a policy or a new pod taken in meanwhile.
 import type { ProbeOverride } from '../../scenario.ts';
 import type { SimContext } from '../sim/context.ts';
 import { type Json, type KObj, ipToInt } from '../util.ts';
@@ -18,6 +21,10 @@ export interface CmdResult {
   out: Chunk[];
   durationMs: number;
   longRunning?: boolean;
+  /** What the command waited on a real node (sleep, a timeout), unscaled: moves the command's clock. */
+  waitedMs?: number;
+  /** `exit`: the shell stops here. */
+  exited?: boolean;
 }
 
 interface Env {
@@ -25,7 +32,13 @@ interface Env {
   src: Source;
   scale: number;
   hostname: string;
+  /** When the command started (ms since the epoch), and how far its own clock has moved since. */
+  t0: number;
+  clockMs: number;
 }
+
+/** The source as it is at this point of the command: its connections happen at t0 + clockMs. */
+const srcNow = (env: Env): Source => ({ ...env.src, at: env.t0 + env.clockMs });
 
 const ok = (out: Chunk[] = [], durationMs = 1): CmdResult => ({ exitCode: 0, out, durationMs });
 const o = (text: string): Chunk => ({ fd: 1, text });
@@ -152,8 +165,11 @@ function runScript(env: Env, script: string): CmdResult {
     const p = pipes[k] as Pipeline;
     if (!skip && p.cmds.length) {
       const r = runPipeline(env, p.cmds);
-      result = { exitCode: r.exitCode, out: [...result.out, ...r.out], durationMs: result.durationMs + r.durationMs, longRunning: r.longRunning };
+      env.clockMs += r.waitedMs ?? 0;
+      result = { exitCode: r.exitCode, out: [...result.out, ...r.out], durationMs: result.durationMs + r.durationMs, longRunning: r.longRunning, waitedMs: (result.waitedMs ?? 0) + (r.waitedMs ?? 0) };
       if (r.longRunning) break;
+      // `exit` ends the shell (in a pipeline it would only end its own subshell).
+      if (r.exited && p.cmds.length === 1) break;
     }
     const joiner = p.joiner;
     skip = (joiner === '&&' && result.exitCode !== 0) || (joiner === '||' && result.exitCode === 0);
@@ -173,6 +189,8 @@ function runPipeline(env: Env, cmds: Simple[]): CmdResult {
       out: [...total.out, ...(isLast ? r.out : r.out.filter((x) => x.fd === 2))],
       durationMs: total.durationMs + r.durationMs,
       longRunning: total.longRunning || r.longRunning,
+      waitedMs: Math.max(total.waitedMs ?? 0, r.waitedMs ?? 0),
+      exited: !!r.exited,
     };
   });
   return total;
@@ -210,12 +228,12 @@ function runSimple(env: Env, words: string[], stdin: string): CmdResult {
     case 'false':
       return { exitCode: 1, out: [], durationMs: 0 };
     case 'exit':
-      return { exitCode: Number(args[0] ?? 0) || 0, out: [], durationMs: 0 };
+      return { exitCode: Number(args[0] ?? 0) || 0, out: [], durationMs: 0, exited: true };
     case 'hostname':
       return ok([o(`${env.hostname}\n`)]);
     case 'sleep': {
       if (args[0] === 'infinity' || seconds(args[0], 0) >= 60) return { ...ok(), longRunning: true };
-      return ok([], seconds(args[0], 0) * 1000 * env.scale);
+      return { ...ok([], seconds(args[0], 0) * 1000 * env.scale), waitedMs: seconds(args[0], 0) * 1000 };
     }
     case 'cat':
       if (args[0] === '/etc/resolv.conf') {
@@ -233,7 +251,7 @@ function runSimple(env: Env, words: string[], stdin: string): CmdResult {
       while ((args[k] ?? '').startsWith('-')) k += args[k] === '-s' || args[k] === '-k' ? 2 : 1;
       const limit = seconds(args[k], 10) * 1000 * env.scale;
       const inner = runSimple(env, args.slice(k + 1), stdin);
-      if (inner.longRunning || inner.durationMs > limit) return { exitCode: 124, out: [], durationMs: limit };
+      if (inner.longRunning || inner.durationMs > limit) return { exitCode: 124, out: [], durationMs: limit, waitedMs: seconds(args[k], 10) * 1000 };
       return inner;
     }
     case 'nc':
@@ -321,20 +339,20 @@ function nc(env: Env, args: string[]): CmdResult {
   let ip = host;
   let spent = 0;
   if (ipToInt(host) === null) {
-    const a = lookup(env.ctx, env.src, host, { search: true });
+    const a = lookup(env.ctx, srcNow(env), host, { search: true });
     const fail = dnsFailure(a);
     if (fail) {
-      return { exitCode: 1, out: [e(`nc: getaddrinfo for host "${host}" port ${portText}: ${fail === 'timeout' ? 'Try again' : 'Name does not resolve'}\n`)], durationMs: fail === 'timeout' ? dnsWait(env) : 1 };
+      return { exitCode: 1, out: [e(`nc: getaddrinfo for host "${host}" port ${portText}: ${fail === 'timeout' ? 'Try again' : 'Name does not resolve'}\n`)], durationMs: fail === 'timeout' ? dnsWait(env) : 1, ...(fail === 'timeout' ? { waitedMs: dnsWait(env) / env.scale } : {}) };
     }
     ip = (a as { ips: string[] }).ips[0] ?? host;
     spent = 1;
   }
   const svc = SERVICES[port] ?? '*';
   if (proto === 'udp') return ok(verbose ? [e(`Connection to ${host} ${port} port [udp/${svc}] succeeded!\n`)] : [], spent + 1);
-  const c = connect(env.ctx, env.src, ip, port, 'TCP');
+  const c = connect(env.ctx, srcNow(env), ip, port, 'TCP');
   if (c.kind === 'open') return ok(verbose ? [e(`Connection to ${host} ${port} port [tcp/${svc}] succeeded!\n`)] : [], spent + 2);
   if (c.kind === 'refused') return { exitCode: 1, out: verbose ? [e(`nc: connect to ${host} port ${port} (tcp) failed: Connection refused\n`)] : [], durationMs: spent + 1 };
-  return { exitCode: 1, out: verbose ? [e(`nc: connect to ${host} port ${port} (tcp) timed out: Operation now in progress\n`)] : [], durationMs: spent + waitMs };
+  return { exitCode: 1, out: verbose ? [e(`nc: connect to ${host} port ${port} (tcp) timed out: Operation now in progress\n`)] : [], durationMs: spent + waitMs, waitedMs: waitMs / env.scale };
 }
 
 // ───────────── HTTP clients ─────────────
@@ -363,7 +381,7 @@ function resolveHost(env: Env, host: string, port: number, resolves: string[]): 
     if (h === host && Number(p) === port && addr) return { ip: addr };
   }
   if (ipToInt(host) !== null) return { ip: host };
-  const a = lookup(env.ctx, env.src, host, { search: true });
+  const a = lookup(env.ctx, srcNow(env), host, { search: true });
   const fail = dnsFailure(a);
   return fail ? { fail } : { ip: (a as { ips: string[] }).ips[0] ?? host };
 }
@@ -402,13 +420,13 @@ function curl(env: Env, args: string[]): CmdResult {
     const out = [...body];
     if (wfmt) out.push(o(writeOut(wfmt, vars)));
     if (code !== 0 && showError) out.push(e(`curl: (${code}) ${msg}\n`));
-    return { exitCode: code, out, durationMs };
+    return { exitCode: code, out, durationMs, ...(code === 28 ? { waitedMs: durationMs / env.scale } : {}) };
   };
   const res = resolveHost(env, url.host, url.port, p.values.get('resolve') ?? []);
   if ('fail' in res) return finish(6, `Could not resolve host: ${url.host}`, res.fail === 'timeout' ? dnsWait(env) : 1);
   vars.remote_ip = res.ip;
   vars.remote_port = String(url.port);
-  const r = httpExchange(env.ctx, env.src, { ip: res.ip, port: url.port, host: hostHeader, path: url.path, method }, limitMs * env.scale);
+  const r = httpExchange(env.ctx, srcNow(env), { ip: res.ip, port: url.port, host: hostHeader, path: url.path, method }, limitMs * env.scale);
   if (r.kind === 'refused') return finish(7, `Failed to connect to ${url.host} port ${url.port} after 0 ms: Couldn't connect to server`, r.durationMs);
   if (r.kind === 'timeout') {
     return connectTimeout && seconds(connectTimeout, 0) <= seconds(maxTime, 1e9)
@@ -438,7 +456,7 @@ function wget(env: Env, args: string[]): CmdResult {
   if ('fail' in res) return { exitCode: 1, out: [e(`wget: bad address '${url.host}${url.port === 80 ? '' : `:${url.port}`}'\n`)], durationMs: res.fail === 'timeout' ? dnsWait(env) : 1 };
   const info = quiet ? [] : [e(`Connecting to ${url.host}${url.port === 80 ? '' : `:${url.port}`} (${res.ip}:${url.port})\n`)];
   const hostHeader = (p.values.get('header') ?? []).find((h) => /^host:/i.test(h))?.split(':').slice(1).join(':').trim() ?? url.host;
-  const r = httpExchange(env.ctx, env.src, { ip: res.ip, port: url.port, host: hostHeader, path: url.path, method: 'GET' }, limitMs);
+  const r = httpExchange(env.ctx, srcNow(env), { ip: res.ip, port: url.port, host: hostHeader, path: url.path, method: 'GET' }, limitMs);
   if (r.kind === 'refused') return { exitCode: 1, out: [...info, e(`wget: can't connect to remote host (${res.ip}): Connection refused\n`)], durationMs: 1 };
   if (r.kind === 'timeout') return { exitCode: 1, out: [...info, e('wget: download timed out\n')], durationMs: limitMs };
   if (r.kind === 'empty') return { exitCode: 1, out: [...info, e('wget: error getting response\n')], durationMs: 1 };
@@ -481,13 +499,13 @@ function dig(env: Env, args: string[]): CmdResult {
   if (!name) name = '.';
   const srv = server ?? defaultNameserver(env.src);
   const tcp = opts.has('tcp') || opts.has('vc');
-  const ans = lookup(env.ctx, env.src, name, { search: opts.has('search'), server: srv, tcp });
+  const ans = lookup(env.ctx, srcNow(env), name, { search: opts.has('search'), server: srv, tcp });
   const short = opts.has('short');
   if (ans.kind === 'TIMEOUT') {
     // An ICMP port-unreachable ends each try at once; silence waits out +time.
     const wait = ans.refused ? 2 : timeoutS * tries * 1000 * env.scale;
     const lines = Array.from({ length: tries }, () => `;; communications error to ${srv}#53: ${ans.refused ? 'connection refused' : 'timed out'}\n`);
-    return { exitCode: 9, out: [o(lines.join('') + (short ? '' : `\n; <<>> DiG 9.20.15 <<>> ${args.join(' ')}\n;; global options: +cmd\n`) + ';; no servers could be reached\n')], durationMs: wait };
+    return { exitCode: 9, out: [o(lines.join('') + (short ? '' : `\n; <<>> DiG 9.20.15 <<>> ${args.join(' ')}\n;; global options: +cmd\n`) + ';; no servers could be reached\n')], durationMs: wait, ...(ans.refused ? {} : { waitedMs: timeoutS * tries * 1000 }) };
   }
   const answers = answerLines(ans, type);
   if (short) {
@@ -526,7 +544,7 @@ function nslookup(env: Env, args: string[]): CmdResult {
   const pos = args.filter((a) => !a.startsWith('-'));
   const name = pos[0] ?? '';
   const srv = pos[1] ?? defaultNameserver(env.src);
-  const ans = lookup(env.ctx, env.src, name, { search: true, server: srv });
+  const ans = lookup(env.ctx, srcNow(env), name, { search: true, server: srv });
   if (ans.kind === 'TIMEOUT') {
     return { exitCode: 1, out: [o(`;; communications error to ${srv}#53: timed out\n;; communications error to ${srv}#53: timed out\n;; communications error to ${srv}#53: timed out\n;; no servers could be reached\n\n`)], durationMs: 15_000 * env.scale };
   }
@@ -566,7 +584,7 @@ export function runPodCommand(ctx: SimContext, pod: KObj): { exitCode: number; l
     namespace: pod.metadata.namespace ?? 'default',
     ...(override?.outcome ? { override: override.outcome } : {}),
   };
-  const r = runArgv({ ctx, src, scale: ctx.timings().probeScale, hostname: pod.metadata.name }, argv);
+  const r = runArgv({ ctx, src, scale: ctx.timings().probeScale, hostname: pod.metadata.name, t0: Date.now(), clockMs: 0 }, argv);
   return { exitCode: r.exitCode, log: r.out.map((c) => c.text).join(''), durationMs: Math.max(1, Math.round(r.durationMs)), longRunning: !!r.longRunning };
 }
 
@@ -577,7 +595,7 @@ export function runExternalCommand(ctx: SimContext, argv: string[], opts: { netw
     return { exitCode: override.exitCode ?? 0, stdout: override.log ?? '', stderr: '', durationMs: 1 };
   }
   const src: Source = { ip: opts.ip, inCluster: false, isolated: opts.network === 'none', ...(override?.outcome ? { override: override.outcome } : {}) };
-  const r = runArgv({ ctx, src, scale: ctx.timings().probeScale, hostname: 'c0ffee0ddba1' }, argv);
+  const r = runArgv({ ctx, src, scale: ctx.timings().probeScale, hostname: 'c0ffee0ddba1', t0: Date.now(), clockMs: 0 }, argv);
   return {
     exitCode: r.longRunning ? 0 : r.exitCode,
     stdout: r.out.filter((c) => c.fd === 1).map((c) => c.text).join(''),

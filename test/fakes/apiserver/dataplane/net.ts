@@ -9,7 +9,7 @@ import { announcingNode } from '../sim/metallb.ts';
 import { nodeIP } from '../sim/nodes.ts';
 import { type Json, type KObj, ipToInt } from '../util.ts';
 import { type Peer, policyAllows } from './netpol.ts';
-import { policyBlock, policyProgrammed, proxied } from './programming.ts';
+import { podAdmitted, policyBlock, policyProgrammed, proxied } from './programming.ts';
 
 export interface Source {
   ip: string;
@@ -23,6 +23,12 @@ export interface Source {
   namespace?: string;
   /** Forced outcome from the scenario. */
   override?: ProbeOutcome;
+  /**
+   * When the packet leaves (ms since the epoch; now when absent). A probe pod's command runs all
+   * at once in the fake: `nc; sleep 1; nc` asks for its second connection a second later, so the
+   * lags of programming.ts count as they would on a real node.
+   */
+  at?: number;
 }
 
 export type Conn = { kind: 'open'; pod: KObj | null; port: number; ip: string } | { kind: 'refused' } | { kind: 'timeout' };
@@ -77,10 +83,11 @@ export function listens(pod: KObj, port: number, proto: string): boolean {
   return false;
 }
 
-const enforcedBy = (ctx: SimContext) => (np: KObj) => policyProgrammed(ctx, np);
+const enforcedBy = (ctx: SimContext, at: number | undefined) => (np: KObj) => policyProgrammed(ctx, np, at);
+const admittedBy = (ctx: SimContext, at: number | undefined) => (pod: KObj) => podAdmitted(ctx, pod, at);
 
 function egressOk(ctx: SimContext, src: Source, dst: Peer, port: number, proto: string): boolean {
-  return !src.pod || policyAllows(ctx.store, 'Egress', src.pod, dst, port, proto, enforcedBy(ctx));
+  return !src.pod || policyAllows(ctx.store, 'Egress', src.pod, dst, port, proto, enforcedBy(ctx, src.at), admittedBy(ctx, src.at));
 }
 
 /** What the client sees of a connection a policy denies. */
@@ -93,7 +100,7 @@ export function podConnect(ctx: SimContext, src: Source, pod: KObj, port: number
   const ip = String(pod.status?.podIP ?? '');
   if (pod.status?.phase !== 'Running' || ctx.nodesDown.has(String(pod.spec?.nodeName))) return { kind: 'timeout' };
   if (!egressOk(ctx, src, { ip, pod }, port, proto)) return denied(ctx);
-  if (!pod.spec?.hostNetwork && !policyAllows(ctx.store, 'Ingress', pod, { ip: src.ip, ...(src.pod ? { pod: src.pod } : {}) }, port, proto, enforcedBy(ctx))) return denied(ctx);
+  if (!pod.spec?.hostNetwork && !policyAllows(ctx.store, 'Ingress', pod, { ip: src.ip, ...(src.pod ? { pod: src.pod } : {}) }, port, proto, enforcedBy(ctx, src.at), admittedBy(ctx, src.at))) return denied(ctx);
   return listens(pod, port, proto) ? { kind: 'open', pod, port, ip } : { kind: 'refused' };
 }
 
@@ -137,7 +144,7 @@ export function connect(ctx: SimContext, src: Source, ip: string, port: number, 
   const byCluster = all.find((s) => s.spec?.clusterIP === ip && ip !== 'None');
   if (byCluster) {
     // Not programmed yet: no node knows the address, the packet goes nowhere.
-    if (!src.inCluster || !proxied(ctx, byCluster, 'cluster', ip)) return { kind: 'timeout' };
+    if (!src.inCluster || !proxied(ctx, byCluster, 'cluster', ip, src.at)) return { kind: 'timeout' };
     const sp = (byCluster.spec?.ports ?? []).find((p: Json) => p.port === port && (p.protocol ?? 'TCP') === proto);
     if (!sp) return { kind: 'timeout' };
     return viaService(ctx, src, byCluster, sp, proto, src);
@@ -148,11 +155,11 @@ export function connect(ctx: SimContext, src: Source, ip: string, port: number, 
     const announcer = announcingNode(ctx);
     if (!announcer) return { kind: 'timeout' };
     // Announced but not programmed yet: the node refuses (what the loadbalancer lab met on a real cluster).
-    if (!proxied(ctx, byLB, 'lb', ip)) return { kind: 'refused' };
+    if (!proxied(ctx, byLB, 'lb', ip, src.at)) return { kind: 'refused' };
     const sp = (byLB.spec?.ports ?? []).find((p: Json) => p.port === port && (p.protocol ?? 'TCP') === proto);
     if (!sp) return { kind: 'refused' };
     const snat = !src.pod && byLB.spec?.externalTrafficPolicy !== 'Local';
-    const policySource: Source = snat ? { ip: nodeIP(ctx.store.get('v1', 'Node', announcer)), inCluster: true } : src;
+    const policySource: Source = snat ? { ip: nodeIP(ctx.store.get('v1', 'Node', announcer)), inCluster: true, ...(src.at !== undefined ? { at: src.at } : {}) } : src;
     return viaService(ctx, src, byLB, sp, proto, policySource);
   }
 
@@ -163,10 +170,10 @@ export function connect(ctx: SimContext, src: Source, ip: string, port: number, 
     if (!egressOk(ctx, src, { ip }, port, proto)) return denied(ctx);
     const np = all.find((s) => (s.spec?.type === 'NodePort' || s.spec?.type === 'LoadBalancer') && (s.spec?.ports ?? []).some((p: Json) => p.nodePort === port && (p.protocol ?? 'TCP') === proto));
     // A node port kube-proxy has not programmed yet: nothing listens there, the node refuses.
-    if (np && !proxied(ctx, np, 'node', port)) return { kind: 'refused' };
+    if (np && !proxied(ctx, np, 'node', port, src.at)) return { kind: 'refused' };
     if (np) {
       const sp = (np.spec?.ports ?? []).find((p: Json) => p.nodePort === port);
-      const policySource: Source = !src.pod && np.spec?.externalTrafficPolicy !== 'Local' ? { ip, inCluster: true } : src;
+      const policySource: Source = !src.pod && np.spec?.externalTrafficPolicy !== 'Local' ? { ip, inCluster: true, ...(src.at !== undefined ? { at: src.at } : {}) } : src;
       return viaService(ctx, src, np, sp, proto, policySource);
     }
     for (const pod of running(ctx).filter((p) => p.spec?.nodeName === name)) {

@@ -2,7 +2,9 @@
 // type accepts (or sends) only traffic that some rule allows (how the rest is stopped, dropped or
 // rejected, is net.ts's business). Peers in one `from`/`to` list are ORed; a
 // podSelector and a namespaceSelector in the same peer are ANDed; an ipBlock matches addresses
-// (pod addresses too, as Calico does). Ports may be numbers, ranges (endPort) or names.
+// (pod addresses too, as Calico does). Ports may be numbers, ranges (endPort) or names. A pod the
+// CNI has not taken in yet (`admitted`, see programming.ts) matches no selector peer and is not
+// held to its own policies.
 import type { FakeStore } from '../store.ts';
 import { type Json, type KObj, inCidr, matchesSelectorObj } from '../util.ts';
 
@@ -19,12 +21,12 @@ function namedPort(pod: KObj | undefined, name: string, proto: string): number |
   return null;
 }
 
-function peerMatches(store: FakeStore, policy: KObj, peer: Json, other: Peer): boolean {
+function peerMatches(store: FakeStore, policy: KObj, peer: Json, other: Peer, admitted: (pod: KObj) => boolean): boolean {
   if (peer.ipBlock) {
     const cidr = String(peer.ipBlock.cidr ?? '');
     return inCidr(other.ip, cidr) && !(peer.ipBlock.except ?? []).some((e: string) => inCidr(other.ip, e));
   }
-  if (!other.pod) return false;
+  if (!other.pod || !admitted(other.pod)) return false;
   const podNs = other.pod.metadata.namespace ?? 'default';
   const nsOk = peer.namespaceSelector
     ? matchesSelectorObj(peer.namespaceSelector, store.get('v1', 'Namespace', podNs)?.metadata.labels)
@@ -54,16 +56,17 @@ export function policiesFor(store: FakeStore, subject: KObj, direction: Directio
 /**
  * Whether `subject` may receive traffic from `other` (Ingress) or send it to `other` (Egress)
  * on port/proto. Unselected pods allow everything; `enforced` leaves out policies the CNI has
- * not programmed yet.
+ * not programmed yet, `admitted` pods it has not taken in yet.
  */
-export function policyAllows(store: FakeStore, direction: Direction, subject: KObj, other: Peer, port: number, proto = 'TCP', enforced?: (np: KObj) => boolean): boolean {
+export function policyAllows(store: FakeStore, direction: Direction, subject: KObj, other: Peer, port: number, proto = 'TCP', enforced?: (np: KObj) => boolean, admitted: (pod: KObj) => boolean = () => true): boolean {
+  if (!admitted(subject)) return true;
   const policies = policiesFor(store, subject, direction, enforced);
   if (policies.length === 0) return true;
   const destination = direction === 'Ingress' ? subject : other.pod;
   return policies.some((np) =>
     ((direction === 'Ingress' ? np.spec?.ingress : np.spec?.egress) ?? []).some((rule: Json) => {
       const peers: Json[] | undefined = direction === 'Ingress' ? rule?.from : rule?.to;
-      const peersOk = !peers || peers.length === 0 || peers.some((p) => peerMatches(store, np, p, other));
+      const peersOk = !peers || peers.length === 0 || peers.some((p) => peerMatches(store, np, p, other, admitted));
       const ports: Json[] | undefined = rule?.ports;
       const portsOk = !ports || ports.length === 0 || ports.some((p) => portMatches(p, port, proto, destination));
       return peersOk && portsOk;
