@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isCancellation } from '../errors.ts';
 import type { KubeObject } from '../kube/client.ts';
-import { runPodProbe } from './pod-probe.ts';
+import { runPodProbe, runPodSession } from './pod-probe.ts';
 import { sayer } from './say.ts';
 import { FakeKubeClient } from './testing/fake-kube.ts';
 
@@ -56,5 +56,36 @@ describe('runPodProbe', () => {
     const r = await runPodProbe(deps(new FakeKubeClient()), req);
     expect(r).toMatchObject({ kind: 'not-run', reason: 'create' });
     expect(r.kind === 'not-run' && r.detail).toContain('namespaces "sales" not found');
+  });
+
+  it('reads a session\'s log while its pod runs, and stops the pod once the log is enough', async () => {
+    const client = new FakeKubeClient([ns]).scriptPods(() => ({ ready: true }));
+    const seen: string[] = [];
+    const p = runPodSession(deps(client), req, {
+      everyMs: 5,
+      enough: (log) => {
+        seen.push(log);
+        return log.includes('kindlab-attempt:1\nnc');
+      },
+    });
+    // the pod runs and prints its tries one after the other
+    await new Promise((r) => setTimeout(r, 20));
+    const [pod] = client.all('Pod');
+    const key = `sales/${pod?.metadata.name}`;
+    client.logs.set(key, 'nc: connect to 10.240.1.20 port 5432 (tcp) failed: Connection refused\nkindlab-attempt:1\n');
+    await new Promise((r) => setTimeout(r, 20));
+    client.logs.set(key, `${client.logs.get(key)}nc: connect to 10.240.1.20 port 5432 (tcp) failed: Connection refused\nkindlab-attempt:1\n`);
+    const r = await p;
+    expect(r).toMatchObject({ kind: 'stopped' });
+    expect(r.kind === 'stopped' && r.log.split('kindlab-attempt').length).toBe(3);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(client.all('Pod')).toEqual([]);
+  });
+
+  it('ends a session normally when the pod finishes before the log is enough', async () => {
+    const client = new FakeKubeClient([ns]).scriptPods(() => ({ phase: 'Succeeded', log: 'Connection to 10.240.1.20 5432 port [tcp/postgresql] succeeded!\nkindlab-attempt:0\n' }));
+    const r = await runPodSession(deps(client), req, { everyMs: 5, enough: () => false });
+    expect(r).toMatchObject({ kind: 'completed', exitCode: 0 });
+    expect(client.all('Pod')).toEqual([]);
   });
 });

@@ -1,11 +1,13 @@
 // A probe that runs inside the cluster: one short-lived pod with the given labels (so
 // NetworkPolicies see it exactly as they would see a learner's pod), watched until it ends,
-// its log read, and the pod deleted whatever happens — also when the run is cancelled.
+// its log read, and the pod deleted whatever happens — also when the run is cancelled. A pod
+// that tries several times (tcp-session.ts) has its log read while it runs, and is stopped as
+// soon as that log decides the check.
 import { randomBytes } from 'node:crypto';
 import { KindlabError, isCancellation } from '../errors.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { type PodProblem, isPullProblem, podProblems } from '../kube/readiness.ts';
-import { waitFor } from '../kube/wait.ts';
+import { pause, waitFor } from '../kube/wait.ts';
 import { PROBE_LABEL } from './manifest.ts';
 import type { Say } from './say.ts';
 
@@ -21,6 +23,19 @@ export interface PodProbeRequest {
 export type PodProbeResult =
   | { kind: 'completed'; pod: string; exitCode: number; log: string }
   | { kind: 'not-run'; reason: 'create' | 'image-pull' | 'timeout'; detail: string };
+
+/** A pod whose log is read while it runs: it may also be stopped once the log says enough. */
+export type PodSessionResult = PodProbeResult | { kind: 'stopped'; pod: string; log: string };
+
+export interface LogWatch {
+  /** How often the log of the running pod is read. */
+  everyMs: number;
+  /** True once the log so far decides the matter: the pod is then deleted without waiting for its end. */
+  enough(log: string): boolean;
+}
+
+/** How often a session's log is read while its pod runs. */
+export const SESSION_POLL_MS = 400;
 
 export interface PodProbeDeps {
   client: KubeClient;
@@ -63,6 +78,17 @@ function pullLine(p: PodProblem): string {
 }
 
 export async function runPodProbe(deps: PodProbeDeps, req: PodProbeRequest): Promise<PodProbeResult> {
+  const r = await runPod(deps, req);
+  // Without a log watch nothing stops the pod early.
+  return r.kind === 'stopped' ? { kind: 'completed', pod: r.pod, exitCode: 0, log: r.log } : r;
+}
+
+/** runPodProbe, reading the log while the pod runs and stopping it once `watch.enough` says so. */
+export function runPodSession(deps: PodProbeDeps, req: PodProbeRequest, watch: LogWatch): Promise<PodSessionResult> {
+  return runPod(deps, req, watch);
+}
+
+async function runPod(deps: PodProbeDeps, req: PodProbeRequest, watch?: LogWatch): Promise<PodSessionResult> {
   const { client, say } = deps;
   const name = `kindlab-probe-${randomBytes(3).toString('hex')}`;
   try {
@@ -72,6 +98,11 @@ export async function runPodProbe(deps: PodProbeDeps, req: PodProbeRequest): Pro
     return { kind: 'not-run', reason: 'create', detail: say(`the probe pod could not be created: ${(err as Error).message}`, `无法创建探测 Pod：${(err as Error).message}`) };
   }
   let pull: PodProblem | null = null;
+  // Aborted once the log watch has seen enough (and at the end, to stop the reader).
+  const early = new AbortController();
+  const seen: { log?: string } = {};
+  const reader = watch ? readWhileRunning(client, req.namespace, name, watch, early, (log) => (seen.log = log)) : Promise.resolve();
+  const signal = deps.signal ? AbortSignal.any([deps.signal, early.signal]) : early.signal;
   try {
     // An image pull may take minutes on a first run; the command itself is bounded separately.
     const timeoutMs = (180 * deps.timeoutScale + req.timeoutS + 15) * 1000;
@@ -88,10 +119,11 @@ export async function runPodProbe(deps: PodProbeDeps, req: PodProbeRequest): Pro
           pull = podProblems(pod).find(isPullProblem) ?? pull;
           return { done: pull !== null && HOPELESS_PULL.test(`${pull.message} ${pull.reason}`), message: phase ?? 'Pending' };
         },
-        { timeoutMs, what: `probe pod ${req.namespace}/${name}`, ...(deps.signal ? { signal: deps.signal } : {}) },
+        { timeoutMs, what: `probe pod ${req.namespace}/${name}`, signal },
       );
       final = objs.find((p) => p.metadata.name === name);
     } catch (err) {
+      if (seen.log !== undefined && !deps.signal?.aborted) return { kind: 'stopped', pod: name, log: seen.log };
       if (!(err instanceof KindlabError) || err.failure.code !== 'timeout') throw err;
     }
     const status = final?.status as PodStatus | undefined;
@@ -104,6 +136,22 @@ export async function runPodProbe(deps: PodProbeDeps, req: PodProbeRequest): Pro
     const log = await client.podLogs(req.namespace, name).catch(() => '');
     return { kind: 'completed', pod: name, exitCode, log };
   } finally {
+    early.abort();
+    await reader;
     await client.delete('v1', 'Pod', name, req.namespace).catch(() => false);
+  }
+}
+
+/** Reads the pod's log every `watch.everyMs` until it is enough (then aborts `early`) or `early` is aborted. */
+async function readWhileRunning(client: KubeClient, namespace: string, name: string, watch: LogWatch, early: AbortController, onEnough: (log: string) => void): Promise<void> {
+  while (!early.signal.aborted) {
+    await pause(watch.everyMs, early.signal);
+    if (early.signal.aborted) return;
+    // A pod that has not started yet has no log (the API answers 400): try again later.
+    const log = await client.podLogs(namespace, name).catch(() => null);
+    if (log !== null && !early.signal.aborted && watch.enough(log)) {
+      onEnough(log);
+      early.abort();
+    }
   }
 }

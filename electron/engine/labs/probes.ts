@@ -12,9 +12,10 @@ import { isCancellation } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { classifyStderr } from '../tools/hints.ts';
 import type { ToolRunner } from '../tools/run.ts';
-import { type PodProbeRequest, type PodProbeResult, runPodProbe } from './pod-probe.ts';
+import { type PodProbeRequest, type PodProbeResult, SESSION_POLL_MS, runPodProbe, runPodSession } from './pod-probe.ts';
 import { type DnsObservation, type HttpObservation, type TcpObservation, classifyCurl, classifyNc, parseDig } from './probe-output.ts';
 import { type Say, sayer } from './say.ts';
+import { type SessionPlan, type TcpAttempt, parseSession, sessionBoundS, sessionScript } from './tcp-session.ts';
 
 export type ToolExec = Pick<ToolRunner, 'run'>;
 
@@ -54,12 +55,31 @@ export interface DnsQuery {
   timeoutS: number;
 }
 
+/** One client pod's tries (tcp-session.ts); `error` when the pod could not run or said nothing usable. */
+export interface TcpSession {
+  attempts: TcpAttempt[];
+  error?: TcpObservation;
+}
+
+export interface TcpSessionRequest extends SessionPlan {
+  namespace: string;
+  labels: Record<string, string>;
+  ip: string;
+  port: number;
+  /** nc's -w for each try. */
+  timeoutS: number;
+  /** True once the tries so far decide the check: the pod is stopped then. */
+  enough(attempts: TcpAttempt[]): boolean;
+}
+
 export interface ProbeRunner {
   httpFromKindNetwork(req: HttpRequest): Promise<HttpObservation>;
   httpFromHost(req: { address: string; port: number; host: string; path: string; timeoutS: number }): Promise<HttpObservation>;
   lookupHost(name: string, timeoutMs?: number): Promise<HostLookup>;
   podProbe(req: PodProbeRequest): Promise<PodProbeResult>;
   tcpFromPod(req: { namespace: string; labels: Record<string, string>; ip: string; port: number; timeoutS: number }): Promise<TcpObservation>;
+  /** Several tries from one client pod that lives through them (a tcp check's client). */
+  tcpSessionFromPod(req: TcpSessionRequest): Promise<TcpSession>;
   dnsFromPod(req: DnsQuery & { namespace: string; labels: Record<string, string> }): Promise<DnsObservation>;
   dnsFromKindNetwork(req: DnsQuery & { server: string }): Promise<DnsObservation>;
   httpFromPod(req: HttpRequest & { namespace: string }): Promise<HttpObservation>;
@@ -217,6 +237,22 @@ export function createProbeRunner(deps: ProbeRunnerDeps): ProbeRunner {
       const r = await podProbe({ namespace, labels, image: deps.images.netshoot, command: ['nc', '-z', '-v', '-w', String(timeoutS), ip, String(port)], timeoutS });
       if (r.kind === 'not-run') return notRun(r);
       return classifyNc(r.exitCode, r.log, timeoutS, say);
+    },
+
+    async tcpSessionFromPod(req) {
+      const { namespace, labels, ip, port, timeoutS } = req;
+      const plan: SessionPlan = { pausesS: req.pausesS, stopOnOpen: req.stopOnOpen };
+      const read = (log: string, ended?: { exitCode: number }) => parseSession(log, plan, timeoutS, say, ended);
+      const r = await runPodSession(
+        podDeps,
+        { namespace, labels, image: deps.images.netshoot, command: ['sh', '-c', sessionScript(ip, port, timeoutS, plan)], timeoutS: sessionBoundS(timeoutS, plan) },
+        { everyMs: SESSION_POLL_MS, enough: (log) => req.enough(read(log)) },
+      );
+      if (r.kind === 'not-run') return { attempts: [], error: notRun(r) };
+      const attempts = r.kind === 'stopped' ? read(r.log) : read(r.log, { exitCode: r.exitCode });
+      if (attempts.length > 0) return { attempts };
+      const last = r.log.trim().split('\n').pop() ?? '';
+      return { attempts, error: { outcome: 'probe-error', detail: say(`the client pod reported no connection attempt${last ? `: ${last}` : ''}`, `客户端 Pod 没有报告任何连接尝试${last ? `：${last}` : ''}`) } };
     },
 
     async dnsFromPod(req) {

@@ -7,8 +7,7 @@ import { MemoryRunState } from './state.ts';
 import { FakeKubeClient, fixture } from './testing/fake-kube.ts';
 import { FakeTools } from './testing/fake-tools.ts';
 import { lab, runnerDeps, step } from './testing/harness.ts';
-import { podIPs } from './testing/recorded.ts';
-import { canaryWorld } from './testing/worlds.ts';
+import { canaryWorld, sessionPod } from './testing/worlds.ts';
 import { EXAMPLE_VARS } from './vars.ts';
 
 const DEPLOYMENT = `apiVersion: apps/v1
@@ -277,7 +276,7 @@ describe('runStep: checks', () => {
     let clusters = 0;
     const world = (enforces: boolean) =>
       canaryWorld(enforces, new FakeKubeClient([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system', uid: `uid-${++clusters}` } }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sales' } }, ...fixture('pod-db-postgresql-0')])).scriptPods((pod) =>
-        pod.metadata.namespace === 'sales' && pod.metadata.name !== 'db-postgresql-0' ? { phase: 'Failed', exitCode: 1, log: `nc: connect to ${podIPs('pod-db-postgresql-0')[0]} port 5432 (tcp) timed out: Operation now in progress` } : undefined,
+        pod.metadata.namespace === 'sales' ? sessionPod(pod, () => 'timeout') : undefined,
       );
     const canaryServers = (client: FakeKubeClient) => client.calls.filter((c) => c.kind === 'Pod' && c.name === 'canary-server' && c.verb !== 'delete').length;
 

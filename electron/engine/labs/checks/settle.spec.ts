@@ -3,7 +3,7 @@ import type { KubeObject } from '../../kube/client.ts';
 import { FakeKubeClient } from '../testing/fake-kube.ts';
 import { checkContext } from '../testing/harness.ts';
 import { runCheck } from './registry.ts';
-import { settleThenHold, settleWithBackoff } from './settle.ts';
+import { judgeSeries, settleThenHold, settleWithBackoff } from './settle.ts';
 
 const slice = (addresses: string[]): KubeObject => ({
   apiVersion: 'discovery.k8s.io/v1',
@@ -101,5 +101,31 @@ describe('settle then hold, for what should turn quiet and stay quiet', () => {
     const r = await settleThenHold('answer', quiet, async () => 'answer', { timeoutMs: 1000, holdMs: 500, signal });
     expect(r).toEqual({ value: 'answer', phase: 'unsettled' });
     expect(Date.now() - t0).toBeLessThan(1000);
+  });
+});
+
+describe('judging a series a client made on its own schedule', () => {
+  /** Tries as [start, end, quiet]. */
+  const series = (...rows: [number, number, boolean][]) => rows.map(([startS, endS, quiet]) => ({ startS, endS, value: quiet }));
+  const quiet = (q: boolean) => q;
+  const opts = { windowS: 15, holdS: 3, ended: false };
+
+  it('retry: the first passing one, or the last once the series has ended', () => {
+    expect(judgeSeries(series([0, 0, false], [0.25, 0.25, true]), quiet, 'retry', opts)).toMatchObject({ phase: 'passed', index: 1, sinceS: 0.25 });
+    expect(judgeSeries(series([0, 0, false]), quiet, 'retry', opts)).toEqual({ phase: 'pending' });
+    expect(judgeSeries(series([0, 0, false], [0.25, 0.25, false]), quiet, 'retry', { ...opts, ended: true })).toMatchObject({ phase: 'unsettled', index: 1 });
+  });
+
+  it('hold: quiet, and still quiet at a try that starts a hold after the first quiet one ended', () => {
+    const s = series([0, 0, false], [0.25, 0.25, true], [0.75, 0.75, true], [1.75, 1.75, true], [3.75, 3.75, true]);
+    expect(judgeSeries(s.slice(0, 4), quiet, 'hold', opts)).toEqual({ phase: 'pending' });
+    expect(judgeSeries(s, quiet, 'hold', opts)).toMatchObject({ phase: 'held', index: 4, sinceS: 0.25 });
+  });
+
+  it('hold: an answer within the hold breaks it; quiet that comes too late, or a series that ends too soon, does not hold', () => {
+    expect(judgeSeries(series([0, 0, true], [0.25, 0.25, true], [0.75, 0.75, false]), quiet, 'hold', opts)).toMatchObject({ phase: 'broken', index: 2, sinceS: 0 });
+    // first quiet at 13 s: less than the hold (3 s) left in the window of 15 s
+    expect(judgeSeries(series([0, 0, false], [13, 13, true]), quiet, 'hold', opts)).toMatchObject({ phase: 'unsettled', index: 1 });
+    expect(judgeSeries(series([0, 0, true], [0.25, 0.25, true]), quiet, 'hold', { ...opts, ended: true })).toMatchObject({ phase: 'short' });
   });
 });

@@ -123,3 +123,48 @@ export async function settleThenHold<T>(first: T, passes: (t: T) => boolean, rer
   }
   return { value: last, phase: 'held' };
 }
+
+/** One result of a series made ahead of time (a client pod's own tries), with its times in seconds. */
+export interface Timed<T> {
+  startS: number;
+  endS: number;
+  value: T;
+}
+
+export type Judged<T> =
+  /** Not decided yet: the series goes on. */
+  | { phase: 'pending' }
+  /**
+   * passed: a result passes (retry); held: quiet, and still quiet at a try that started a hold
+   * later (hold); broken: quiet, then an answer within the hold; unsettled: no passing (retry) or
+   * quiet (hold) result in the window; short: quiet, but the series ended before the hold did.
+   */
+  | { phase: 'passed' | 'held' | 'broken' | 'unsettled' | 'short'; value: T; index: number; sinceS: number };
+
+/**
+ * settleWithBackoff (retry) and settleThenHold (hold) for results that a client made on its own
+ * schedule. Hold: the first quiet result that starts within `windowS - holdS` settles it; every
+ * later one must be quiet too, until one that starts `holdS` after the settling one ended.
+ * `ended` says that no more results will come.
+ */
+export function judgeSeries<T>(series: Timed<T>[], passes: (t: T) => boolean, mode: 'retry' | 'hold', opts: { windowS: number; holdS: number; ended: boolean }): Judged<T> {
+  const last = series.length - 1;
+  const at = (i: number) => series[i] as Timed<T>;
+  if (mode === 'retry') {
+    const i = series.findIndex((r) => passes(r.value));
+    if (i >= 0) return { phase: 'passed', value: at(i).value, index: i, sinceS: at(i).startS };
+    return opts.ended && last >= 0 ? { phase: 'unsettled', value: at(last).value, index: last, sinceS: at(last).startS } : { phase: 'pending' };
+  }
+  const holdS = Math.min(opts.holdS, opts.windowS);
+  const k = series.findIndex((r) => passes(r.value) && r.startS <= opts.windowS - holdS);
+  if (k < 0) {
+    const over = last >= 0 && at(last).startS > opts.windowS - holdS;
+    return (opts.ended || over) && last >= 0 ? { phase: 'unsettled', value: at(last).value, index: last, sinceS: at(last).startS } : { phase: 'pending' };
+  }
+  const until = at(k).endS + holdS;
+  for (let j = k + 1; j <= last; j++) {
+    if (!passes(at(j).value)) return { phase: 'broken', value: at(j).value, index: j, sinceS: at(k).endS };
+    if (at(j).startS >= until) return { phase: 'held', value: at(j).value, index: j, sinceS: at(k).endS };
+  }
+  return opts.ended ? { phase: 'short', value: at(last).value, index: last, sinceS: at(k).endS } : { phase: 'pending' };
+}

@@ -3,29 +3,28 @@ import type { KubeObject } from '../../kube/client.ts';
 import { FakeKubeClient, fixture } from '../testing/fake-kube.ts';
 import { checkContext } from '../testing/harness.ts';
 import { podIPs } from '../testing/recorded.ts';
+import { type TryOutcome, containerCommand, sessionPod } from '../testing/worlds.ts';
 import { runCheck } from './registry.ts';
 import { tcpChecker } from './tcp.ts';
 
 const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-const command = (pod: KubeObject) => ((pod.spec as { containers: { command: string[] }[] }).containers[0]?.command ?? []).join(' ');
+/** A tcp check's client pod: `sh -c` with nc tries in it. */
+const isClient = (pod: KubeObject) => containerCommand(pod)[0] === 'sh' && (containerCommand(pod)[2] ?? '').includes('nc -z');
 
 /** The book's netpol lab: only app=frontend may reach the database on 5432. */
 const [DB_IP] = podIPs('pod-db-postgresql-0');
 
-const OPEN = { phase: 'Succeeded' as const, log: `Connection to ${DB_IP} 5432 port [tcp/postgresql] succeeded!\n` };
-const DROPPED = { phase: 'Failed' as const, exitCode: 1, log: `nc: connect to ${DB_IP} port 5432 (tcp) timed out: Operation now in progress\n` };
-/** What nc prints when kube-router rejects (ICMP port unreachable) or nothing listens. */
-const refused = (port = 5432) => ({ phase: 'Failed' as const, exitCode: 1, log: `nc: connect to ${DB_IP} port ${port} (tcp) failed: Connection refused\n` });
+/** Every try of every client pod ends the same way. */
+const every = (o: TryOutcome) => (pod: KubeObject) => sessionPod(pod, () => o);
 
 /** backend-netpol on a CNI that drops (Calico) or rejects (kube-router) what it denies. */
 function salesWorld(opts: { enforce?: boolean; pull?: string; cni?: 'drop' | 'reject' } = {}): FakeKubeClient {
   const client = new FakeKubeClient([ns('sales'), ...fixture('pod-db-postgresql-0'), ...fixture('networkpolicy-backend-netpol')]);
   return client.scriptPods((pod) => {
-    if (!command(pod).startsWith('nc ')) return undefined;
+    if (!isClient(pod)) return undefined;
     if (opts.pull) return { waiting: 'ImagePullBackOff', message: opts.pull };
     const allowed = opts.enforce === false || pod.metadata.labels?.app === 'frontend';
-    if (allowed) return OPEN;
-    return opts.cni === 'reject' ? refused() : DROPPED;
+    return sessionPod(pod, () => (allowed ? 'open' : opts.cni === 'reject' ? 'refused' : 'timeout'));
   });
 }
 
@@ -99,7 +98,7 @@ describe('tcp', () => {
   });
 
   it('a refusal on a port nothing is declared to listen on does not show a block', async () => {
-    const client = new FakeKubeClient([ns('sales'), ...fixture('pod-db-postgresql-0'), ...fixture('networkpolicy-backend-netpol')]).scriptPods((pod) => (command(pod).startsWith('nc ') ? refused(5433) : undefined));
+    const client = new FakeKubeClient([ns('sales'), ...fixture('pod-db-postgresql-0'), ...fixture('networkpolicy-backend-netpol')]).scriptPods(every('refused'));
     const r = await tcpChecker.run({ ...check({ app: 'frontend' }, 'blocked'), port: 5433 }, checkContext(client));
     expect(r).toMatchObject({ status: 'fail', layer: 'pod' });
     expect(r.hint).toMatch(/does not show a block/);
@@ -110,7 +109,7 @@ describe('tcp', () => {
 
   it('counts a rejection of the client\'s egress (deny-all) as a block, and names the egress policy when open was expected', async () => {
     const denyAll: KubeObject = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny-all', namespace: 'sales' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
-    const client = new FakeKubeClient([ns('sales'), ...fixture('pod-db-postgresql-0'), denyAll]).scriptPods((pod) => (command(pod).startsWith('nc ') ? refused() : undefined));
+    const client = new FakeKubeClient([ns('sales'), ...fixture('pod-db-postgresql-0'), denyAll]).scriptPods(every('refused'));
     expect((await tcpChecker.run(check({ app: 'frontend' }, 'blocked'), checkContext(client))).status).toBe('pass');
     const open = await tcpChecker.run(check({ app: 'frontend' }, 'open'), checkContext(client));
     expect(open).toMatchObject({ status: 'fail', layer: 'policy' });
@@ -118,38 +117,67 @@ describe('tcp', () => {
   });
 });
 
-describe('tcp settles like the data plane does', () => {
-  // A window of 1.5 s and a hold of 0.3 s: room for the first pauses (250 ms, 500 ms).
-  const ctxFor = (client: FakeKubeClient) => ({ ...checkContext(client), timeoutScale: 0.1 });
-  /** The first `n` probe pods get `early`, the later ones `late`: a CNI catching up. */
-  function catchingUp(n: number, early: object, late: object): FakeKubeClient {
-    let probes = 0;
-    return new FakeKubeClient([ns('sales'), ...fixture('pod-db-postgresql-0'), ...fixture('networkpolicy-backend-netpol')]).scriptPods((pod) =>
-      command(pod).startsWith('nc ') ? ((++probes <= n ? early : late) as ReturnType<typeof refused>) : undefined,
-    );
-  }
+describe('tcp settles like the data plane does, with one client pod that tries again', () => {
+  // A window of 3 s and a hold of 0.6 s: tries at 0, 0.25, 0.75 and 1.75 s (and 3.75 s for a hold).
+  const ctxFor = (client: FakeKubeClient) => ({ ...checkContext(client), timeoutScale: 0.2 });
+  /**
+   * Each client pod's tries end as `outcome` says: the CNI catching up while that pod lives. A
+   * pod that tries once (`nc …` as its command) is a new pod every time, and gets `outcome(0)`.
+   */
+  const world = (outcome: (i: number) => TryOutcome) =>
+    new FakeKubeClient([ns('sales'), ...fixture('pod-db-postgresql-0'), ...fixture('networkpolicy-backend-netpol')]).scriptPods((pod) => {
+      if (containerCommand(pod)[0] !== 'nc') return sessionPod(pod, outcome);
+      const o = outcome(0);
+      const log = o === 'open' ? `Connection to ${DB_IP} 5432 port [tcp/postgresql] succeeded!\n` : o === 'refused' ? `nc: connect to ${DB_IP} port 5432 (tcp) failed: Connection refused\n` : `nc: connect to ${DB_IP} port 5432 (tcp) timed out: Operation now in progress\n`;
+      return o === 'open' ? { phase: 'Succeeded', log } : { phase: 'Failed', exitCode: 1, log };
+    });
+  const clients = (client: FakeKubeClient) => client.calls.filter((c) => c.verb === 'create' && c.kind === 'Pod');
 
-  it('retries an open check while a new client pod is not yet in the policy\'s sets (kube-router)', async () => {
-    const client = catchingUp(2, refused(), OPEN);
+  it('lets a new client in on a later try of the same pod (kube-router admits it a moment after it starts), and says so', async () => {
+    const scripts: string[] = [];
+    const client = world((i) => (i < 3 ? 'refused' : 'open')).scriptPods((pod) => void scripts.push(containerCommand(pod)[2] ?? ''));
     const r = await runCheck(check({ app: 'frontend' }, 'open'), ctxFor(client), true);
     expect(r.status).toBe('pass');
-    expect(client.calls.filter((c) => c.verb === 'create' && c.kind === 'Pod')).toHaveLength(3);
+    expect(r.observed).toMatch(/accepted .*\(try 4 from the same client pod, 1\.75 s after its first; before: refused ×3\)/);
+    expect(r.hint).toMatch(/new pod gets in only a moment after it starts/);
+    // one client pod for the whole check, gone again
+    expect(clients(client)).toHaveLength(1);
     expect(client.all('Pod').map((p) => p.metadata.name)).toEqual(['db-postgresql-0']);
+    // its script: nc, a marker, a pause, … ending at the first accepted connection
+    const attempt = `nc -z -v -w 3 ${DB_IP} 5432 2>&1 && echo kindlab-attempt:0 && exit 0 || echo kindlab-attempt:1`;
+    expect(scripts).toEqual([[attempt, 'sleep 0.25', attempt, 'sleep 0.5', attempt, 'sleep 1', attempt].join('; ')]);
+  });
+
+  it('does not pass a block when the same client gets in a moment later (a new pod is refused at first on kube-router)', async () => {
+    const client = world((i) => (i < 2 ? 'refused' : 'open'));
+    const r = await runCheck(check({ app: 'frontend' }, 'blocked'), ctxFor(client), true);
+    expect(r).toMatchObject({ status: 'fail', layer: 'policy' });
+    expect(r.observed).toMatch(/^it was silent at first, then within 0\.75 s: .*accepted/);
+    expect(clients(client)).toHaveLength(1);
   });
 
   it('waits for a new policy to be programmed, then holds the block', async () => {
-    const client = catchingUp(1, OPEN, DROPPED);
+    const client = world((i) => (i < 1 ? 'open' : 'timeout'));
     const r = await runCheck(check({ app: 'wrong' }, 'blocked'), ctxFor(client), true);
     expect(r.status).toBe('pass');
-    // one answer, the first silence, and at least one more silence in the hold
-    expect(client.calls.filter((c) => c.verb === 'create' && c.kind === 'Pod').length).toBeGreaterThanOrEqual(3);
+    // quiet from the try that ended at 3.25 s (0.25 s pause + nc -w 3), and still at the fourth,
+    // which starts at 7.75 s: the third (3.75 s) started before the hold of 0.6 s was over
+    expect(r.observed).toMatch(/no answer within 3 s.*\(and still so 4\.5 s later, 4 tries from the same client pod\)/);
+    expect(clients(client)).toHaveLength(1);
     expect(client.all('Pod')).toHaveLength(1);
   });
 
   it('fails a block that does not hold', async () => {
-    const client = catchingUp(1, DROPPED, OPEN);
+    const client = world((i) => (i < 1 ? 'timeout' : 'open'));
     const r = await runCheck(check({ app: 'wrong' }, 'blocked'), ctxFor(client), true);
     expect(r.status).toBe('fail');
     expect(r.observed).toMatch(/^it was silent at first, then within .* s: .*accepted/);
+  });
+
+  it('fails an open check the client never gets, naming how long it tried', async () => {
+    const client = world(() => 'refused');
+    const r = await runCheck(check({ app: 'wrong' }, 'open'), ctxFor(client), true);
+    expect(r).toMatchObject({ status: 'fail', layer: 'policy' });
+    expect(r.observed).toMatch(/refused, although .* \(4 tries from one client pod over 1\.75 s\)$/);
   });
 });

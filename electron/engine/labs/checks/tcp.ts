@@ -1,7 +1,8 @@
 // tcp: from a pod carrying given labels, a TCP connection to a pod (by selector) or a Service
 // is open, blocked (a NetworkPolicy stops it: dropped on Calico, rejected on kube-router) or
 // refused (reached, nobody listening). The probe pod's labels are what a NetworkPolicy's
-// podSelector sees. tcp-verdict.ts decides what a refusal means.
+// podSelector sees. tcp-verdict.ts decides what a refusal means; one client pod tries again
+// within the settle window and holds a block (tcp-session.ts, judgeSeries in settle.ts).
 import type { Layer } from '../../../api.ts';
 import type { KubeObject } from '../../kube/client.ts';
 import { podReady } from '../../kube/readiness.ts';
@@ -9,9 +10,11 @@ import { selectorFromLabels } from '../../kube/labels.ts';
 import type { TcpObservation } from '../probe-output.ts';
 import type { Say } from '../say.ts';
 import type { CheckOf } from '../schema.ts';
+import { type TcpAttempt, sessionPauses } from '../tcp-session.ts';
 import { type PolicyRef, type ServicePort, getService, livePods, podIP, policiesSelecting, serviceSpec } from './cluster-facts.ts';
 import { podTrouble } from './pod-trouble.ts';
 import { diagnoseServicePath } from './service-path.ts';
+import { HOLD_MS, SETTLE_MS, judgeSeries, settleWithBackoff } from './settle.ts';
 import { type TcpPathFacts, type TcpReading, declaresListener, meetsTcp, readTcp } from './tcp-verdict.ts';
 import { type CheckContext, type CheckOutcome, type Checker, type LayerVerdict, failed, passed } from './types.ts';
 
@@ -192,25 +195,90 @@ async function explain(c: TcpCheck, obs: TcpObservation, reading: TcpReading, de
   return { layer: 'pod', hint: say('The step expects nothing to listen on that port; check which container answers.', '本步骤预期该端口没有程序监听；请检查是哪个容器在响应。') };
 }
 
+/** Seconds, for the learner: 1.8, 0.25, 12. */
+const secs = (s: number) => String(Math.round(s * 100) / 100);
+
+/** How the earlier tries of one client ended, e.g. "refused ×3". */
+function earlierText(attempts: TcpAttempt[], upTo: number, say: Say): string {
+  const counts = new Map<string, number>();
+  for (const a of attempts.slice(0, upTo)) {
+    const w = a.obs.outcome === 'open' ? say('open', '开放') : a.obs.outcome === 'refused' ? say('refused', '被拒绝') : a.obs.outcome === 'blocked' ? say('timed out', '超时') : say('failed', '出错');
+    counts.set(w, (counts.get(w) ?? 0) + 1);
+  }
+  return [...counts].map(([w, n]) => `${w} ×${n}`).join(', ');
+}
+
 export const tcpChecker: Checker<'tcp'> = {
   type: 'tcp',
   dataPlane: true,
   describe: expectation,
-  // A new probe pod waits for the CNI (kube-router puts its address in the policy's sets a moment
-  // after it starts), a new policy for the CNI to program it; a block must then stay a block.
-  settleBy: (c) => (c.expect === 'blocked' ? 'hold' : 'retry'),
+  // No settleBy: the check settles (and holds a block) itself, with one client pod that tries
+  // again from inside (tcp-session.ts). A client made afresh for every try is never what the
+  // policies see yet on kube-router, which adds a new pod to them about a second after it starts.
   async run(c, ctx): Promise<CheckOutcome> {
     const { probes, say } = ctx;
     const expected = expectation(c, say);
-    const dest = await destination(c, ctx);
+    const windowMs = SETTLE_MS * ctx.timeoutScale;
+    // The target may still be starting (a pod not Ready yet): that is worth waiting for too.
+    const dest = await settleWithBackoff(await destination(c, ctx), (d) => !('layer' in d), () => destination(c, ctx), { timeoutMs: windowMs, signal: ctx.signal });
     if ('layer' in dest) return failed(expected, dest.observed, dest.layer, dest.hint);
-    const obs = await probes.tcpFromPod({ namespace: c.from.namespace, labels: c.from.labels, ip: dest.ip, port: c.port, timeoutS: c.timeoutSeconds });
-    // Only a refusal needs the path's facts (is something listening, is a policy in the way).
-    const facts = obs.outcome === 'refused' ? pathFacts(c, dest, await policiesOnPath(c, dest, ctx)) : { listener: false, policy: false };
+    // What a refusal means depends on the path (is something listening, is a policy in the way).
+    const facts = pathFacts(c, dest, await policiesOnPath(c, dest, ctx));
+    const passes = (o: TcpObservation) => meetsTcp(c.expect, readTcp(o.outcome, facts));
+    const mode = c.expect === 'blocked' ? 'hold' : 'retry';
+    const windowS = windowMs / 1000;
+    const holdS = Math.min(HOLD_MS * ctx.timeoutScale, windowMs) / 1000;
+    const judge = (attempts: TcpAttempt[], ended: boolean) => judgeSeries(attempts.map((a) => ({ startS: a.startS, endS: a.endS, value: a })), (a) => passes(a.obs), mode, { windowS, holdS, ended });
+    const session = await probes.tcpSessionFromPod({
+      namespace: c.from.namespace,
+      labels: c.from.labels,
+      ip: dest.ip,
+      port: c.port,
+      timeoutS: c.timeoutSeconds,
+      pausesS: sessionPauses(windowS, mode === 'hold'),
+      stopOnOpen: c.expect === 'open',
+      enough: (attempts) => judge(attempts, false).phase !== 'pending',
+    });
+    const at = `${dest.ip}:${c.port} — `;
+    if (session.error) return failed(expected, `${at}${session.error.detail}`, 'cluster', say('The probe pod could not test the connection; see the observation.', '探测 Pod 无法测试该连接，请看观测结果。'));
+    const j = judge(session.attempts, true);
+    if (j.phase === 'pending') return failed(expected, `${at}?`, 'cluster', say('The probe pod could not test the connection.', '探测 Pod 无法测试该连接。'));
+    const { obs, index } = j.value;
     const reading = readTcp(obs.outcome, facts);
-    const observed = `${dest.ip}:${c.port} — ${observedText(obs, reading, facts, say)}`;
-    if (meetsTcp(c.expect, reading)) return passed(expected, observed);
+    const text = `${at}${observedText(obs, reading, facts, say)}`;
+    const tries = session.attempts.length;
+    const lastS = session.attempts[tries - 1]?.startS ?? 0;
+    if (j.phase === 'passed') {
+      if (index === 0) return passed(expected, text);
+      const observed = `${text}${say(
+        ` (try ${index + 1} from the same client pod, ${secs(j.sinceS)} s after its first; before: ${earlierText(session.attempts, index, say)})`,
+        `（同一个客户端 Pod 的第 ${index + 1} 次尝试，在第一次之后 ${secs(j.sinceS)} 秒；之前：${earlierText(session.attempts, index, say)}）`,
+      )}`;
+      const late = c.expect === 'open' && session.attempts.slice(0, index).some((a) => a.obs.outcome === 'refused' || a.obs.outcome === 'blocked');
+      return passed(
+        expected,
+        observed,
+        late
+          ? {
+              hint: say(
+                'A new pod gets in only a moment after it starts: the CNI first has to add its address to the policies that allow it (kube-router takes about a second). A client started with kubectl run that connects at once can therefore be refused; let it wait a moment, or type the command in its shell.',
+                '新 Pod 要在启动片刻之后才能连通：CNI 得先把它的地址加入允许它的策略中（kube-router 大约需要一秒）。因此，用 kubectl run 启动后立即连接的客户端可能会被拒绝；让它稍等片刻，或者在它的 shell 里输入命令。',
+              ),
+            }
+          : {},
+      );
+    }
+    if (j.phase === 'held') {
+      return passed(expected, `${text}${say(` (and still so ${secs(j.value.startS - j.sinceS)} s later, ${index + 1} tries from the same client pod)`, `（${secs(j.value.startS - j.sinceS)} 秒后依然如此，同一个客户端 Pod 共尝试 ${index + 1} 次）`)}`);
+    }
+    if (j.phase === 'short') {
+      return failed(expected, `${text}${say(` (the client pod ended after ${tries} tries, before the block had held for ${secs(holdS)} s)`, `（客户端 Pod 尝试 ${tries} 次后就结束了，阻断尚未保持 ${secs(holdS)} 秒）`)}`, 'cluster', say('The probe pod ended too early to judge the block; run the check again.', '探测 Pod 结束得太早，无法判断阻断；请重新运行检查。'));
+    }
     const why = await explain(c, obs, reading, dest, ctx);
+    if (j.phase === 'broken') {
+      return failed(expected, say(`it was silent at first, then within ${secs(j.value.startS - j.sinceS)} s: ${text}`, `起初没有应答，但在 ${secs(j.value.startS - j.sinceS)} 秒内又出现：${text}`), why.layer, why.hint);
+    }
+    const observed = tries > 1 ? `${text}${say(` (${tries} tries from one client pod over ${secs(lastS)} s)`, `（同一个客户端 Pod 在 ${secs(lastS)} 秒内尝试了 ${tries} 次）`)}` : text;
     return failed(expected, observed, why.layer, why.hint);
   },
 };

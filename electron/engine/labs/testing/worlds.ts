@@ -16,3 +16,28 @@ export function canaryWorld(enforces: boolean, client = new FakeKubeClient(), bl
       : { phase: 'Failed', exitCode: 1, log: 'nc: connect to 10.240.1.50 port 80 (tcp) timed out: Operation now in progress' };
   });
 }
+
+export type TryOutcome = 'open' | 'refused' | 'timeout';
+
+/**
+ * A tcp check's client pod (`sh -c 'nc …; sleep …; nc …'`, tcp-session.ts): its log when try `i`
+ * ends as `outcome(i)` says, up to the first accepted one when the script stops there. Not a
+ * session pod: undefined.
+ */
+export function sessionPod(pod: KubeObject, outcome: (i: number) => TryOutcome): { phase: 'Succeeded'; exitCode: 0; log: string } | undefined {
+  const [sh, flag, script = ''] = containerCommand(pod);
+  if (sh !== 'sh' || flag !== '-c' || !script.includes('kindlab-attempt:')) return undefined;
+  const m = /nc -z -v -w \d+ (\S+) (\d+)/.exec(script);
+  const [ip, port] = [m?.[1] ?? '', m?.[2] ?? ''];
+  const tries = script.split('nc -z -v').length - 1;
+  const stopOnOpen = script.includes('&& exit 0');
+  const lines: string[] = [];
+  for (let i = 0; i < tries; i++) {
+    const o = outcome(i);
+    if (o === 'open') lines.push(`Connection to ${ip} ${port} port [tcp/*] succeeded!`, 'kindlab-attempt:0');
+    else if (o === 'refused') lines.push(`nc: connect to ${ip} port ${port} (tcp) failed: Connection refused`, 'kindlab-attempt:1');
+    else lines.push(`nc: connect to ${ip} port ${port} (tcp) timed out: Operation now in progress`, 'kindlab-attempt:1');
+    if (o === 'open' && stopOnOpen) break;
+  }
+  return { phase: 'Succeeded', exitCode: 0, log: `${lines.join('\n')}\n` };
+}
