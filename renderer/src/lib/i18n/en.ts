@@ -72,7 +72,7 @@ export const en = {
   'doctor.category.network': 'Network',
 
   'cluster.title': 'Your lab cluster',
-  'cluster.subtitle': 'A kind cluster in containers, with Calico, ingress-nginx and MetalLB installed.',
+  'cluster.subtitle': 'A kind cluster in containers, with {cni}, {ingress} and MetalLB installed.',
   'cluster.build': 'Build cluster',
   'cluster.buildAgain': 'Build again',
   'cluster.buildAgainHint': 'Runs the build again; the parts already in place are kept.',
@@ -129,10 +129,9 @@ export const en = {
   'pic.ready': 'Ready',
   'pic.notReady': 'Not ready',
   'pic.planned': 'not built yet',
-  'pic.ingress': 'ingress-nginx',
   'pic.addresses': '{count} addresses',
   'pic.caption':
-    'Your browser reaches the worker’s ingress-nginx through {address}:80 and :443. LoadBalancer Services get their addresses from the MetalLB pools on the kind network.',
+    'Your browser reaches the worker’s {ingress} through {address}:80 and :443. LoadBalancer Services get their addresses from the MetalLB pools on the kind network.',
 
   'op.up': 'Building the cluster',
   'op.down': 'Deleting the cluster',
@@ -163,7 +162,6 @@ export const en = {
 
   'phase.preflight': 'Check the machine',
   'phase.cluster': 'Create the kind cluster',
-  'phase.calico': 'Install Calico',
   'phase.metallb': 'Install MetalLB',
   'phase.pools': 'Create the address pools',
   'phase.delete': 'Delete the cluster',

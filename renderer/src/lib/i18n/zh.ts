@@ -71,7 +71,7 @@ export const zh: Catalog = {
   'doctor.category.network': '网络',
 
   'cluster.title': '你的实验集群',
-  'cluster.subtitle': '运行在容器中的 kind 集群，已安装 Calico、ingress-nginx 和 MetalLB。',
+  'cluster.subtitle': '运行在容器中的 kind 集群，已安装 {cni}、{ingress} 和 MetalLB。',
   'cluster.build': '创建集群',
   'cluster.buildAgain': '重新构建',
   'cluster.buildAgainHint': '再次执行构建；已经就绪的部分会保留。',
@@ -128,9 +128,8 @@ export const zh: Catalog = {
   'pic.ready': '就绪',
   'pic.notReady': '未就绪',
   'pic.planned': '尚未创建',
-  'pic.ingress': 'ingress-nginx',
   'pic.addresses': '{count} 个地址',
-  'pic.caption': '浏览器通过 {address}:80 和 :443 访问工作节点上的 ingress-nginx。LoadBalancer 类型的 Service 从 kind 网络上的 MetalLB 地址池获得地址。',
+  'pic.caption': '浏览器通过 {address}:80 和 :443 访问工作节点上的 {ingress}。LoadBalancer 类型的 Service 从 kind 网络上的 MetalLB 地址池获得地址。',
 
   'op.up': '正在创建集群',
   'op.down': '正在删除集群',
@@ -161,7 +160,6 @@ export const zh: Catalog = {
 
   'phase.preflight': '检查本机',
   'phase.cluster': '创建 kind 集群',
-  'phase.calico': '安装 Calico',
   'phase.metallb': '安装 MetalLB',
   'phase.pools': '创建地址池',
   'phase.delete': '删除集群',

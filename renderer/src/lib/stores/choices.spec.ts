@@ -17,3 +17,12 @@ describe('advanced options', () => {
     expect(differsFrom({ ...built, exists: false }, { cni: 'calico', ingress: 'ingress-nginx', nodeImage: '' }, PINNED)).toEqual([]);
   });
 });
+
+describe('what the cluster screen names', () => {
+  it("is the cluster's own choice once it exists, the picks before", async () => {
+    const { shownChoices } = await import('./choices.svelte.ts');
+    expect(shownChoices(built, { cni: 'calico', ingress: 'ingress-nginx' })).toEqual({ cni: 'kube-router', ingress: 'traefik' });
+    expect(shownChoices(null, { cni: 'kube-router', ingress: 'ingress-nginx' })).toEqual({ cni: 'kube-router', ingress: 'ingress-nginx' });
+    expect(shownChoices({ ...built, exists: false }, { cni: 'calico', ingress: 'traefik' })).toEqual({ cni: 'calico', ingress: 'traefik' });
+  });
+});

@@ -12,6 +12,15 @@ function oneOf<T extends string>(value: string | null, allowed: readonly T[], fa
   return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
 }
 
+/** The names the UI shows for each choice. */
+export const CNI_NAMES: Record<CniChoice, string> = { calico: 'Calico', 'kube-router': 'kube-router' };
+export const INGRESS_NAMES: Record<IngressChoice, string> = { 'ingress-nginx': 'ingress-nginx', traefik: 'Traefik' };
+
+/** Pure: what the cluster screen speaks of: the cluster's own choices once it exists, the picks before. */
+export function shownChoices(status: ClusterStatus | null, p: { cni: CniChoice; ingress: IngressChoice }): { cni: CniChoice; ingress: IngressChoice } {
+  return status?.exists ? { cni: status.cni, ingress: status.ingress } : { cni: p.cni, ingress: p.ingress };
+}
+
 /** Pure: the settings a request carries for these picks (an empty node image means the pinned one). */
 export function choiceSettings(p: { cni: CniChoice; ingress: IngressChoice; nodeImage: string }): Partial<ClusterSettings> {
   const image = p.nodeImage.trim();
