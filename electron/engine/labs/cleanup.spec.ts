@@ -36,6 +36,17 @@ describe('cleanupLab', () => {
     expect(client.all().map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Namespace/kube-system']);
     expect(lines).toContain('deleted IPAddressPool metallb-system/pool-static');
   });
+
+  it('without waiting (the fast reset), hands the namespaces it deleted to the caller to wait for', async () => {
+    const client = new FakeKubeClient([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sales' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other', labels: { 'kindlab.io/lab': 'netpol' } } },
+    ]);
+    const lab = labFrom({ id: 'netpol', order: 1, title: { en: 'n', zh: 'n' }, summary: { en: 'n', zh: 'n' }, steps: [step('s', {})], cleanup: [{ deleteNamespace: 'sales' }] }, {});
+    const terminating: string[] = [];
+    await cleanupLab(lab, { client, vars: EXAMPLE_VARS, say: sayer('en'), signal: new AbortController().signal, timeoutScale: 0.01, log: () => undefined }, { waitForNamespaces: false, terminating });
+    expect(terminating.sort()).toEqual(['other', 'sales']);
+  });
 });
 
 describe('countLabObjects', () => {

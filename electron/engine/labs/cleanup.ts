@@ -110,8 +110,12 @@ export async function awaitNamespacesGone(names: string[], deps: CleanupDeps): P
   }
 }
 
-/** One lab's cleanup list plus everything labelled with the lab; returns how many objects went. */
-export async function cleanupLab(lab: LoadedLab, deps: CleanupDeps, opts: { waitForNamespaces: boolean } = { waitForNamespaces: true }): Promise<number> {
+/**
+ * One lab's cleanup list plus everything labelled with the lab; returns how many objects went.
+ * Without `waitForNamespaces` (the fast reset, which cleans every lab and waits once at the end),
+ * the namespaces it deleted are added to `terminating`, for the caller to wait for.
+ */
+export async function cleanupLab(lab: LoadedLab, deps: CleanupDeps, opts: { waitForNamespaces: boolean; terminating?: string[] } = { waitForNamespaces: true }): Promise<number> {
   let removed = 0;
   const namespaces: string[] = [];
   const dnsWaits: number[] = [];
@@ -141,6 +145,7 @@ export async function cleanupLab(lab: LoadedLab, deps: CleanupDeps, opts: { wait
   const labelled = await removeLabelled(`${LAB_LABEL}=${lab.id}`, deps);
   removed += labelled.removed;
   if (opts.waitForNamespaces) await awaitNamespacesGone([...namespaces, ...labelled.namespaces], deps);
+  else opts.terminating?.push(...namespaces, ...labelled.namespaces);
   for (const seconds of dnsWaits) await cleanupDnsWait(lab, seconds, deps);
   return removed;
 }

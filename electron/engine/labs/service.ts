@@ -200,10 +200,13 @@ export class LabService {
     const vars = (needsVars ? (await this.live(undefined, signal, lang))?.vars : undefined) ?? EXAMPLE_VARS;
     const deps = { client, vars, say, signal, timeoutScale: this.ctx.timeoutScale, log, ...this.dataPlaneDeps(client, lang, signal) };
     let removed = 0;
-    for (const lab of labs) removed += await cleanupLab(lab, deps, { waitForNamespaces: false });
+    // Every namespace any lab's cleanup deleted is waited for once, at the end: a lab run right
+    // after the reset must not meet "namespace sales is being terminated".
+    const terminating: string[] = [];
+    for (const lab of labs) removed += await cleanupLab(lab, deps, { waitForNamespaces: false, terminating });
     const sweep = await removeLabelled(LAB_LABEL, deps);
     const probes = await removeLabelled(PROBE_LABEL, deps);
-    await awaitNamespacesGone([...sweep.namespaces, ...probes.namespaces], deps);
+    await awaitNamespacesGone([...new Set([...terminating, ...sweep.namespaces, ...probes.namespaces])], deps);
     await (await this.runState()).clear();
     return removed + sweep.removed + probes.removed;
   }
