@@ -3,7 +3,7 @@
 // sandboxed preload cannot load ES modules.
 import { type IpcRendererEvent, contextBridge, ipcRenderer } from 'electron';
 import type { Channel, Envelope, EventEnvelope, KindlabApi, RequestOf, ResponseOf } from './api.ts';
-import { encodeFailure } from './desktop/bridge-codec.ts';
+import { encodeFailure } from './shared/bridge-codec.ts';
 
 const api: KindlabApi = {
   async invoke<C extends Channel>(channel: C, req: RequestOf<C>): Promise<ResponseOf<C>> {

@@ -1,25 +1,10 @@
 // Text views of the engine's results for a terminal. Pure: each function returns lines.
-import type { ClusterPlan, ClusterStatus, DoctorReport, Failure, LabProblem, LabRunResult, LabSummary, Lang, ManifestImportResult, ManifestInfo, PoolPlan } from '../api.ts';
+import type { ClusterPlan, ClusterStatus, DoctorReport, LabProblem, LabRunResult, LabSummary, Lang, ManifestImportResult, ManifestInfo, PoolPlan } from '../api.ts';
+
+// The failure view is shared with the renderer (electron/shared/); re-exported for the CLI.
+export { failureLines } from '../shared/failure-lines.ts';
 
 const STATUS_MARK = { ok: '✓', warn: '!', fail: '✗', skip: '-' } as const;
-
-export function failureLines(f: Failure, lang: Lang): string[] {
-  const L = lang === 'zh' ? { todo: '怎么办', cmd: '命令', code: '退出码', err: '错误输出', diag: '诊断', phase: '阶段' } : { todo: 'what to do', cmd: 'command', code: 'exit code', err: 'stderr', diag: 'diagnostics', phase: 'phase' };
-  const lines = [`✗ ${f.message}`];
-  if (f.phase) lines.push(`  ${L.phase}: ${f.phase}`);
-  if (f.hint) lines.push(`  ${L.todo}: ${f.hint}`);
-  if (f.command) lines.push(`  ${L.cmd}: ${f.command.join(' ')}`);
-  if (f.exitCode !== undefined && f.exitCode !== null) lines.push(`  ${L.code}: ${f.exitCode}`);
-  if (f.stderrTail?.length) {
-    lines.push(`  ${L.err}:`);
-    for (const l of f.stderrTail) lines.push(`    ${l}`);
-  }
-  if (f.diagnostics?.length) {
-    lines.push(`  ${L.diag}:`);
-    for (const l of f.diagnostics) lines.push(`    ${l}`);
-  }
-  return lines;
-}
 
 export function doctorLines(r: DoctorReport, lang: Lang): string[] {
   const lines: string[] = [];

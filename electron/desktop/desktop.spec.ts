@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Channel, EventEnvelope, KindlabApi } from '../api.ts';
 import { KindlabError } from '../engine/errors.ts';
 import { APP_ORIGIN, isExternalWebUrl, resolveAppFile } from './app-protocol.ts';
-import { decodeFailure, encodeFailure } from './bridge-codec.ts';
+import { decodeFailure, encodeFailure } from '../shared/bridge-codec.ts';
 import { CHANNELS, isChannel } from '../hosts/channels.ts';
 import { createIpcBridge, isTrustedSender } from './ipc-bridge.ts';
 import { loginShellCommand, readLoginShellPath } from './login-shell.ts';

@@ -10,7 +10,7 @@ import { LAB_LABEL, namespaceFor, prepareObjects } from './manifest.ts';
 import type { Say } from './say.ts';
 import type { LabVars } from './vars.ts';
 import { type KindRef, NAMESPACED_LAB_KINDS } from '../kube/kinds.ts';
-import { SYSTEM_NAMESPACES } from '../kube/system-namespaces.ts';
+import { SYSTEM_NAMESPACES } from '../../shared/system-namespaces.ts';
 import type { ProbeRunner, ToolExec } from './probes.ts';
 import { waitForClusterDns } from './recovery.ts';
 import { langOf } from './say.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../api.ts';
 import { createContext } from '../context.ts';
-import { HIGH_WATERMARK_CHARS } from './flow.ts';
+import { HIGH_WATERMARK_CHARS } from '../../shared/terminal-flow.ts';
 import { TerminalManager } from './manager.ts';
 
 const FLOOD_CHARS = 600_000;

@@ -10,7 +10,7 @@ import type { ClusterSettings, EventEnvelope, TerminalOpenRequest, TerminalSessi
 import type { EngineContext } from '../context.ts';
 import { KindlabError } from '../errors.ts';
 import { clusterPaths } from '../paths.ts';
-import { type FlowDecision, FlowControl } from './flow.ts';
+import { type FlowDecision, FlowControl } from '../../shared/terminal-flow.ts';
 
 interface Pty {
   pid: number;

@@ -1,6 +1,6 @@
 // Electron: window.kindlab comes from electron/preload.ts. Its rejections are plain Errors (the
 // contextBridge drops custom properties), so this adapter turns them back into ApiFailures.
-import { decodeFailure } from '../../../../electron/desktop/bridge-codec.ts';
+import { decodeFailure } from '../../../../electron/shared/bridge-codec.ts';
 import type { Channel, KindlabApi, RequestOf, ResponseOf } from './contract.ts';
 import { ApiFailure } from './failure.ts';
 import type { ApiClient } from './ws-client.ts';

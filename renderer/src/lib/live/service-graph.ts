@@ -1,7 +1,7 @@
 // Turns watched rows into the picture "Service → EndpointSlice → Pods": which pods a Service
 // selects and which of them its EndpointSlices list as ready, as a tree. Pure: the
 // data comes from the engine's rows (electron/engine/watch/rows.ts); only the grouping is here.
-import { ADDON_AND_SYSTEM_NAMESPACES } from '../../../../electron/engine/kube/system-namespaces.ts';
+import { ADDON_AND_SYSTEM_NAMESPACES } from '../../../../electron/shared/system-namespaces.ts';
 import type { ResourceRow } from '../api/contract.ts';
 
 /** Add-on and system namespaces: not part of any lab, hidden from the lab picture. */

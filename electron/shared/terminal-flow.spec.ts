@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACK_BATCH_CHARS, AckBatcher, FlowControl, HIGH_WATERMARK_CHARS, LOW_WATERMARK_CHARS } from './flow.ts';
+import { ACK_BATCH_CHARS, AckBatcher, FlowControl, HIGH_WATERMARK_CHARS, LOW_WATERMARK_CHARS } from './terminal-flow.ts';
 
 describe('terminal flow control', () => {
   it('keeps the ack batch at or below the low watermark, or a paused terminal would never resume', () => {
