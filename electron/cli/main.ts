@@ -128,8 +128,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
               ? `Cancelled during ${stage}. The cluster is half-built: run \`kindlab up\` to finish it, or \`kindlab down\` to remove it.`
               : `Cancelled during ${stage}; no cluster was created.`,
         );
-        const left = eng.runningToolPids();
-        if (left.length) io.err(`still running: ${left.join(', ')}`);
+        // A tool that outlived the cancel is named in the failure's diagnostics (there should be none).
+        for (const line of f.diagnostics ?? []) io.err(line);
         throw new ExitCode(130);
       }
       if (json) printJson({ ok: false, failure: f });

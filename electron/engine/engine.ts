@@ -1,7 +1,6 @@
 // The engine: one object that implements the KindlabApi contract (electron/api.ts) for every
 // host. The CLI calls it in-process, the browser-mode server and Electron's main process relay
 // it. Long operations get an opId, stream OpEvents, hold the lifecycle lock and can be cancelled.
-import { randomUUID } from 'node:crypto';
 import type {
   AppInfo,
   Channel,
@@ -10,7 +9,6 @@ import type {
   KindlabApi,
   KindlabRequests,
   Lang,
-  OpKind,
   RequestOf,
   ResponseOf,
 } from '../api.ts';
@@ -19,7 +17,6 @@ import { createManifestFetcher } from './addons/manifests.ts';
 import { versionPins } from './addons/pins.ts';
 import { ClusterLifecycle, DOWN_PHASES, RESET_FAST_PHASES, RESET_FULL_PHASES, UP_PHASES, phaseSpecs } from './cluster/lifecycle.ts';
 import { renderKindConfig } from './cluster/kind-config.ts';
-import { acquireLifecycleLock } from './cluster/lock.ts';
 import { type EngineContext, createContext, nodeImageOf, requestSettings } from './context.ts';
 import { preflightDoctor, runFullDoctor } from './doctor/entry.ts';
 import { KindlabError } from './errors.ts';
@@ -29,8 +26,8 @@ import { countLabObjects } from './labs/cleanup.ts';
 import { LabService } from './labs/service.ts';
 import { parseNetworkInspect } from './network/inspect.ts';
 import { computePools } from './network/pools.ts';
-import { Operation, type PhaseSpec } from './operation.ts';
-import { lockFile, manifestCacheDir } from './paths.ts';
+import { OperationRunner } from './operation-runner.ts';
+import { manifestCacheDir } from './paths.ts';
 import { TerminalManager } from './terminal/manager.ts';
 import { WatchManager } from './watch/manager.ts';
 
@@ -50,7 +47,7 @@ export class Engine implements KindlabApi {
   readonly lifecycle: ClusterLifecycle;
   readonly labs: LabService;
   private readonly listeners = new Set<(e: EventEnvelope) => void>();
-  private readonly ops = new Map<string, AbortController>();
+  private readonly ops: OperationRunner;
   private readonly watches: WatchManager;
   private readonly terminals: TerminalManager;
   private readonly handlers: Handlers;
@@ -62,8 +59,11 @@ export class Engine implements KindlabApi {
     this.ctx = createContext({ lang: options.lang, ...(options.env ? { env: options.env } : {}), ...(options.loginShellPath ? { loginShellPath: options.loginShellPath } : {}) });
     this.makeClient = options.makeClient ?? ((path: string) => RestKubeClient.fromFile(path));
     const makeClient = this.makeClient;
+    this.ops = new OperationRunner({ dataDir: this.ctx.dataDir, emit: (payload) => this.emit({ event: 'op', payload }), runningPids: () => this.ctx.tools.runningPids() });
+    // The labs before the lifecycles: a fast reset runs every lab's cleanup, so scope() hands
+    // each lifecycle this.labs, and a lab run asks the lifecycle of its language for the cluster.
+    this.labs = new LabService(this.ctx, makeClient, (lang) => this.scope(lang).lifecycle, this.ops);
     this.lifecycle = this.scope(options.lang).lifecycle;
-    this.labs = new LabService(this.ctx, makeClient, this.lifecycle);
     this.watches = new WatchManager(this.ctx, makeClient, (e) => this.emit(e));
     this.terminals = new TerminalManager(this.ctx, (e) => this.emit(e));
     this.handlers = this.buildHandlers();
@@ -113,35 +113,14 @@ export class Engine implements KindlabApi {
 
   /** Cancels every running operation, watch and terminal (window closed, server stopping). */
   async shutdown(): Promise<void> {
-    for (const ac of this.ops.values()) ac.abort();
+    this.ops.cancelAll();
     this.watches.stopAll();
     this.terminals.closeAll();
-  }
-
-  runningToolPids(): number[] {
-    return this.ctx.tools.runningPids();
   }
 
   /** A request's settings; what is not asked for is what the cluster was built with. */
   private settings(partial?: Partial<ClusterSettings>, lang: Lang = this.ctx.lang): ClusterSettings {
     return requestSettings(this.ctx, partial, lang);
-  }
-
-  /** Runs a long operation under the lifecycle lock (when it mutates the cluster), with events and cancel. */
-  async operation<T>(kind: OpKind, opId: string | undefined, phases: readonly (string | PhaseSpec)[], locked: boolean, body: (op: Operation) => Promise<T>, lang: Lang = this.ctx.lang): Promise<T> {
-    const id = opId ?? randomUUID();
-    if (this.ops.has(id)) throw new KindlabError({ code: 'bad-input', message: `operation id ${id} is already in use`, hint: 'Use a fresh opId for each operation.' });
-    const lock = locked ? acquireLifecycleLock(lockFile(this.ctx.dataDir), kind, lang) : null;
-    const ac = new AbortController();
-    this.ops.set(id, ac);
-    const specs = phases.map((p) => (typeof p === 'string' ? (phaseSpecs([p], lang)[0] as PhaseSpec) : p));
-    const op = new Operation(id, kind, specs, (payload) => this.emit({ event: 'op', payload }), ac.signal, lang);
-    try {
-      return await op.run(() => body(op));
-    } finally {
-      this.ops.delete(id);
-      lock?.release();
-    }
   }
 
   private buildHandlers(): Handlers {
@@ -169,31 +148,29 @@ export class Engine implements KindlabApi {
       'cluster:status': async (req) => L(req?.lang).status(this.settings(req?.settings, req?.lang)),
       'cluster:up': async (req) => {
         const s = this.settings(req.settings, req.lang);
-        return this.operation('up', req.opId, phaseSpecs(UP_PHASES, req.lang ?? this.ctx.lang, s), true, (op) => L(req.lang).up(s, op), req.lang);
+        const lang = req.lang ?? this.ctx.lang;
+        return this.ops.run('up', req.opId, phaseSpecs(UP_PHASES, lang, s), { locked: true, lang }, (op) => L(lang).up(s, op));
       },
       'cluster:down': async (req) => {
         const s = this.settings(req.settings, req.lang);
-        return this.operation('down', req.opId, DOWN_PHASES, true, (op) => L(req.lang).down(s, op), req.lang);
+        const lang = req.lang ?? this.ctx.lang;
+        return this.ops.run('down', req.opId, phaseSpecs(DOWN_PHASES, lang), { locked: true, lang }, (op) => L(lang).down(s, op));
       },
       'cluster:reset': async (req) => {
         const s = this.settings(req.settings, req.lang);
-        if (req.mode === 'full') return this.operation('reset-full', req.opId, phaseSpecs(RESET_FULL_PHASES, req.lang ?? this.ctx.lang, s), true, (op) => L(req.lang).resetFull(s, op), req.lang);
-        if (req.mode === 'fast') return this.operation('reset-fast', req.opId, RESET_FAST_PHASES, true, (op) => L(req.lang).resetFast(s, op), req.lang);
+        const lang = req.lang ?? this.ctx.lang;
+        if (req.mode === 'full') return this.ops.run('reset-full', req.opId, phaseSpecs(RESET_FULL_PHASES, lang, s), { locked: true, lang }, (op) => L(lang).resetFull(s, op));
+        if (req.mode === 'fast') return this.ops.run('reset-fast', req.opId, phaseSpecs(RESET_FAST_PHASES, lang), { locked: true, lang }, (op) => L(lang).resetFast(s, op));
         throw new KindlabError({ code: 'bad-input', message: `unknown reset mode "${String(req.mode)}"`, hint: 'Use fast or full.' });
       },
-      'op:cancel': async (req) => {
-        const ac = this.ops.get(req.opId);
-        if (!ac) return { cancelled: false };
-        ac.abort();
-        return { cancelled: true };
-      },
+      'op:cancel': async (req) => ({ cancelled: this.ops.cancel(req.opId) }),
       'manifests:list': async () => ({ manifests: await listManifests(this.ctx.pins.manifests, this.ctx.dataDir), cacheDir: manifestCacheDir(this.ctx.dataDir) }),
       'manifests:import': async (req) => importManifests(req.dir, this.ctx.pins.manifests, this.ctx.dataDir, req.lang ?? this.ctx.lang),
       'labs:list': async (req) => this.labs.list(req?.dir),
       'labs:validate': async (req) => ({ problems: this.labs.validate(req?.dir) }),
       'lab:get': async (req) => this.labs.detail(req.id, req.lang, req.settings),
-      'lab:run': async (req) => this.labs.run(this, req),
-      'lab:cleanup': async (req) => this.labs.cleanup(this, req),
+      'lab:run': async (req) => this.labs.run(req),
+      'lab:cleanup': async (req) => this.labs.cleanup(req),
       'watch:start': async (req) => this.watches.start(req.watchId, req.target, this.settings()),
       'watch:stop': async (req) => this.watches.stop(req.watchId),
       'terminal:open': async (req) => this.terminals.open(req, this.settings()),

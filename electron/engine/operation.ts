@@ -24,6 +24,8 @@ export class Operation {
     readonly signal: AbortSignal,
     /** The language of the learner who started it: cancellation and internal failures speak it. */
     private readonly lang: Lang = 'en',
+    /** Tool processes still running; a cancelled operation names them in its failure. */
+    private readonly leftoverPids: () => number[] = () => [],
   ) {
     this.phases = specs.map((s) => ({ id: s.id, title: s.title, state: 'pending', fraction: 0 }));
   }
@@ -95,10 +97,17 @@ export class Operation {
       const wasCancel = isCancellation(err) || this.signal.aborted;
       for (const id of this.running) this.update(id, { state: wasCancel ? 'cancelled' : 'failed', durationMs: this.elapsed(id) });
       this.running.clear();
-      const failure: Failure = wasCancel ? { ...cancelled(undefined, this.lang).failure, ...(phaseOf(err) ? { phase: phaseOf(err) } : {}) } : toFailure(err, undefined, this.lang);
+      const failure: Failure = wasCancel ? this.cancelFailure(err) : toFailure(err, undefined, this.lang);
       this.emit({ opId: this.opId, type: 'finished', ok: false, failure, durationMs: Date.now() - t0, phases: this.snapshot() });
       throw new KindlabError(failure);
     }
+  }
+
+  /** Cancelled: where, and, should any tool outlive the cancel, which (the CLI prints it; tier 2 proves there is none). */
+  private cancelFailure(err: unknown): Failure {
+    const left = this.leftoverPids();
+    const phase = phaseOf(err);
+    return { ...cancelled(undefined, this.lang).failure, ...(phase ? { phase } : {}), ...(left.length ? { diagnostics: [`still running: ${left.join(', ')}`] } : {}) };
   }
 
   snapshot(): PhaseInfo[] {

@@ -5,14 +5,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClusterSettings, ClusterStatus, OpKind } from '../../electron/api.ts';
+import type { ClusterSettings, ClusterStatus } from '../../electron/api.ts';
 import { DEFAULT_PINS } from '../../electron/engine/addons/pins.ts';
-import { type ClusterLifecycle, phaseSpecs } from '../../electron/engine/cluster/lifecycle.ts';
+import type { ClusterLifecycle } from '../../electron/engine/cluster/lifecycle.ts';
 import type { EngineContext } from '../../electron/engine/context.ts';
-import { LabService, type OperationHost } from '../../electron/engine/labs/service.ts';
+import { LabService } from '../../electron/engine/labs/service.ts';
+import { OperationRunner } from '../../electron/engine/operation-runner.ts';
 import { FakeKubeClient } from '../../electron/engine/labs/testing/fake-kube.ts';
 import { FakeTools } from '../../electron/engine/labs/testing/fake-tools.ts';
-import { Operation, type PhaseSpec } from '../../electron/engine/operation.ts';
 import type { ToolRunner } from '../../electron/engine/tools/run.ts';
 
 const lab = (id: string, order: number, requires: string[], manifest: string) => `id: ${id}
@@ -81,15 +81,9 @@ function world(clusters: string[] = ['cluster01']) {
     },
     poolPlan: async () => ({ subnet: '172.18.0.0/16', gateway: '172.18.0.1', pools: [{ name: 'pool-01', addresses: ['172.18.200.100-172.18.200.125'] }] }),
   } as unknown as ClusterLifecycle;
-  const host: OperationHost = {
-    operation<T>(kind: OpKind, opId: string | undefined, phases: readonly (string | PhaseSpec)[], _locked: boolean, body: (op: Operation) => Promise<T>): Promise<T> {
-      const specs = phases.map((p) => (typeof p === 'string' ? (phaseSpecs([p], 'en')[0] as PhaseSpec) : p));
-      const op = new Operation(opId ?? 'op-1', kind, specs, () => undefined, new AbortController().signal);
-      return op.run(() => body(op));
-    },
-  };
+  const host = new OperationRunner({ dataDir, emit: () => undefined, runningPids: () => [] });
   const client = (name: string) => clients.get(`/data/clusters/${name}/kubeconfig`) as FakeKubeClient;
-  return { service: new LabService(ctx, (path) => clients.get(path) ?? new FakeKubeClient(), lifecycle), host, asked, client };
+  return { service: new LabService(ctx, (path) => clients.get(path) ?? new FakeKubeClient(), () => lifecycle, host), host, asked, client };
 }
 
 beforeEach(() => {
@@ -108,7 +102,7 @@ afterEach(() => {
 describe('requires: is enforced', () => {
   it('a lab whose required lab left nothing behind fails at once, naming that lab and how to run it, and changes nothing', async () => {
     const w = world();
-    const err = await w.service.run(w.host, { id: 'next' }).catch((e: unknown) => e);
+    const err = await w.service.run({ id: 'next' }).catch((e: unknown) => e);
     expect(err).toMatchObject({
       failure: {
         code: 'bad-input',
@@ -121,27 +115,27 @@ describe('requires: is enforced', () => {
 
   it('holds for one step too, and in Chinese', async () => {
     const w = world();
-    const err = await w.service.run(w.host, { id: 'next', step: 1, lang: 'zh' }).catch((e: unknown) => e);
+    const err = await w.service.run({ id: 'next', step: 1, lang: 'zh' }).catch((e: unknown) => e);
     expect((err as { failure: { message: string } }).failure.message).toMatch(/^实验 next 建立在实验 base（“实验 base”）的基础上/);
   });
 
   it('is satisfied once the required lab ran', async () => {
     const w = world();
-    expect((await w.service.run(w.host, { id: 'base' })).ok).toBe(true);
-    const r = await w.service.run(w.host, { id: 'next' });
+    expect((await w.service.run({ id: 'base' })).ok).toBe(true);
+    const r = await w.service.run({ id: 'next' });
     expect(r.ok).toBe(true);
   });
 
   it('is not checked by a dry run, which needs no cluster', async () => {
     const w = world([]);
-    expect((await w.service.run(w.host, { id: 'next', dryRun: true })).dryRun).toBe(true);
+    expect((await w.service.run({ id: 'next', dryRun: true })).dryRun).toBe(true);
   });
 });
 
 describe('the request’s settings pick the cluster', () => {
   it('lab:run with a name runs against that cluster, with its values', async () => {
     const w = world(['cluster01', 'lab2']);
-    const r = await w.service.run(w.host, { id: 'base', settings: { name: 'lab2' } });
+    const r = await w.service.run({ id: 'base', settings: { name: 'lab2' } });
     expect(r.ok).toBe(true);
     expect(w.asked).toEqual(['lab2']);
     expect(w.client('lab2').all('ConfigMap')[0]?.data).toEqual({ node: 'lab2-worker' });
@@ -150,14 +144,14 @@ describe('the request’s settings pick the cluster', () => {
 
   it('a missing named cluster is reported by its name, with the command that makes it', async () => {
     const w = world(['cluster01']);
-    const err = await w.service.run(w.host, { id: 'base', settings: { name: 'lab2' } }).catch((e: unknown) => e);
+    const err = await w.service.run({ id: 'base', settings: { name: 'lab2' } }).catch((e: unknown) => e);
     expect(err).toMatchObject({ failure: { code: 'cluster-missing', message: 'the cluster lab2 is not running or does not answer', hint: expect.stringContaining('`kindlab up --name lab2`') } });
   });
 
   it('lab:cleanup and lab:get use the named cluster too', async () => {
     const w = world(['cluster01', 'lab2']);
-    await w.service.run(w.host, { id: 'base', settings: { name: 'lab2' } });
-    expect((await w.service.cleanup(w.host, { id: 'base', settings: { name: 'lab2' } })).removed).toBe(1);
+    await w.service.run({ id: 'base', settings: { name: 'lab2' } });
+    expect((await w.service.cleanup({ id: 'base', settings: { name: 'lab2' } })).removed).toBe(1);
     expect(w.client('lab2').all('ConfigMap')).toEqual([]);
     const d = await w.service.detail('base', 'en', { name: 'lab2' });
     expect(d.steps[0]?.markdown).toBe('On lab2-worker.');
@@ -165,7 +159,7 @@ describe('the request’s settings pick the cluster', () => {
 
   it('an invalid name is the learner’s mistake, not a missing cluster', async () => {
     const w = world();
-    const err = await w.service.run(w.host, { id: 'base', settings: { name: 'Bad_Name' } }).catch((e: unknown) => e);
+    const err = await w.service.run({ id: 'base', settings: { name: 'Bad_Name' } }).catch((e: unknown) => e);
     expect((err as { failure: { code: string } }).failure.code).toBe('bad-input');
   });
 });

@@ -5,16 +5,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClusterStatus, OpEvent, OpKind } from '../../electron/api.ts';
+import type { ClusterStatus, OpEvent } from '../../electron/api.ts';
 import { DEFAULT_PINS } from '../../electron/engine/addons/pins.ts';
-import { type ClusterLifecycle, phaseSpecs } from '../../electron/engine/cluster/lifecycle.ts';
+import type { ClusterLifecycle } from '../../electron/engine/cluster/lifecycle.ts';
 import type { EngineContext } from '../../electron/engine/context.ts';
 import { KindlabError } from '../../electron/engine/errors.ts';
 import type { KubeObject } from '../../electron/engine/kube/client.ts';
-import { LabService, type OperationHost } from '../../electron/engine/labs/service.ts';
+import { LabService } from '../../electron/engine/labs/service.ts';
+import { OperationRunner } from '../../electron/engine/operation-runner.ts';
 import { FakeKubeClient, fixture } from '../../electron/engine/labs/testing/fake-kube.ts';
 import { FakeTools } from '../../electron/engine/labs/testing/fake-tools.ts';
-import { Operation, type PhaseSpec } from '../../electron/engine/operation.ts';
 import type { ToolRunner } from '../../electron/engine/tools/run.ts';
 
 const LAB_YAML = `id: demo
@@ -93,7 +93,7 @@ interface World {
   client: FakeKubeClient;
   tools: FakeTools;
   events: OpEvent[];
-  host: OperationHost;
+  host: OperationRunner;
 }
 
 let root = '';
@@ -129,14 +129,8 @@ function world(opts: { cluster?: boolean } = {}): World {
     poolPlan: async () => SMALL_PLAN,
   } as unknown as ClusterLifecycle;
   const events: OpEvent[] = [];
-  const host: OperationHost = {
-    operation<T>(kind: OpKind, opId: string | undefined, phases: readonly (string | PhaseSpec)[], _locked: boolean, body: (op: Operation) => Promise<T>): Promise<T> {
-      const specs = phases.map((p) => (typeof p === 'string' ? (phaseSpecs([p], 'en')[0] as PhaseSpec) : p));
-      const op = new Operation(opId ?? 'op-1', kind, specs, (e) => events.push(e), new AbortController().signal);
-      return op.run(() => body(op));
-    },
-  };
-  return { service: new LabService(ctx, () => client, lifecycle), client, tools, events, host };
+  const host = new OperationRunner({ dataDir, emit: (e) => events.push(e), runningPids: () => [] });
+  return { service: new LabService(ctx, () => client, () => lifecycle, host), client, tools, events, host };
 }
 
 beforeEach(() => {
@@ -193,7 +187,7 @@ describe('LabService: list, validate, detail', () => {
 describe('LabService: run', () => {
   it('dry-runs every step without a cluster, describing actions and checks', async () => {
     const w = world({ cluster: false });
-    const r = await w.service.run(w.host, { id: 'demo', dryRun: true });
+    const r = await w.service.run({ id: 'demo', dryRun: true });
     expect(r).toMatchObject({ lab: 'demo', dryRun: true, ok: true });
     expect(r.steps.map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);
     expect(r.steps[0]?.actions[0]).toEqual({ description: 'Apply manifests/web.yaml', status: 'skipped', output: 'manifests/web.yaml' });
@@ -207,11 +201,11 @@ describe('LabService: run', () => {
 
   it('runs the steps as phases, and a re-run passes too', async () => {
     const w = world();
-    const first = await w.service.run(w.host, { id: 'demo', opId: 'a' });
+    const first = await w.service.run({ id: 'demo', opId: 'a' });
     expect(first.steps.map((s) => s.status)).toEqual(['pass', 'pass', 'skipped']);
     expect(first.ok).toBe(true);
     expect(w.tools.calls[0]?.args.slice(0, 2)).toEqual(['--kubeconfig', '/data/clusters/cluster01/kubeconfig']);
-    const again = await w.service.run(w.host, { id: 'demo', opId: 'b' });
+    const again = await w.service.run({ id: 'demo', opId: 'b' });
     expect(again.steps.map((s) => s.status)).toEqual(['pass', 'pass', 'skipped']);
     const phaseEvents = w.events.filter((e) => e.opId === 'a' && e.type === 'phase').map((e) => (e.type === 'phase' ? `${e.phase.id}:${e.phase.state}` : ''));
     expect(phaseEvents).toContain('deploy:done');
@@ -220,19 +214,19 @@ describe('LabService: run', () => {
 
   it('runs one step with --step N (1-based) and refuses a step that does not exist', async () => {
     const w = world();
-    const r = await w.service.run(w.host, { id: 'demo', step: 1 });
+    const r = await w.service.run({ id: 'demo', step: 1 });
     expect(r.steps.map((s) => s.id)).toEqual(['deploy']);
-    await expect(w.service.run(w.host, { id: 'demo', step: 4 })).rejects.toMatchObject({ failure: { code: 'bad-input' } });
+    await expect(w.service.run({ id: 'demo', step: 4 })).rejects.toMatchObject({ failure: { code: 'bad-input' } });
   });
 
   it('stops after a failing step and reports the rest as not run', async () => {
     const w = world();
-    const r = await w.service.run(w.host, { id: 'demo', step: undefined, opId: 'x' });
+    const r = await w.service.run({ id: 'demo', step: undefined, opId: 'x' });
     expect(r.ok).toBe(true);
     // Break step 2: the Service the check looks at has the wrong type.
     const svc = w.client.all('Service')[0] as KubeObject;
     w.client.update({ ...svc, spec: { ...(svc.spec as object), type: 'NodePort' } });
-    const broken = await w.service.run(w.host, { id: 'demo', opId: 'y' });
+    const broken = await w.service.run({ id: 'demo', opId: 'y' });
     expect(broken.ok).toBe(false);
     expect(broken.steps.map((s) => s.status)).toEqual(['pass', 'fail', 'skipped']);
     expect(broken.steps[2]?.checks[0]?.observed).toBe('not run: step expose failed');
@@ -240,7 +234,7 @@ describe('LabService: run', () => {
 
   it('needs a cluster for a real run', async () => {
     const w = world({ cluster: false });
-    await expect(w.service.run(w.host, { id: 'demo' })).rejects.toMatchObject({ failure: { code: 'cluster-missing' } });
+    await expect(w.service.run({ id: 'demo' })).rejects.toMatchObject({ failure: { code: 'cluster-missing' } });
   });
 });
 
@@ -253,7 +247,7 @@ describe('LabService: cleanup', () => {
 
   it('removes the cleanup list and everything labelled with the lab, but not the add-ons', async () => {
     const w = world();
-    await w.service.run(w.host, { id: 'demo' });
+    await w.service.run({ id: 'demo' });
     w.client.add(
       labelled('Pod', 'v1', 'kindlab-probe-abc123', 'default', { 'kindlab.io/lab': 'demo', 'kindlab.io/probe': 'true' }),
       labelled('Namespace', 'v1', 'kindlab-canary-abc123', undefined, { 'kindlab.io/lab': 'demo' }),
@@ -261,7 +255,7 @@ describe('LabService: cleanup', () => {
       labelled('Namespace', 'v1', 'default', undefined, { 'kindlab.io/lab': 'demo' }),
       ...fixture('service-nginx-lb'),
     );
-    const r = await w.service.cleanup(w.host, { id: 'demo' });
+    const r = await w.service.cleanup({ id: 'demo' });
     expect(r.removed).toBe(4); // Deployment, Service, probe Pod, canary Namespace
     expect(w.client.all('Deployment')).toEqual([]);
     expect(w.client.all('IPAddressPool').map((p) => p.metadata.name)).toEqual(['pool-02']);
@@ -271,7 +265,7 @@ describe('LabService: cleanup', () => {
 
   it('cleans every lab for the fast reset', async () => {
     const w = world();
-    await w.service.run(w.host, { id: 'demo' });
+    await w.service.run({ id: 'demo' });
     w.client.add(...fixture('service-nginx-lb'), labelled('Pod', 'v1', 'kindlab-probe-ffffff', 'sales', { 'kindlab.io/probe': 'true' }));
     const lines: string[] = [];
     const removed = await w.service.cleanupAll(w.client, (l) => lines.push(l), new AbortController().signal);

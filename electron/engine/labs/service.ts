@@ -4,10 +4,10 @@
 import type { ClusterSettings, LabDetail, LabProblem, LabRunResult, LabSummary, Lang, RequestOf, StepRunResult } from '../../api.ts';
 import type { ClusterLifecycle } from '../cluster/lifecycle.ts';
 import { type EngineContext, requestSettings, settingsFrom } from '../context.ts';
-import type { Engine } from '../engine.ts';
 import { KindlabError } from '../errors.ts';
 import { pick } from '../i18n/text.ts';
 import type { KubeClient } from '../kube/client.ts';
+import type { OperationHost } from '../operation-runner.ts';
 import type { CommandPolicy } from './actions.ts';
 import { skippedResult } from './checks/registry.ts';
 import { awaitNamespacesGone, cleanupLab, removeLabelled } from './cleanup.ts';
@@ -22,8 +22,8 @@ import { type Say, sayer } from './say.ts';
 import { FileRunState, type RunState } from './state.ts';
 import { EXAMPLE_VARS, type LabVars, computeLabVars } from './vars.ts';
 
-/** The part of the Engine a lab run needs: an Operation with events, phases and cancel. */
-export type OperationHost = Pick<Engine, 'operation'>;
+/** What the labs ask of the cluster: whether it answers, and its address pools. */
+export type LabCluster = Pick<ClusterLifecycle, 'status' | 'poolPlan'>;
 
 interface LiveCluster {
   client: KubeClient;
@@ -60,7 +60,10 @@ export class LabService {
   constructor(
     private readonly ctx: EngineContext,
     private readonly makeClient: (kubeconfig: string) => KubeClient,
-    private readonly lifecycle: ClusterLifecycle,
+    /** The cluster lifecycle speaking a language (the engine keeps one per language). */
+    private readonly cluster: (lang: Lang) => LabCluster,
+    /** Runs the lab runs and cleanups as operations (events, phases, cancel). */
+    private readonly ops: OperationHost,
   ) {}
 
   /** The labs folder: the request's, else $KINDLAB_LABS_DIR, else the one shipped with kindlab. */
@@ -90,13 +93,13 @@ export class LabService {
     };
   }
 
-  async run(engine: OperationHost, req: RequestOf<'lab:run'>): Promise<LabRunResult> {
+  async run(req: RequestOf<'lab:run'>): Promise<LabRunResult> {
     const lang = req.lang ?? this.ctx.lang;
     const say = sayer(lang);
     const lab = this.find(req.id, lang);
     const indices = this.selectSteps(lab, req.step, say);
     const phases = indices.map((i) => ({ id: lab.spec.steps[i]?.id ?? String(i), title: `${i + 1}. ${lab.spec.steps[i] ? pick(lab.spec.steps[i].title, lang) : ''}` }));
-    return engine.operation('lab-run', req.opId, phases, false, async (op) => {
+    return this.ops.run('lab-run', req.opId, phases, { locked: false, lang }, async (op) => {
       if (req.dryRun) {
         const vars = (await this.live(req.settings, op.signal, lang))?.vars ?? EXAMPLE_VARS;
         const reason = say('dry run: not executed', '演练：未执行');
@@ -160,14 +163,14 @@ export class LabService {
         if (result.status === 'fail') failedStep = id;
       }
       return { lab: lab.id, dryRun: false, steps, ok: failedStep === null };
-    }, lang);
+    });
   }
 
-  async cleanup(engine: OperationHost, req: RequestOf<'lab:cleanup'>): Promise<{ removed: number }> {
+  async cleanup(req: RequestOf<'lab:cleanup'>): Promise<{ removed: number }> {
     const lang = req.lang ?? this.ctx.lang;
     const say = sayer(lang);
     const lab = this.find(req.id, lang);
-    return engine.operation('lab-cleanup', req.opId, ['cleanup'], false, (op) =>
+    return this.ops.run('lab-cleanup', req.opId, [{ id: 'cleanup', title: 'cleanup' }], { locked: false, lang }, (op) =>
       op.phase(
         'cleanup',
         async () => {
@@ -187,7 +190,6 @@ export class LabService {
         },
         (r) => say(`${r.removed} objects removed`, `已删除 ${r.removed} 个对象`),
       ),
-      lang,
     );
   }
 
@@ -280,9 +282,10 @@ export class LabService {
     // An invalid name is the learner's mistake, not a missing cluster: it throws, in their language.
     const settings = requestSettings(this.ctx, partial, lang);
     try {
-      const status = await this.lifecycle.status(settings);
+      const cluster = this.cluster(lang);
+      const status = await cluster.status(settings);
       if (!status.exists || !status.apiReachable) return null;
-      const plan = await this.lifecycle.poolPlan(signal);
+      const plan = await cluster.poolPlan(signal);
       const ipOf = (role: 'worker' | 'control-plane') => status.nodes.find((n) => n.role === role)?.internalIP ?? null;
       // KINDLAB_INGRESS_HTTP_PORT: the host port mapped to the ingress's port 80, when it is not 80.
       const ingressHttpPort = Number(this.ctx.env.KINDLAB_INGRESS_HTTP_PORT ?? '80') || 80;

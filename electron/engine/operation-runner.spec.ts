@@ -1,0 +1,47 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { OpEvent } from '../api.ts';
+import { OperationRunner } from './operation-runner.ts';
+import { lockFile } from './paths.ts';
+
+const phases = [{ id: 'one', title: 'One' }];
+
+function runner(pids: number[] = []) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kindlab-runner-'));
+  const events: OpEvent[] = [];
+  return { r: new OperationRunner({ dataDir, emit: (e) => events.push(e), runningPids: () => pids }), events, dataDir };
+}
+
+describe('OperationRunner', () => {
+  it('holds the lifecycle lock only while a locked operation runs, and streams its events', async () => {
+    const { r, events, dataDir } = runner();
+    let heldDuring = false;
+    await r.run('up', 'a', phases, { locked: true, lang: 'en' }, (op) => op.phase('one', async () => (heldDuring = existsSync(lockFile(dataDir)))));
+    expect(heldDuring).toBe(true);
+    expect(existsSync(lockFile(dataDir))).toBe(false);
+    expect(events.map((e) => e.type)).toEqual(['started', 'phase', 'phase', 'finished']);
+  });
+
+  it('refuses an id in use, and a second locked operation while the first holds the lock', async () => {
+    const { r } = runner();
+    let release = () => undefined as void;
+    const first = r.run('up', 'a', phases, { locked: true, lang: 'en' }, () => new Promise<void>((res) => (release = res)));
+    await expect(r.run('lab-run', 'a', phases, { locked: false, lang: 'en' }, async () => undefined)).rejects.toMatchObject({ failure: { code: 'bad-input' } });
+    await expect(r.run('down', 'b', phases, { locked: true, lang: 'en' }, async () => undefined)).rejects.toMatchObject({ failure: { code: 'busy' } });
+    release();
+    await first;
+  });
+
+  it('cancels by id; a cancelled operation names the tools it left running', async () => {
+    const { r, events } = runner([4242]);
+    const run = r.run('up', 'a', phases, { locked: false, lang: 'en' }, (op) => op.phase('one', () => new Promise((_res, rej) => op.signal.addEventListener('abort', () => rej(new Error('aborted'))))));
+    await new Promise((res) => setTimeout(res, 10));
+    expect(r.cancel('nope')).toBe(false);
+    expect(r.cancel('a')).toBe(true);
+    await expect(run).rejects.toMatchObject({ failure: { code: 'cancelled', diagnostics: ['still running: 4242'] } });
+    expect(events.at(-1)).toMatchObject({ type: 'finished', ok: false, failure: { code: 'cancelled' } });
+    expect(r.cancel('a')).toBe(false);
+  });
+});

@@ -1,0 +1,67 @@
+// The operation runner: every long operation (cluster up, down, reset, a lab run or cleanup)
+// goes through it. It keeps the running operations by id, takes the lifecycle lock for those
+// that change the cluster, streams their OpEvents and cancels them. The engine and the lab
+// service are both given it, so neither needs the other to run an operation.
+import { randomUUID } from 'node:crypto';
+import type { Lang, OpKind } from '../api.ts';
+import { acquireLifecycleLock } from './cluster/lock.ts';
+import { KindlabError } from './errors.ts';
+import { type OpEmitter, Operation, type PhaseSpec } from './operation.ts';
+import { lockFile } from './paths.ts';
+
+export interface RunOptions {
+  /** Holds the lifecycle lock while it runs (up, down, reset): one at a time, across processes. */
+  locked: boolean;
+  /** The language of the learner who started it. */
+  lang: Lang;
+}
+
+/** What a caller needs to run an operation; the lab service gets only this. */
+export interface OperationHost {
+  run<T>(kind: OpKind, opId: string | undefined, phases: readonly PhaseSpec[], options: RunOptions, body: (op: Operation) => Promise<T>): Promise<T>;
+}
+
+export interface OperationRunnerDeps {
+  dataDir: string;
+  emit: OpEmitter;
+  /** Tool processes still running: a cancelled operation names any it left behind. */
+  runningPids(): number[];
+}
+
+interface Running {
+  op: Operation;
+  ac: AbortController;
+}
+
+export class OperationRunner implements OperationHost {
+  private readonly running = new Map<string, Running>();
+
+  constructor(private readonly deps: OperationRunnerDeps) {}
+
+  async run<T>(kind: OpKind, opId: string | undefined, phases: readonly PhaseSpec[], options: RunOptions, body: (op: Operation) => Promise<T>): Promise<T> {
+    const id = opId ?? randomUUID();
+    if (this.running.has(id)) throw new KindlabError({ code: 'bad-input', message: `operation id ${id} is already in use`, hint: 'Use a fresh opId for each operation.' });
+    const lock = options.locked ? acquireLifecycleLock(lockFile(this.deps.dataDir), kind, options.lang) : null;
+    const ac = new AbortController();
+    const op = new Operation(id, kind, [...phases], this.deps.emit, ac.signal, options.lang, () => this.deps.runningPids());
+    this.running.set(id, { op, ac });
+    try {
+      return await op.run(() => body(op));
+    } finally {
+      this.running.delete(id);
+      lock?.release();
+    }
+  }
+
+  /** Cancels one operation; false when none of that id is running. */
+  cancel(opId: string): boolean {
+    const r = this.running.get(opId);
+    if (!r) return false;
+    r.ac.abort();
+    return true;
+  }
+
+  cancelAll(): void {
+    for (const r of this.running.values()) r.ac.abort();
+  }
+}
