@@ -79,6 +79,17 @@ export type OpEvent =
   | { opId: string; type: 'finished'; ok: true; durationMs: number; phases: PhaseInfo[] }
   | { opId: string; type: 'finished'; ok: false; failure: Failure; durationMs: number; phases: PhaseInfo[] };
 
+/** A running operation as `op:list` reports it: enough for a reloaded window to draw its progress again. */
+export interface RunningOp {
+  opId: string;
+  kind: OpKind;
+  phases: PhaseInfo[];
+  /** When it started (the engine's clock, ms since the epoch). */
+  startedAt: number;
+  /** Its newest log lines, oldest first (at most 200). */
+  log: Omit<Extract<OpEvent, { type: 'log' }>, 'opId' | 'type'>[];
+}
+
 export interface OpRequest {
   /** Caller-chosen id used to correlate events and to cancel. Generated when omitted. */
   opId?: string;
@@ -394,6 +405,8 @@ export interface KindlabRequests {
   'cluster:down': { req: OpRequest & { settings?: Partial<ClusterSettings> }; res: { deleted: boolean } };
   'cluster:reset': { req: OpRequest & { mode: ResetMode; settings?: Partial<ClusterSettings> }; res: ClusterStatus };
   'op:cancel': { req: { opId: string }; res: { cancelled: boolean } };
+  /** The running operations; the asking window hears their further events (a reloaded window re-attaches to a build). */
+  'op:list': { req: void; res: { ops: RunningOp[] } };
 
   'manifests:list': { req: void; res: { manifests: ManifestInfo[]; cacheDir: string } };
   'manifests:import': { req: { dir: string; lang?: Lang }; res: ManifestImportResult };

@@ -7,11 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { BrowserWindow, type IpcMainInvokeEvent, app, ipcMain, protocol, session, shell } from 'electron';
 import type { EventEnvelope } from './api.ts';
 import { APP_ORIGIN, APP_SCHEME, APP_URL, CSP, contentType, isExternalWebUrl, resolveAppFile } from './desktop/app-protocol.ts';
-import { createIpcBridge, isTrustedSender } from './desktop/ipc-bridge.ts';
+import { isTrustedSender } from './desktop/ipc-bridge.ts';
 import { readLoginShellPath } from './desktop/login-shell.ts';
 import { type Engine, createEngine } from './engine/engine.ts';
 import { detectLang } from './engine/i18n/text.ts';
 import { projectRoot } from './engine/root.ts';
+import { type SessionHost, createSessionHost } from './hosts/session.ts';
 
 // The UI that browser mode serves too; the preload is built beside this file (out/preload.cjs).
 const RENDERER_DIR = join(projectRoot(), 'dist', 'renderer');
@@ -23,6 +24,7 @@ app.enableSandbox();
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let engine: Engine | null = null;
+let sessions: SessionHost | null = null;
 let win: BrowserWindow | null = null;
 
 function serveApp(): void {
@@ -63,7 +65,7 @@ function lockDownSessions(): void {
   });
 }
 
-function createWindow(eng: Engine): BrowserWindow {
+function createWindow(host: SessionHost): BrowserWindow {
   const window = new BrowserWindow({
     width: 1360,
     height: 900,
@@ -83,7 +85,15 @@ function createWindow(eng: Engine): BrowserWindow {
       navigateOnDragDrop: false,
     },
   });
-  const bridge = createIpcBridge(eng);
+  // One session per page load: a reload or a crash closes the old page's shells and watches.
+  const deliver = (event: EventEnvelope) => {
+    if (!window.isDestroyed()) window.webContents.send('kindlab:event', event);
+  };
+  let page = host.open(deliver);
+  const newPage = () => {
+    void page.close();
+    page = host.open(deliver);
+  };
 
   ipcMain.removeHandler('kindlab:invoke');
   ipcMain.handle('kindlab:invoke', (event: IpcMainInvokeEvent, channel: unknown, req: unknown) => {
@@ -91,22 +101,17 @@ function createWindow(eng: Engine): BrowserWindow {
     if (event.sender !== window.webContents || !isTrustedSender(frame?.url, frame === window.webContents.mainFrame, APP_ORIGIN)) {
       return { ok: false, failure: { code: 'bad-input', message: 'request from an untrusted page refused', hint: 'Only the kindlab window may call the engine.' } };
     }
-    return bridge.invoke(channel, req);
-  });
-
-  const unsubscribe = eng.subscribe((event: EventEnvelope) => {
-    if (!window.isDestroyed()) window.webContents.send('kindlab:event', event);
+    return page.request(channel, req);
   });
 
   // A reload or a crashed renderer leaves shells and watches nobody reads: close them.
   window.webContents.on('did-start-navigation', (details) => {
-    if (details.isMainFrame && !details.isSameDocument) void bridge.releaseAll();
+    if (details.isMainFrame && !details.isSameDocument) newPage();
   });
-  window.webContents.on('render-process-gone', () => void bridge.releaseAll());
+  window.webContents.on('render-process-gone', () => newPage());
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {
-    unsubscribe();
-    void bridge.releaseAll();
+    void page.close();
     win = null;
   });
 
@@ -140,8 +145,9 @@ void app.whenReady().then(async () => {
   const loginShellPath = await readLoginShellPath();
   const lang = detectLang(process.env, process.env.KINDLAB_LANG ?? app.getLocale());
   engine = createEngine({ lang, version: app.getVersion(), ...(loginShellPath ? { loginShellPath } : {}) });
-  win = createWindow(engine);
+  sessions = createSessionHost(engine);
+  win = createWindow(sessions);
   app.on('activate', () => {
-    if (!win && engine) win = createWindow(engine);
+    if (!win && sessions) win = createWindow(sessions);
   });
 });

@@ -2,56 +2,15 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Channel, EventEnvelope, KindlabApi } from '../api.ts';
-import { KindlabError } from '../engine/errors.ts';
 import { APP_ORIGIN, isExternalWebUrl, resolveAppFile } from './app-protocol.ts';
 import { decodeFailure, encodeFailure } from '../shared/bridge-codec.ts';
 import { CHANNELS, isChannel } from '../hosts/channels.ts';
-import { createIpcBridge, isTrustedSender } from './ipc-bridge.ts';
+import { isTrustedSender } from './ipc-bridge.ts';
 import { loginShellCommand, readLoginShellPath } from './login-shell.ts';
 
-function fakeEngine(handler: (channel: Channel, req: unknown) => unknown): KindlabApi & { calls: [Channel, unknown][] } {
-  const calls: [Channel, unknown][] = [];
-  return {
-    calls,
-    invoke: (async (channel: Channel, req: unknown) => {
-      calls.push([channel, req]);
-      return handler(channel, req);
-    }) as KindlabApi['invoke'],
-    subscribe: (_l: (e: EventEnvelope) => void) => () => undefined,
-  };
-}
-
+// The session behind the bridge (envelopes, terminals and watches released) is tested in
+// electron/hosts/session.spec.ts.
 describe('ipc bridge', () => {
-  it('answers with envelopes: results, engine failures as data, unknown channels refused', async () => {
-    const engine = fakeEngine((channel) => {
-      if (channel === 'cluster:up') throw new KindlabError({ code: 'port-in-use', message: 'port 80 is taken', hint: 'Stop the web server on port 80' });
-      if (channel === 'doctor:run') throw new Error('boom');
-      return { version: '0.1.0' };
-    });
-    const bridge = createIpcBridge(engine);
-    expect(await bridge.invoke('app:info', undefined)).toEqual({ ok: true, result: { version: '0.1.0' } });
-    expect(await bridge.invoke('cluster:up', {})).toEqual({ ok: false, failure: { code: 'port-in-use', message: 'port 80 is taken', hint: 'Stop the web server on port 80' } });
-    expect(await bridge.invoke('doctor:run', {})).toMatchObject({ ok: false, failure: { code: 'internal', message: 'boom' } });
-    expect(await bridge.invoke('shell:exec', { cmd: 'rm -rf /' })).toMatchObject({ ok: false, failure: { code: 'bad-input' } });
-    expect(engine.calls.map(([c]) => c)).toEqual(['app:info', 'cluster:up', 'doctor:run']);
-  });
-
-  it('closes the terminals and watches a window left open', async () => {
-    const engine = fakeEngine((channel) => (channel === 'terminal:open' ? { sessionId: 't1', shell: '/bin/bash', kubeconfig: '/k' } : undefined));
-    const bridge = createIpcBridge(engine);
-    await bridge.invoke('terminal:open', { cols: 80, rows: 24 });
-    await bridge.invoke('watch:start', { watchId: 'w1', target: { kind: 'pods' } });
-    await bridge.invoke('watch:start', { watchId: 'w2', target: { kind: 'pods' } });
-    await bridge.invoke('watch:stop', { watchId: 'w2' });
-    engine.calls.length = 0;
-    await bridge.releaseAll();
-    expect(engine.calls).toEqual([
-      ['terminal:close', { sessionId: 't1' }],
-      ['watch:stop', { watchId: 'w1' }],
-    ]);
-  });
-
   it('trusts only the app page in its main frame', () => {
     expect(isTrustedSender(`${APP_ORIGIN}/index.html`, true, APP_ORIGIN)).toBe(true);
     expect(isTrustedSender(`${APP_ORIGIN}/index.html`, false, APP_ORIGIN)).toBe(false);

@@ -164,6 +164,7 @@ export class Engine implements KindlabApi {
         throw new KindlabError({ code: 'bad-input', message: `unknown reset mode "${String(req.mode)}"`, hint: 'Use fast or full.' });
       },
       'op:cancel': async (req) => ({ cancelled: this.ops.cancel(req.opId) }),
+      'op:list': async () => ({ ops: this.ops.list() }),
       'manifests:list': async () => ({ manifests: await listManifests(this.ctx.pins.manifests, this.ctx.dataDir), cacheDir: manifestCacheDir(this.ctx.dataDir) }),
       'manifests:import': async (req) => importManifests(req.dir, this.ctx.pins.manifests, this.ctx.dataDir, req.lang ?? this.ctx.lang),
       'labs:list': async (req) => this.labs.list(req?.dir),

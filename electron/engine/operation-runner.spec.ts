@@ -44,4 +44,23 @@ describe('OperationRunner', () => {
     expect(events.at(-1)).toMatchObject({ type: 'finished', ok: false, failure: { code: 'cancelled' } });
     expect(r.cancel('a')).toBe(false);
   });
+
+  it('lists running operations with their phases and newest log lines, and forgets them once finished', async () => {
+    const { r } = runner();
+    let release = () => undefined as void;
+    const run = r.run('lab-run', 'a', phases, { locked: false, lang: 'en' }, (op) =>
+      op.phase('one', async () => {
+        for (let i = 0; i < 250; i++) op.log('one', `line ${i}`);
+        await new Promise<void>((res) => (release = res));
+      }),
+    );
+    await new Promise((res) => setTimeout(res, 10));
+    const [listed] = r.list();
+    expect(listed).toMatchObject({ opId: 'a', kind: 'lab-run', phases: [{ id: 'one', state: 'running' }] });
+    expect(listed?.log).toHaveLength(200);
+    expect(listed?.log[0]?.line).toBe('line 50');
+    release();
+    await run;
+    expect(r.list()).toEqual([]);
+  });
 });

@@ -3,7 +3,7 @@
 // that change the cluster, streams their OpEvents and cancels them. The engine and the lab
 // service are both given it, so neither needs the other to run an operation.
 import { randomUUID } from 'node:crypto';
-import type { Lang, OpKind } from '../api.ts';
+import type { Lang, OpKind, RunningOp } from '../api.ts';
 import { acquireLifecycleLock } from './cluster/lock.ts';
 import { KindlabError } from './errors.ts';
 import { type OpEmitter, Operation, type PhaseSpec } from './operation.ts';
@@ -31,7 +31,12 @@ export interface OperationRunnerDeps {
 interface Running {
   op: Operation;
   ac: AbortController;
+  startedAt: number;
+  log: RunningOp['log'];
 }
+
+/** Log lines kept per running operation for `op:list` (a reloaded window's log starts here). */
+export const LIST_LOG_LINES = 200;
 
 export class OperationRunner implements OperationHost {
   private readonly running = new Map<string, Running>();
@@ -43,8 +48,16 @@ export class OperationRunner implements OperationHost {
     if (this.running.has(id)) throw new KindlabError({ code: 'bad-input', message: `operation id ${id} is already in use`, hint: 'Use a fresh opId for each operation.' });
     const lock = options.locked ? acquireLifecycleLock(lockFile(this.deps.dataDir), kind, options.lang) : null;
     const ac = new AbortController();
-    const op = new Operation(id, kind, [...phases], this.deps.emit, ac.signal, options.lang, () => this.deps.runningPids());
-    this.running.set(id, { op, ac });
+    const log: RunningOp['log'] = [];
+    const emit: typeof this.deps.emit = (e) => {
+      if (e.type === 'log') {
+        log.push({ phaseId: e.phaseId, stream: e.stream, line: e.line });
+        if (log.length > LIST_LOG_LINES) log.splice(0, log.length - LIST_LOG_LINES);
+      }
+      this.deps.emit(e);
+    };
+    const op = new Operation(id, kind, [...phases], emit, ac.signal, options.lang, () => this.deps.runningPids());
+    this.running.set(id, { op, ac, startedAt: Date.now(), log });
     try {
       return await op.run(() => body(op));
     } finally {
@@ -59,6 +72,11 @@ export class OperationRunner implements OperationHost {
     if (!r) return false;
     r.ac.abort();
     return true;
+  }
+
+  /** The running operations, each with its phases now and its newest log lines. */
+  list(): RunningOp[] {
+    return [...this.running.values()].map((r) => ({ opId: r.op.opId, kind: r.op.kind, phases: r.op.snapshot(), startedAt: r.startedAt, log: [...r.log] }));
   }
 
   cancelAll(): void {

@@ -14,6 +14,7 @@ export const CHANNELS = [
   'cluster:down',
   'cluster:reset',
   'op:cancel',
+  'op:list',
   'manifests:list',
   'manifests:import',
   'labs:list',

@@ -71,7 +71,7 @@ describe('browser mode', () => {
     (ok as WebSocket).close();
   });
 
-  it('relays the contract: results, failures as data, unknown channels refused, events fanned out', async () => {
+  it('relays the contract: results, failures as data, unknown channels and malformed frames refused, only its own events', async () => {
     const { s, origin, engine } = await serve();
     const ws = (await connect(`ws://127.0.0.1:${s.port}/api`, { Origin: origin, Cookie: `kindlab_token=${s.token}` })) as WebSocket;
     const messages: ServerMessage[] = [];
@@ -79,14 +79,19 @@ describe('browser mode', () => {
     ws.send(JSON.stringify({ id: 1, channel: 'app:info', req: undefined }));
     ws.send(JSON.stringify({ id: 2, channel: 'cluster:status', req: {} }));
     ws.send(JSON.stringify({ id: 3, channel: 'shell:exec', req: { cmd: 'rm -rf /' } }));
+    ws.send('{not json');
+    // Another tab's terminal: not this socket's business. A cluster build: every tab shows it.
     engine.emit({ event: 'terminal:exit', payload: { sessionId: 's', exitCode: 0 } });
+    engine.emit({ event: 'op', payload: { opId: 'o', type: 'started', kind: 'up', phases: [] } });
     const deadline = Date.now() + 3000;
-    while (messages.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (messages.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const byId = (id: number) => messages.find((m) => 'id' in m && m.id === id) as Extract<ServerMessage, { id: number }> | undefined;
     expect(byId(1)?.envelope).toEqual({ ok: true, result: { version: 'test' } });
     expect(byId(2)?.envelope).toEqual({ ok: false, failure: { code: 'cluster-missing', message: 'no cluster', hint: 'run up' } });
     expect(byId(3)?.envelope).toMatchObject({ ok: false, failure: { code: 'bad-input' } });
-    expect(messages).toContainEqual({ event: { event: 'terminal:exit', payload: { sessionId: 's', exitCode: 0 } } });
+    expect(byId(0)?.envelope).toMatchObject({ ok: false, failure: { code: 'bad-input', message: 'a frame that is not JSON' } });
+    expect(messages).toContainEqual({ event: { event: 'op', payload: { opId: 'o', type: 'started', kind: 'up', phases: [] } } });
+    expect(messages.some((m) => 'event' in m && m.event.event === 'terminal:exit')).toBe(false);
     ws.close();
   });
 

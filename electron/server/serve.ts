@@ -7,11 +7,12 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import { join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ClientMessage, KindlabApi, Lang, ServerMessage } from '../api.ts';
-import { KindlabError, toFailure } from '../engine/errors.ts';
+import type { KindlabApi, Lang, ServerMessage } from '../api.ts';
+import { KindlabError } from '../engine/errors.ts';
 import { projectRoot } from '../engine/root.ts';
-import { isChannel } from '../hosts/channels.ts';
 import { contentType } from '../hosts/content-type.ts';
+import { createSessionHost } from '../hosts/session.ts';
+import { parseClientFrame } from './frames.ts';
 
 export const RENDERER_DIR = join(projectRoot(), 'dist', 'renderer');
 
@@ -104,38 +105,22 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
+  // Each socket is one session (electron/hosts/session.ts), as each Electron window is.
+  const sessions = createSessionHost(opts.engine);
   wss.on('connection', (ws: WebSocket) => {
-    const mine = { terminals: new Set<string>(), watches: new Set<string>() };
     const send = (m: ServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
     };
-    const unsubscribe = opts.engine.subscribe((event) => send({ event }));
-    ws.on('message', async (raw) => {
-      let msg: ClientMessage;
-      try {
-        msg = JSON.parse(String(raw)) as ClientMessage;
-      } catch {
+    const session = sessions.open((event) => send({ event }));
+    ws.on('message', (raw, isBinary) => {
+      const frame = parseClientFrame(raw, isBinary);
+      if (!frame.ok) {
+        send({ id: frame.id, envelope: { ok: false, failure: frame.failure } });
         return;
       }
-      // Only the contract's channels reach the engine.
-      if (typeof msg.id !== 'number' || !isChannel(msg.channel)) {
-        send({ id: Number(msg.id) || 0, envelope: { ok: false, failure: { code: 'bad-input', message: `unknown request ${String(msg.channel)}`, hint: 'Reload the page.' } } });
-        return;
-      }
-      try {
-        const result = await opts.engine.invoke(msg.channel, msg.req as never);
-        if (msg.channel === 'terminal:open') mine.terminals.add((result as { sessionId: string }).sessionId);
-        if (msg.channel === 'watch:start') mine.watches.add((msg.req as { watchId: string }).watchId);
-        send({ id: msg.id, envelope: { ok: true, result } });
-      } catch (err) {
-        send({ id: msg.id, envelope: { ok: false, failure: err instanceof KindlabError ? err.failure : toFailure(err) } });
-      }
+      void session.request(frame.channel, frame.req).then((envelope) => send({ id: frame.id, envelope }));
     });
-    ws.on('close', () => {
-      unsubscribe();
-      for (const s of mine.terminals) void opts.engine.invoke('terminal:close', { sessionId: s }).catch(() => undefined);
-      for (const w of mine.watches) void opts.engine.invoke('watch:stop', { watchId: w }).catch(() => undefined);
-    });
+    ws.on('close', () => void session.close());
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -161,6 +146,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     close: async () => {
       for (const c of wss.clients) c.terminate();
       wss.close();
+      await sessions.dispose();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };

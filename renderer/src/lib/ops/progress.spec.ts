@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OpEvent, PhaseInfo } from '../api/contract.ts';
 import { visibleRange } from './log-window.ts';
-import { applyOpEvents, currentMessage, formatClock, overallFraction, reduceOp } from './progress.ts';
+import { applyOpEvents, attachRunning, currentMessage, formatClock, overallFraction, reduceOp } from './progress.ts';
 
 const phase = (id: string, state: PhaseInfo['state'], fraction = 0, message?: string): PhaseInfo => ({ id, title: id, state, fraction, ...(message ? { message } : {}) });
 const started: OpEvent = { opId: 'op1', type: 'started', kind: 'up', phases: [phase('preflight', 'pending'), phase('cluster', 'pending'), phase('calico', 'pending')] };
@@ -53,6 +53,23 @@ describe('op progress reducer', () => {
     const v = reduceOp(undefined, { opId: 'late', type: 'phase', phase: phase('calico', 'running', 0.3) }, 0);
     expect(v.kind).toBeNull();
     expect(v.phases).toHaveLength(1);
+  });
+});
+
+describe('re-attaching after a reload (op:list)', () => {
+  const phases = [
+    { id: 'cluster', title: 'Create', state: 'done' as const, fraction: 1 },
+    { id: 'cni', title: 'CNI', state: 'running' as const, fraction: 0.5 },
+  ];
+  it('draws an operation it had not heard of from the snapshot, log lines included', () => {
+    const views = attachRunning({}, [{ opId: 'o', kind: 'up', phases, startedAt: 1000, log: [{ phaseId: 'cni', stream: 'info', line: 'waiting for calico-node' }] }], 5000);
+    expect(views.o).toMatchObject({ kind: 'up', status: 'running', phases, startedAt: 1000, logTotal: 1, lastLine: { cni: 'waiting for calico-node' } });
+  });
+  it('keeps the newer phases of an operation heard midway, and learns its kind', () => {
+    const midway = reduceOp(undefined, { opId: 'o', type: 'phase', phase: { id: 'cni', title: 'CNI', state: 'done', fraction: 1 } }, 10);
+    const views = attachRunning({ o: midway }, [{ opId: 'o', kind: 'up', phases, startedAt: 1, log: [] }], 20);
+    expect(views.o?.kind).toBe('up');
+    expect(views.o?.phases.map((p) => [p.id, p.state])).toEqual([['cluster', 'done'], ['cni', 'done']]);
   });
 });
 

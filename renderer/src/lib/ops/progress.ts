@@ -1,7 +1,7 @@
 // What the progress views draw for one operation, folded from its OpEvents. Pure: the store
 // applies a whole animation frame's events at once, copying each touched view once, and keeps
 // only the newest log lines so a long kind log never grows without bound.
-import type { Failure, LogStream, OpEvent, OpKind, PhaseInfo } from '../api/contract.ts';
+import type { Failure, LogStream, OpEvent, OpKind, PhaseInfo, RunningOp } from '../api/contract.ts';
 
 export const LOG_CAP = 3000;
 
@@ -95,6 +95,30 @@ export function applyOpEvents(views: Readonly<Record<string, OpView>>, events: r
   for (const id of copied) {
     const v = next[id] as OpView;
     if (v.log.length > cap) v.log = v.log.slice(v.log.length - cap);
+  }
+  return next;
+}
+
+/**
+ * Folds in what `op:list` reported after a reload or a reconnect: an operation not seen yet gets
+ * its view from the snapshot (kind, phases, newest log lines); one already heard of midway (its
+ * events came first, without `started`) keeps its newer phases and learns its kind.
+ */
+export function attachRunning(views: Readonly<Record<string, OpView>>, running: readonly RunningOp[], now: number): Record<string, OpView> {
+  if (running.length === 0) return views as Record<string, OpView>;
+  const next: Record<string, OpView> = { ...views };
+  for (const op of running) {
+    const old = next[op.opId];
+    if (!old) {
+      const v = emptyView(op.opId, Math.min(now, op.startedAt));
+      v.kind = op.kind;
+      v.phases = op.phases;
+      for (const l of op.log) applyToCopy(v, { opId: op.opId, type: 'log', ...l }, now);
+      next[op.opId] = v;
+    } else if (old.kind === null) {
+      const known = new Set(old.phases.map((p) => p.id));
+      next[op.opId] = { ...old, kind: op.kind, phases: op.phases.map((p) => (known.has(p.id) ? (old.phases.find((q) => q.id === p.id) as PhaseInfo) : p)) };
+    }
   }
   return next;
 }

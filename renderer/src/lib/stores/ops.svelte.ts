@@ -1,7 +1,7 @@
 // Every operation the UI has heard of, as OpViews, updated once per frame from the event hub.
-import type { OpKind } from '../api/contract.ts';
+import type { OpKind, RunningOp } from '../api/contract.ts';
 import { hub } from '../events/hub.ts';
-import { type OpView, applyOpEvents } from '../ops/progress.ts';
+import { type OpView, applyOpEvents, attachRunning } from '../ops/progress.ts';
 
 /** Finished operations kept for display; older ones (and their logs) are dropped. */
 const KEEP_FINISHED = 8;
@@ -15,6 +15,11 @@ class OpsStore {
     hub.onOps((events) => {
       this.byId = prune(applyOpEvents(this.byId, events, Date.now()));
     });
+  }
+
+  /** What `op:list` found running (after a reload or a reconnect): its progress is drawn again. */
+  attach(running: readonly RunningOp[]): void {
+    this.byId = attachRunning(this.byId, running, Date.now());
   }
 
   /** The newest running lifecycle operation, also one started in another window. */

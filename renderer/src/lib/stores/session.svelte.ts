@@ -3,6 +3,7 @@
 import type { AppInfo, KindlabApi } from '../api/contract.ts';
 import type { ApiClient, ConnectionStatus } from '../api/ws-client.ts';
 import { hub } from '../events/hub.ts';
+import { ops } from './ops.svelte.ts';
 
 class Session {
   client: ApiClient | null = null;
@@ -22,11 +23,22 @@ export function api(): KindlabApi {
 export function startSession(client: ApiClient): void {
   session.client = client;
   session.connection = client.status();
+  // A reloaded page or a new connection finds the operations still running (a build, a lab
+  // run) and hears the rest of them.
+  const reattach = () =>
+    void client.invoke('op:list', undefined).then(
+      (r) => ops.attach(r.ops),
+      () => undefined,
+    );
   client.onStatus((s) => {
     session.connection = s;
-    if (s.state === 'open' && s.reconnected) session.generation += 1;
+    if (s.state === 'open' && s.reconnected) {
+      session.generation += 1;
+      reattach();
+    }
   });
   hub.attach(client);
+  reattach();
   void client.invoke('app:info', undefined).then(
     (info) => (session.info = info),
     () => undefined, // the version line is decoration; the screens report real failures
