@@ -11,11 +11,13 @@
 //     any session may cancel one. A session hears the operations it started and those it
 //     re-attached to with `op:list`; lifecycle operations (up, down, reset) are heard by every
 //     session, because each one shows the cluster and the lifecycle lock is the machine's.
+//   - Every request is checked against its channel's schema first (schemas.ts).
 //   - Closing a session stops its watches, closes its terminals and drops its subscriptions.
 import { randomBytes } from 'node:crypto';
 import type { Channel, Envelope, EventEnvelope, Failure, KindlabApi, OpKind, RequestOf, ResponseOf, RunningOp } from '../api.ts';
 import { KindlabError, toFailure } from '../engine/errors.ts';
 import { isChannel } from './channels.ts';
+import { checkRequest } from './schemas.ts';
 
 const LIFECYCLE_KINDS: ReadonlySet<OpKind> = new Set(['up', 'down', 'reset-fast', 'reset-full']);
 
@@ -51,11 +53,6 @@ export interface SessionHost {
   dispose(): Promise<void>;
 }
 
-export interface SessionHostOptions {
-  /** Checks a request before the engine sees it; returns the request to pass on, or a Failure. */
-  validate?(channel: Channel, req: unknown): { ok: true; req: unknown } | { ok: false; failure: Failure };
-}
-
 interface SessionState extends Session {
   deliver(event: EventEnvelope): void;
   readonly terminals: Set<string>;
@@ -66,7 +63,7 @@ interface SessionState extends Session {
 
 const refused = (message: string, hint: string): { ok: false; failure: Failure } => ({ ok: false, failure: { code: 'bad-input', message, hint } });
 
-export function createSessionHost(engine: KindlabApi, options: SessionHostOptions = {}): SessionHost {
+export function createSessionHost(engine: KindlabApi): SessionHost {
   const sessions = new Set<SessionState>();
   /** engine terminal sessionId → the session that opened it */
   const terminalOwner = new Map<string, SessionState>();
@@ -210,15 +207,16 @@ export function createSessionHost(engine: KindlabApi, options: SessionHostOption
       ops: new Set(),
       async request(channel, req) {
         if (closed) return refused('this window’s session is closed', 'Reload the page.');
-        if (!isChannel(channel)) return refused(`unknown request ${String(channel).slice(0, 80)}`, 'The page and kindlab are out of step: reload the page.');
-        let checked = req;
-        if (options.validate) {
-          const v = options.validate(channel, req);
-          if (!v.ok) return { ok: false, failure: v.failure };
-          checked = v.req;
+        if (!isChannel(channel)) {
+          // Not String(channel): an object without a prototype has no way to become a string.
+          const name = typeof channel === 'string' ? channel.slice(0, 80) : `(a ${channel === null ? 'null' : typeof channel})`;
+          return refused(`unknown request ${name}`, 'The page and kindlab are out of step: reload the page.');
         }
+        // Nothing reaches the engine that its channel's schema does not accept (schemas.ts).
+        const checked = checkRequest(channel, req);
+        if (!checked.ok) return { ok: false, failure: checked.failure };
         try {
-          return { ok: true, result: await relay(channel, checked, s) };
+          return { ok: true, result: await relay(channel, checked.req, s) };
         } catch (err) {
           return { ok: false, failure: err instanceof KindlabError ? err.failure : toFailure(err) };
         }
