@@ -1,17 +1,25 @@
 // Records test/fixtures/api/*.json — the API objects the lab checks' unit tests read — from a
-// real kube-apiserver v1.35.8 with KWOK nodes (the tier-3 control plane), so those tests run
-// against what a server really returns rather than hand-written JSON.
+// real server, so those tests run against what a server really returns rather than hand-written
+// JSON. Each file has one source, named in the README beside the fixtures:
 //
 //   npx tsx scripts/controlplane/record-fixtures.ts [--kubeconfig FILE] [--out DIR]
+//     the API-only files, from kube-apiserver v1.35.8 with KWOK nodes (the tier-3 control
+//     plane). Without --kubeconfig it starts its own control plane with start.sh and stops it at
+//     the end.
+//   npx tsx scripts/controlplane/record-fixtures.ts --real --kubeconfig FILE [--out DIR]
+//     the files the data plane shapes (pod statuses, EndpointSlices of real pods, MetalLB's
+//     addresses, events and pool counters, the ingress controller's Ingress status, a real image
+//     pull failure), from a real kind cluster that kindlab built (scripts/realworld: kube-router,
+//     Traefik, MetalLB v0.16.1). It needs `docker` for the kind network, leaves kindlab's pools
+//     as it found them and deletes what it applied.
 //
-// Without --kubeconfig it starts its own control plane with start.sh and stops it at the end.
 // The lab manifests are applied the way the labs apply them (rendered with the lab variables,
 // labelled with the lab, server-side apply under the labs' field manager). Every wait watches
-// the API. What a controller that tier 3 does not run would write (MetalLB's addresses, pool
-// counts and events, ingress-nginx's Ingress status, a kubelet's ImagePullBackOff) is written
-// through the real API — status subresource or events API — so the server still validates it.
-// Only metadata.managedFields is dropped from what the server returned. The README beside the
-// fixtures is generated here too, one row per file with its provenance.
+// the API. On the control plane, what a controller that tier 3 does not run would write (a
+// kubelet's ImagePullBackOff) is written through the real API (status subresource), so the
+// server still validates it. Only metadata.managedFields is dropped from what the server
+// returned. The README beside the fixtures is generated here too, one row per file with its
+// provenance; a run keeps the rows of the files the other mode records.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
@@ -19,8 +27,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ipaddr from 'ipaddr.js';
+import type { PoolPlan } from '../../electron/api.ts';
 import { applyAll, applyWithWebhookRetry, orderForApply } from '../../electron/engine/addons/apply.ts';
-import { parseManifest } from '../../electron/engine/addons/manifests.ts';
 import { METALLB_NS, poolObjects } from '../../electron/engine/addons/metallb.ts';
 import { RestKubeClient, type KubeObject } from '../../electron/engine/kube/client.ts';
 import type { Verdict } from '../../electron/engine/kube/wait.ts';
@@ -28,13 +36,18 @@ import { waitFor } from '../../electron/engine/kube/wait.ts';
 import { LAB_FIELD_MANAGER } from '../../electron/engine/labs/actions.ts';
 import { prepareObjects } from '../../electron/engine/labs/manifest.ts';
 import { computeLabVars, type LabVars } from '../../electron/engine/labs/vars.ts';
-import { fetchPinnedMetallb, poolPlan } from '../../test/controlplane/world.ts';
+import { parseNetworkInspect } from '../../electron/engine/network/inspect.ts';
+import { computePools } from '../../electron/engine/network/pools.ts';
+import { poolPlan } from '../../test/controlplane/world.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const HERE = join(REPO, 'scripts', 'controlplane');
-const SERVER = 'kube-apiserver v1.35.8 + KWOK';
-const RERECORD = 'npx tsx scripts/controlplane/record-fixtures.ts';
-const WAIT_MS = 120_000;
+/** The two sources, as the README's "recorded from" column names them. */
+const TIER3 = 'kube-apiserver v1.35.8 + KWOK (tier 3)';
+const REAL = 'real kind cluster (scripts/realworld), kube-router, Traefik, MetalLB v0.16.1';
+const RERECORD_TIER3 = 'npx tsx scripts/controlplane/record-fixtures.ts';
+const RERECORD_REAL = 'npx tsx scripts/controlplane/record-fixtures.ts --real --kubeconfig "$KINDLAB_DATA_DIR/clusters/cluster01/kubeconfig"';
+const WAIT_MS = 180_000;
 /** The book's image for nginx-lb: gone from Docker Hub, so a real kubelet backs off pulling it. */
 const BOOK_NGINX_IMAGE = 'bitnami/nginx:1.29.1';
 
@@ -43,10 +56,11 @@ const BOOK_NGINX_IMAGE = 'bitnami/nginx:1.29.1';
 interface Options {
   kubeconfig?: string;
   out: string;
+  real: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { out: join(REPO, 'test', 'fixtures', 'api') };
+  const opts: Options = { out: join(REPO, 'test', 'fixtures', 'api'), real: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -56,11 +70,13 @@ function parseArgs(argv: string[]): Options {
     };
     if (a === '--kubeconfig') opts.kubeconfig = value();
     else if (a === '--out') opts.out = value();
+    else if (a === '--real') opts.real = true;
     else if (a === '-h' || a === '--help') {
-      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 15).join('\n'));
+      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 22).join('\n'));
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
+  if (opts.real && !opts.kubeconfig) throw new Error('--real needs --kubeconfig of a cluster kindlab built');
   return opts;
 }
 
@@ -174,13 +190,14 @@ class RawApi {
 interface Provenance {
   file: string;
   request: string;
+  /** TIER3 or REAL. */
+  server: string;
   source: string;
   /** What a controller that does not run in tier 3 would have written, and we wrote for it. */
   played?: string;
 }
 
 const recorded: Provenance[] = [];
-const skipped: { file: string; why: string }[] = [];
 
 function withoutManagedFields(o: Record<string, unknown>): Record<string, unknown> {
   const meta = o.metadata as Record<string, unknown> | undefined;
@@ -192,54 +209,65 @@ function withoutManagedFields(o: Record<string, unknown>): Record<string, unknow
   return o;
 }
 
-async function record(api: RawApi, out: string, p: Omit<Provenance, 'request'> & { path: string }): Promise<Record<string, unknown>> {
+let server = TIER3;
+
+async function record(api: RawApi, out: string, p: Omit<Provenance, 'request' | 'server'> & { path: string }): Promise<Record<string, unknown>> {
   const body = await api.get(p.path);
   writeFileSync(join(out, `${p.file}.json`), `${JSON.stringify(withoutManagedFields(body), null, 2)}\n`);
-  recorded.push({ file: `${p.file}.json`, request: `GET ${decodeURIComponent(p.path)}`, source: p.source, ...(p.played ? { played: p.played } : {}) });
+  recorded.push({ file: `${p.file}.json`, request: `GET ${decodeURIComponent(p.path)}`, server, source: p.source, ...(p.played ? { played: p.played } : {}) });
   console.error(`[rec] ${p.file}.json ← GET ${decodeURIComponent(p.path)}`);
   return body;
 }
 
-/** The README's row of a file, from the README as it stands. */
-function previousRow(out: string, file: string): string | undefined {
+/** The README's rows as they stand, by file (the files this run does not record keep theirs). */
+function previousRows(out: string): Map<string, string> {
   let text = '';
   try {
     text = readFileSync(join(out, 'README.md'), 'utf8');
   } catch {
-    return undefined;
+    return new Map();
   }
-  return text.split('\n').find((l) => l.startsWith(`| \`${file}\` |`));
+  return new Map([...text.matchAll(/^\| `([^`]+\.json)` \|.*$/gm)].map((m) => [m[1] ?? '', m[0]]));
 }
 
 function writeReadme(out: string): void {
-  // A skipped file keeps its earlier recording, so it keeps its earlier row too.
-  const kept = skipped.map((s) => ({ file: s.file, row: previousRow(out, s.file) })).filter((k): k is { file: string; row: string } => k.row !== undefined);
-  const rows = [...recorded.map((r) => ({ file: r.file, row: `| \`${r.file}\` | \`${r.request}\` | ${r.source} | ${r.played ?? '—'} |` })), ...kept]
-    .sort((a, b) => a.file.localeCompare(b.file))
-    .map((r) => r.row);
+  const rows = previousRows(out);
+  for (const r of recorded) rows.set(r.file, `| \`${r.file}\` | ${r.server} | \`${r.request}\` | ${r.source} | ${r.played ?? '—'} |`);
   const text = [
     '# test/fixtures/api — recorded API responses',
     '',
-    `Every file here is recorded from ${SERVER} by scripts/controlplane/record-fixtures.ts:`,
-    'the tier-3 control plane (scripts/controlplane/start.sh), the lab manifests applied the way the',
-    'labs apply them, each wait done by watching the API until the objects are steady, then one GET',
-    'or LIST per file. The JSON is the server\'s answer with only `metadata.managedFields` removed.',
-    'This README is generated by the same script; do not edit the files by hand.',
+    'Every file here is recorded by scripts/controlplane/record-fixtures.ts from a real server: the lab',
+    'manifests applied the way the labs apply them, each wait done by watching the API until the objects',
+    'are steady, then one GET or LIST per file. The JSON is the server\'s answer with only',
+    '`metadata.managedFields` removed. This README is generated by the same script; do not edit the',
+    'files by hand. Each file has one of two sources (the "recorded from" column):',
     '',
-    'Re-record (builds the control plane if needed, about a minute warm):',
+    `- **${REAL}**: every file the data plane shapes: pods with their`,
+    '  kubelet-written status (containerStatuses, conditions, podIPs, hostIP), the EndpointSlices of real',
+    '  pods, the nodes as their kubelets report them, MetalLB\'s addresses, annotation, events and pool',
+    '  counters, Traefik\'s Ingress status, and a real image pull failure. Re-record on a cluster built as',
+    '  in scripts/realworld/README.md (`kindlab --cni kube-router --ingress traefik … up`; the script',
+    '  deletes what it applied and puts kindlab\'s pool-02 back):',
     '',
-    '```',
-    RERECORD,
-    '```',
+    '  ```',
+    `  ${RERECORD_REAL}`,
+    '  ```',
     '',
-    'Where a controller that tier 3 does not run (MetalLB, ingress-nginx, a kubelet pulling images)',
-    'would write something, the script writes exactly that through the real API — the status',
-    'subresource or the events API — so the server still validates, defaults and returns it. The',
-    'last column says what was written that way.',
+    `- **${TIER3}**: what no data plane touches (a NetworkPolicy, an`,
+    '  ExternalName Service), and the book\'s Bitnami pod as a kubelet with internet access sees it',
+    '  (registry answers "not found"), which no machine of the real world can reach. Re-record (builds',
+    '  the control plane if needed, about a minute warm):',
     '',
-    '| file | request | what was applied | written for a controller that does not run here |',
-    '| --- | --- | --- | --- |',
-    ...rows,
+    '  ```',
+    `  ${RERECORD_TIER3}`,
+    '  ```',
+    '',
+    '  There, what a kubelet would write is written through the real API (the status subresource), so the',
+    '  server still validates, defaults and returns it. The last column says what was written that way.',
+    '',
+    '| file | recorded from | request | what was applied | written for a controller that does not run there |',
+    '| --- | --- | --- | --- | --- |',
+    ...[...rows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, row]) => row),
     '',
   ];
   writeFileSync(join(out, 'README.md'), text.join('\n'));
@@ -288,39 +316,7 @@ async function sliceSteady(client: RestKubeClient, namespace: string, service: s
   return slice;
 }
 
-// ── what MetalLB's controller writes (go.universe.tf/metallb v0.16.1, controller/service.go) ──
-
-/** client-go's event recorder: "<object name>.<unix nanoseconds in hex>", Count 1, both timestamps now. */
-async function emitServiceEvent(api: RawApi, svc: Record<string, unknown>, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
-  const meta = svc.metadata as { name: string; namespace: string; uid: string; resourceVersion: string };
-  const now = new Date();
-  const stamp = `${now.toISOString().replace(/\.\d+Z$/, 'Z')}`;
-  const nanos = BigInt(now.getTime()) * 1_000_000n;
-  await api.request('POST', `/api/v1/namespaces/${meta.namespace}/events`, {
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: { name: `${meta.name}.${nanos.toString(16)}`, namespace: meta.namespace },
-    involvedObject: { kind: 'Service', namespace: meta.namespace, name: meta.name, uid: meta.uid, apiVersion: 'v1', resourceVersion: meta.resourceVersion },
-    reason,
-    message,
-    source: { component: 'metallb-controller' },
-    firstTimestamp: stamp,
-    lastTimestamp: stamp,
-    count: 1,
-    type,
-    reportingComponent: 'metallb-controller',
-    reportingInstance: '',
-  });
-}
-
-/** An allocation as convergeService does it: the event, the pool annotation, then the status. */
-async function metallbAssign(api: RawApi, namespace: string, name: string, pool: string, ip: string): Promise<void> {
-  const path = `/api/v1/namespaces/${namespace}/services/${name}`;
-  const svc = await api.get(path);
-  await emitServiceEvent(api, svc, 'Normal', 'IPAllocated', `Assigned IP ["${ip}"]`);
-  await api.patch(path, { metadata: { annotations: { 'metallb.io/ip-allocated-from-pool': pool } } }, 'metallb-controller');
-  await api.patch(`${path}/status`, { status: { loadBalancer: { ingress: [{ ip }] } } }, 'metallb-controller');
-}
+// ── address ranges of MetalLB pools ──
 
 function rangeAddresses(range: string): { first: string; size: number; contains(ip: string): boolean } {
   const [a, b] = range.includes('-') ? range.split('-') : [];
@@ -332,27 +328,6 @@ function rangeAddresses(range: string): { first: string; size: number; contains(
   }
   const cidr = ipaddr.IPv4.parseCIDR(range);
   return { first: cidr[0].toString(), size: 2 ** (32 - cidr[1]), contains: (ip) => ipaddr.IPv4.isValid(ip) && ipaddr.IPv4.parse(ip).match(cidr) };
-}
-
-/** PoolStatusReconciler's counters: addresses in use by LoadBalancer Services, and the rest. */
-async function metallbPoolStatus(api: RawApi, pools: KubeObject[]): Promise<void> {
-  const svcs = (await api.get('/api/v1/services')).items as Obj[];
-  const inUse = svcs.flatMap((s) => ((s.status?.loadBalancer as { ingress?: { ip?: string }[] } | undefined)?.ingress ?? []).map((i) => i.ip ?? ''));
-  for (const p of pools) {
-    const ranges = ((p.spec as { addresses: string[] }).addresses ?? []).map(rangeAddresses);
-    const size = ranges.reduce((n, r) => n + r.size, 0);
-    const assigned = inUse.filter((ip) => ranges.some((r) => r.contains(ip))).length;
-    await api.patch(`/apis/metallb.io/v1beta1/namespaces/${METALLB_NS}/ipaddresspools/${p.metadata.name}/status`, { status: { assignedIPv4: assigned, assignedIPv6: 0, availableIPv4: size - assigned, availableIPv6: 0 } }, 'metallb-controller');
-  }
-}
-
-async function installMetallbCrds(client: RestKubeClient): Promise<void> {
-  const { text } = await fetchPinnedMetallb();
-  // The CRDs and their namespace only: the controller and speakers would not run here anyway.
-  // MetalLB converts BGPPeer versions through its webhook, which does not run either.
-  const objs = parseManifest(text, 'metallb-native.yaml').filter((o) => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace');
-  for (const o of objs) if (o.kind === 'CustomResourceDefinition') delete (o.spec as { conversion?: unknown }).conversion;
-  await applyAll(client, objs, { crdTimeoutMs: 60_000 });
 }
 
 // ── what a kubelet writes for a container whose image cannot be pulled ──
@@ -412,49 +387,21 @@ async function nextPodIP(api: RawApi, node: Obj): Promise<string> {
 
 // ── the recording ──
 
-async function recordAll(kubeconfig: string, out: string, plane: OwnedPlane | null): Promise<void> {
+const at = (file: string) => `labs/${file}`;
+const nodeIPOf = (nodes: Obj[], name: string) => ((nodes.find((n) => n.metadata.name === name)?.status?.addresses as { type: string; address: string }[] | undefined) ?? []).find((a) => a.type === 'InternalIP')?.address ?? null;
+const nodesReady = (ns: Obj[]) => ns.length === 2 && ns.every((n) => ((n.status?.conditions as { type: string; status: string }[]) ?? []).some((c) => c.type === 'Ready' && c.status === 'True'));
+
+/** The tier-3 control plane: only what no data plane shapes, and the Bitnami pod as a connected kubelet sees it. */
+async function recordTier3(kubeconfig: string, out: string, plane: OwnedPlane | null): Promise<void> {
+  server = TIER3;
   const client = RestKubeClient.fromFile(kubeconfig);
   const api = new RawApi(kubeconfig);
-  const at = (file: string) => `labs/${file}`;
+  const nodes = await until(client, 'both nodes Ready', { apiVersion: 'v1', kind: 'Node' }, nodesReady);
+  const vars = computeLabVars({ plan: poolPlan(), ingressAddress: '127.0.0.1', workerIP: nodeIPOf(nodes, 'cluster01-worker'), controlPlaneIP: nodeIPOf(nodes, 'cluster01-control-plane'), clusterName: 'cluster01' });
 
-  await until(client, 'both nodes Ready', { apiVersion: 'v1', kind: 'Node' }, (ns) => ns.length === 2 && ns.every((n) => ((n.status?.conditions as { type: string; status: string }[]) ?? []).some((c) => c.type === 'Ready' && c.status === 'True')));
-  const nodes = (await record(api, out, { file: 'nodes', path: '/api/v1/nodes', source: 'the two KWOK nodes start.sh creates, shaped like a 2-node kind cluster' })).items as Obj[];
-  const nodeIP = (name: string) => ((nodes.find((n) => n.metadata.name === name)?.status?.addresses as { type: string; address: string }[] | undefined) ?? []).find((a) => a.type === 'InternalIP')?.address ?? null;
-  const vars = computeLabVars({ plan: poolPlan(), ingressAddress: '127.0.0.1', workerIP: nodeIP('cluster01-worker'), controlPlaneIP: nodeIP('cluster01-control-plane'), clusterName: 'cluster01' });
-
-  // services lab: the Deployment and the two-port ClusterIP Service.
-  await applyLabManifest(client, vars, 'services', 'nginx-frontend-deployment.yaml');
-  await applyLabManifest(client, vars, 'services', 'nginx-frontend-service.yaml');
-  const frontend = await podsReady(client, 'default', 'run=nginx-frontend', 3);
-  const frontendSlice = await sliceSteady(client, 'default', 'nginx-frontend', frontend);
-  const servicesSrc = `${at('services/manifests/nginx-frontend-deployment.yaml')} + ${at('services/manifests/nginx-frontend-service.yaml')}`;
-  await record(api, out, { file: 'pods-nginx-frontend', path: '/api/v1/namespaces/default/pods?labelSelector=run%3Dnginx-frontend', source: servicesSrc });
-  await record(api, out, { file: 'service-nginx-frontend', path: '/api/v1/namespaces/default/services/nginx-frontend', source: servicesSrc });
-  await record(api, out, { file: 'endpointslice-nginx-frontend', path: `/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/${frontendSlice.metadata.name}`, source: `${servicesSrc} (the EndpointSlice controller's slice)` });
-
-  // ingress lab: nginx-web behind a Service, and the Ingress for webserver.<dashed address>.nip.io.
-  await applyLabManifest(client, vars, 'ingress', 'nginx-web.yaml');
-  await applyLabManifest(client, vars, 'ingress', 'nginx-ingress.yaml');
-  const web = await podsReady(client, 'default', 'app=nginx-web', 1);
-  const webSlice = await sliceSteady(client, 'default', 'nginx-web', web);
-  // ingress-nginx runs with --publish-status-address=localhost in kind (see addons/ingress.ts).
-  await api.patch('/apis/networking.k8s.io/v1/namespaces/default/ingresses/nginx-ingress/status', { status: { loadBalancer: { ingress: [{ hostname: 'localhost' }] } } }, 'nginx-ingress-controller');
-  const ingressSrc = at('ingress/manifests/nginx-web.yaml');
-  await record(api, out, { file: 'pod-nginx-web', path: `/api/v1/namespaces/default/pods/${web[0]?.metadata.name}`, source: ingressSrc });
-  await record(api, out, { file: 'service-nginx-web', path: '/api/v1/namespaces/default/services/nginx-web', source: ingressSrc });
-  await record(api, out, { file: 'endpointslice-nginx-web', path: `/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/${webSlice.metadata.name}`, source: `${ingressSrc} (the EndpointSlice controller's slice)` });
-  await record(api, out, {
-    file: 'ingress-nginx-ingress',
-    path: '/apis/networking.k8s.io/v1/namespaces/default/ingresses/nginx-ingress',
-    source: `${at('ingress/manifests/nginx-ingress.yaml')} with ingressAddress 127.0.0.1`,
-    played: 'ingress-nginx\'s status update: `status.loadBalancer.ingress[0].hostname: localhost` (kind\'s `--publish-status-address=localhost`), through the status subresource',
-  });
-
-  // netpol lab: the StatefulSet's pod and the book's policy.
+  // netpol lab: the book's policy (its namespace comes with the StatefulSet's manifest).
   await applyLabManifest(client, vars, 'netpol', 'db-postgresql.yaml');
   await applyLabManifest(client, vars, 'netpol', 'backend-netpol.yaml');
-  await podsReady(client, 'sales', 'app.kubernetes.io/name=postgresql', 1);
-  await record(api, out, { file: 'pod-db-postgresql-0', path: '/api/v1/namespaces/sales/pods/db-postgresql-0', source: `${at('netpol/manifests/db-postgresql.yaml')} (StatefulSet db-postgresql)` });
   await record(api, out, { file: 'networkpolicy-backend-netpol', path: '/apis/networking.k8s.io/v1/namespaces/sales/networkpolicies/backend-netpol', source: at('netpol/manifests/backend-netpol.yaml') });
 
   // externalname lab, phase 1: the DNS alias.
@@ -462,60 +409,15 @@ async function recordAll(kubeconfig: string, out: string, plane: OwnedPlane | nu
   await applyLabManifest(client, vars, 'externalname', 'sql-db-externalname.yaml');
   await record(api, out, { file: 'service-sql-db-externalname', path: '/api/v1/namespaces/finance/services/sql-db', source: `${at('externalname/manifests/finance-namespace.yaml')} + ${at('externalname/manifests/sql-db-externalname.yaml')}` });
 
-  // loadbalancer lab. As in the book, nginx-lb-pool02 is created while pool-02 does not exist
-  // yet, so MetalLB cannot serve it; kindlab's pool-02 is applied afterwards.
-  await installMetallbCrds(client);
-  const [pool01, pool02, l2] = poolObjects(poolPlan());
-  if (!pool01 || !pool02 || !l2) throw new Error('poolObjects changed shape');
-  await applyAll(client, [pool01, l2]);
-  await applyLabManifest(client, vars, 'loadbalancer', 'nginx-lb.yaml');
-  await podsReady(client, 'default', 'run=nginx-lb', 1);
-  const pool01First = rangeAddresses((pool01.spec as { addresses: string[] }).addresses[0] ?? '').first;
-  await metallbAssign(api, 'default', 'nginx-lb', 'pool-01', pool01First);
-  await applyLabManifest(client, vars, 'loadbalancer', 'nginx-lb-pool02.yaml');
-  const pending = await api.get('/api/v1/namespaces/default/services/nginx-lb-pool02');
-  await emitServiceEvent(api, pending, 'Warning', 'AllocationFailed', `Failed to allocate IP for "default/nginx-lb-pool02": unknown pool "pool-02"`);
-  const lbSrc = at('loadbalancer/manifests/nginx-lb.yaml');
-  await record(api, out, {
-    file: 'service-nginx-lb',
-    path: '/api/v1/namespaces/default/services/nginx-lb',
-    source: lbSrc,
-    played: `MetalLB's allocation of pool-01's first address: annotation \`metallb.io/ip-allocated-from-pool: pool-01\`, then \`status.loadBalancer.ingress[0].ip: ${pool01First}\` through the status subresource`,
-  });
-  await record(api, out, {
-    file: 'service-nginx-lb-pool02-pending',
-    path: '/api/v1/namespaces/default/services/nginx-lb-pool02',
-    source: `${at('loadbalancer/manifests/nginx-lb-pool02.yaml')}, applied while pool-02 did not exist (the book's situation)`,
-    played: 'nothing: MetalLB leaves the Service pending (see events-allocation-failed.json)',
-  });
-  await record(api, out, {
-    file: 'events-allocation-failed',
-    path: '/api/v1/namespaces/default/events?fieldSelector=involvedObject.kind%3DService',
-    source: 'the Services above',
-    played: 'MetalLB\'s two events, created through the events API as client-go\'s recorder does (source and reportingComponent `metallb-controller`): `IPAllocated` for nginx-lb and the Warning `AllocationFailed` (`unknown pool "pool-02"`) for nginx-lb-pool02',
-  });
-
-  // Now kindlab's pool-02 exists, and MetalLB serves the Service that asked for it.
-  await applyAll(client, [pool02]);
-  const pool02First = rangeAddresses((pool02.spec as { addresses: string[] }).addresses[0] ?? '').first;
-  await metallbAssign(api, 'default', 'nginx-lb-pool02', 'pool-02', pool02First);
-  await metallbPoolStatus(api, [pool01, pool02]);
-  await record(api, out, {
-    file: 'ipaddresspools',
-    path: `/apis/metallb.io/v1beta1/namespaces/${METALLB_NS}/ipaddresspools`,
-    source: 'kindlab\'s pools (addons/metallb.ts `poolObjects`) for the default kind network 172.18.0.0/16, under the CRDs of the pinned MetalLB v0.16.1 manifest',
-    played: `MetalLB's pool status counters (\`assignedIPv4\`, \`availableIPv4\`…) once nginx-lb holds ${pool01First} and nginx-lb-pool02 holds ${pool02First}, through the status subresource`,
-  });
-
-  // The book's nginx-lb pod, whose image is gone: a kubelet would back off pulling it. KWOK would
-  // make any pod Running, so it is stopped first — possible only on a control plane we started.
+  // The book's nginx-lb pod, whose image is gone: a kubelet with internet access gets "not found"
+  // from Docker Hub and backs off. KWOK would make any pod Running, so it is stopped first —
+  // possible only on a control plane we started.
   if (!plane) {
-    skipped.push({ file: 'pod-imagepullbackoff.json', why: 'needs KWOK stopped, which this script does only on a control plane it started itself (run it without --kubeconfig)' });
+    console.error('[rec] NOT recorded (earlier file and README row kept): pod-imagepullbackoff.json: needs KWOK stopped, which this script does only on a control plane it started itself (run it without --kubeconfig)');
     return;
   }
-  await client.delete('v1', 'Pod', 'nginx-lb', 'default');
-  await until(client, 'the lab\'s nginx-lb pod gone', { apiVersion: 'v1', kind: 'Pod', namespace: 'default', fieldSelector: 'metadata.name=nginx-lb' }, (ps) => ps.length === 0);
   await stopKwok(plane);
+  const lbSrc = at('loadbalancer/manifests/nginx-lb.yaml');
   await applyLabManifest(client, vars, 'loadbalancer', 'nginx-lb.yaml', (o) => {
     if (o.kind !== 'Pod') return null;
     const spec = o.spec as { containers: { image: string }[] };
@@ -523,34 +425,181 @@ async function recordAll(kubeconfig: string, out: string, plane: OwnedPlane | nu
   });
   const [stuck] = await until(client, 'the book\'s nginx-lb pod scheduled', { apiVersion: 'v1', kind: 'Pod', namespace: 'default', fieldSelector: 'metadata.name=nginx-lb' }, (ps) => !!ps[0]?.spec?.nodeName);
   const node = nodes.find((n) => n.metadata.name === stuck?.spec?.nodeName);
-  const hostIP = node ? nodeIP(node.metadata.name) : null;
+  const hostIP = node ? nodeIPOf(nodes, node.metadata.name) : null;
   if (!node || !hostIP) throw new Error('nginx-lb was scheduled to an unknown node');
   await kubeletImagePullBackOff(api, 'default', 'nginx-lb', await nextPodIP(api, node), hostIP);
   await record(api, out, {
     file: 'pod-imagepullbackoff',
     path: '/api/v1/namespaces/default/pods/nginx-lb',
-    source: `the Pod of ${lbSrc} with the book's image ${BOOK_NGINX_IMAGE} (gone from Docker Hub), scheduled by kube-scheduler; KWOK stopped`,
-    played: 'a kubelet\'s status for a sandbox that is up (pod IP: the next free address of the node\'s podCIDR) and a container in `ImagePullBackOff`, through the status subresource',
+    source: `the Pod of ${lbSrc} with the book's image ${BOOK_NGINX_IMAGE} (gone from Docker Hub), scheduled by kube-scheduler; KWOK stopped. The real world cannot reach Docker Hub, so its kubelets fail on DNS instead: see pod-imagepullbackoff-offline.json`,
+    played: 'a kubelet\'s status for a sandbox that is up (pod IP: the next free address of the node\'s podCIDR) and a container in `ImagePullBackOff` with Docker Hub\'s "not found", through the status subresource',
   });
+}
+
+/** The kind network's pools as kindlab computes them, from the real `docker network inspect kind`. */
+function realPoolPlan(): PoolPlan {
+  const r = spawnSync('docker', ['network', 'inspect', 'kind'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`docker network inspect kind failed: ${r.stderr.trim()}`);
+  return computePools(parseNetworkInspect(r.stdout));
+}
+
+interface Applied {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+type EventObj = Obj & { reason?: string; source?: { component?: string }; involvedObject?: { name?: string; kind?: string } };
+
+/** A real kindlab cluster: every file the data plane shapes. */
+async function recordReal(kubeconfig: string, out: string): Promise<void> {
+  server = REAL;
+  const client = RestKubeClient.fromFile(kubeconfig);
+  const api = new RawApi(kubeconfig);
+  const applied: Applied[] = [];
+  const apply = async (labId: string, file: string, edit?: (o: KubeObject) => KubeObject | null) => {
+    const objs = await applyLabManifest(client, vars, labId, file, edit);
+    for (const o of objs) applied.push({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) });
+    return objs;
+  };
+  const plan = realPoolPlan();
+  const [pool01, pool02, l2] = poolObjects(plan);
+  if (!pool01 || !pool02 || !l2) throw new Error('poolObjects changed shape');
+  const existing = await client.get(pool01.apiVersion, 'IPAddressPool', 'pool-01', METALLB_NS);
+  if (!existing) throw new Error('no IPAddressPool pool-01: is this a cluster kindlab built (kindlab up)?');
+
+  const nodes = await until(client, 'both nodes Ready', { apiVersion: 'v1', kind: 'Node' }, nodesReady);
+  const vars = computeLabVars({
+    plan,
+    ingressAddress: '127.0.0.1',
+    workerIP: nodeIPOf(nodes, 'cluster01-worker'),
+    controlPlaneIP: nodeIPOf(nodes, 'cluster01-control-plane'),
+    clusterName: 'cluster01',
+    cni: 'kube-router',
+    ingress: 'traefik',
+  });
+  let pool02Deleted = false;
+  try {
+    await record(api, out, { file: 'nodes', path: '/api/v1/nodes', source: 'the two nodes of a kindlab cluster (kind v0.33.0, the world\'s node image kindlab.local/node:v1.35.8-rw1), as their kubelets report them' });
+
+    // services lab: the Deployment and the two-port ClusterIP Service.
+    await apply('services', 'nginx-frontend-deployment.yaml');
+    await apply('services', 'nginx-frontend-service.yaml');
+    const frontend = await podsReady(client, 'default', 'run=nginx-frontend', 3);
+    const frontendSlice = await sliceSteady(client, 'default', 'nginx-frontend', frontend);
+    const servicesSrc = `${at('services/manifests/nginx-frontend-deployment.yaml')} + ${at('services/manifests/nginx-frontend-service.yaml')}`;
+    await record(api, out, { file: 'pods-nginx-frontend', path: '/api/v1/namespaces/default/pods?labelSelector=run%3Dnginx-frontend', source: servicesSrc });
+    // Recorded with its pods and slice, so the slice's ownerReference names this very Service.
+    await record(api, out, { file: 'service-nginx-frontend', path: '/api/v1/namespaces/default/services/nginx-frontend', source: `${servicesSrc} (recorded with its pods and EndpointSlice)` });
+    await record(api, out, { file: 'endpointslice-nginx-frontend', path: `/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/${frontendSlice.metadata.name}`, source: `${servicesSrc} (the EndpointSlice controller's slice)` });
+
+    // ingress lab: nginx-web behind a Service, and the Ingress for webserver.<dashed address>.nip.io.
+    await apply('ingress', 'nginx-web.yaml');
+    await apply('ingress', 'nginx-ingress.yaml');
+    const web = await podsReady(client, 'default', 'app=nginx-web', 1);
+    const webSlice = await sliceSteady(client, 'default', 'nginx-web', web);
+    await until(client, 'Traefik wrote the Ingress status', { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespace: 'default', fieldSelector: 'metadata.name=nginx-ingress' }, (is) => ((is[0]?.status?.loadBalancer as { ingress?: unknown[] } | undefined)?.ingress ?? []).length > 0);
+    const ingressSrc = at('ingress/manifests/nginx-web.yaml');
+    await record(api, out, { file: 'pod-nginx-web', path: `/api/v1/namespaces/default/pods/${web[0]?.metadata.name}`, source: ingressSrc });
+    await record(api, out, { file: 'service-nginx-web', path: '/api/v1/namespaces/default/services/nginx-web', source: `${ingressSrc} (recorded with its pod and EndpointSlice)` });
+    await record(api, out, { file: 'endpointslice-nginx-web', path: `/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/${webSlice.metadata.name}`, source: `${ingressSrc} (the EndpointSlice controller's slice)` });
+    await record(api, out, {
+      file: 'ingress-nginx-ingress',
+      path: '/apis/networking.k8s.io/v1/namespaces/default/ingresses/nginx-ingress',
+      source: `${at('ingress/manifests/nginx-ingress.yaml')} with ingressAddress 127.0.0.1; the status is Traefik's (\`--providers.kubernetesingressnginx.publishstatusaddress=localhost\`)`,
+    });
+
+    // netpol lab: the StatefulSet's pod.
+    await apply('netpol', 'db-postgresql.yaml');
+    await podsReady(client, 'sales', 'app.kubernetes.io/name=postgresql', 1);
+    await record(api, out, { file: 'pod-db-postgresql-0', path: '/api/v1/namespaces/sales/pods/db-postgresql-0', source: `${at('netpol/manifests/db-postgresql.yaml')} (StatefulSet db-postgresql)` });
+
+    // loadbalancer lab. As in the book, nginx-lb-pool02 is created while pool-02 does not exist,
+    // so kindlab's pool-02 is taken away for that moment and put back afterwards.
+    await client.delete(pool02.apiVersion, 'IPAddressPool', 'pool-02', METALLB_NS);
+    pool02Deleted = true;
+    await until(client, 'pool-02 gone', { apiVersion: pool02.apiVersion, kind: 'IPAddressPool', namespace: METALLB_NS, fieldSelector: 'metadata.name=pool-02' }, (ps) => ps.length === 0);
+    await apply('loadbalancer', 'nginx-lb.yaml');
+    await podsReady(client, 'default', 'run=nginx-lb', 1);
+    const pool01First = rangeAddresses((pool01.spec as { addresses: string[] }).addresses[0] ?? '').first;
+    await until(client, `MetalLB gave nginx-lb ${pool01First}`, { apiVersion: 'v1', kind: 'Service', namespace: 'default', fieldSelector: 'metadata.name=nginx-lb' }, (ss) => ((ss[0]?.status?.loadBalancer as { ingress?: { ip?: string }[] } | undefined)?.ingress?.[0]?.ip ?? '') === pool01First);
+    await apply('loadbalancer', 'nginx-lb-pool02.yaml');
+    const serviceEvents = { apiVersion: 'v1', kind: 'Event', namespace: 'default', fieldSelector: 'involvedObject.kind=Service' };
+    await until(client, 'MetalLB\'s AllocationFailed for nginx-lb-pool02, and a speaker announcing nginx-lb', serviceEvents, (evs) => {
+      const e = evs as EventObj[];
+      return e.some((x) => x.reason === 'AllocationFailed' && x.involvedObject?.name === 'nginx-lb-pool02') && e.some((x) => x.reason === 'nodeAssigned' && x.involvedObject?.name === 'nginx-lb');
+    });
+    const lbSrc = at('loadbalancer/manifests/nginx-lb.yaml');
+    await record(api, out, { file: 'service-nginx-lb', path: '/api/v1/namespaces/default/services/nginx-lb', source: `${lbSrc}; MetalLB's controller allocated pool-01's first address` });
+    await record(api, out, {
+      file: 'service-nginx-lb-pool02-pending',
+      path: '/api/v1/namespaces/default/services/nginx-lb-pool02',
+      source: `${at('loadbalancer/manifests/nginx-lb-pool02.yaml')}, applied while pool-02 did not exist (the book's situation; kindlab's pool-02 taken away for it); MetalLB left it pending`,
+    });
+    await record(api, out, {
+      file: 'events-allocation-failed',
+      path: '/api/v1/namespaces/default/events?fieldSelector=involvedObject.kind%3DService',
+      source: 'the Services above: MetalLB\'s controller and speakers wrote these events',
+    });
+
+    // kindlab's pool-02 back, and MetalLB serves the Service that asked for it.
+    await applyAll(client, [pool02]);
+    pool02Deleted = false;
+    const pool02First = rangeAddresses((pool02.spec as { addresses: string[] }).addresses[0] ?? '').first;
+    await until(client, `MetalLB gave nginx-lb-pool02 ${pool02First}`, { apiVersion: 'v1', kind: 'Service', namespace: 'default', fieldSelector: 'metadata.name=nginx-lb-pool02' }, (ss) => ((ss[0]?.status?.loadBalancer as { ingress?: { ip?: string }[] } | undefined)?.ingress?.[0]?.ip ?? '') === pool02First);
+    await until(client, 'both pools count one address in use', { apiVersion: pool01.apiVersion, kind: 'IPAddressPool', namespace: METALLB_NS }, (ps) => ps.length === 2 && ps.every((p) => (p.status as { assignedIPv4?: number } | undefined)?.assignedIPv4 === 1));
+    await record(api, out, {
+      file: 'ipaddresspools',
+      path: `/apis/metallb.io/v1beta1/namespaces/${METALLB_NS}/ipaddresspools`,
+      source: `kindlab's pools (addons/metallb.ts \`poolObjects\`) for the kind network ${plan.subnet}, once nginx-lb holds ${pool01First} and nginx-lb-pool02 holds ${pool02First}; the status counters are MetalLB's`,
+    });
+
+    // The book's nginx-lb pod with its Bitnami image: no registry is reachable from the real world,
+    // so the kubelet's pull fails on DNS, and it backs off.
+    await client.delete('v1', 'Pod', 'nginx-lb', 'default');
+    await until(client, 'the lab\'s nginx-lb pod gone', { apiVersion: 'v1', kind: 'Pod', namespace: 'default', fieldSelector: 'metadata.name=nginx-lb' }, (ps) => ps.length === 0);
+    await apply('loadbalancer', 'nginx-lb.yaml', (o) => {
+      if (o.kind !== 'Pod') return null;
+      const spec = o.spec as { containers: { image: string }[] };
+      return { ...o, spec: { ...spec, containers: spec.containers.map((c) => ({ ...c, image: BOOK_NGINX_IMAGE })) } };
+    });
+    const podEvents = { apiVersion: 'v1', kind: 'Event', namespace: 'default', fieldSelector: 'involvedObject.kind=Pod,involvedObject.name=nginx-lb' };
+    await until(client, 'the book\'s nginx-lb pod in ImagePullBackOff', { apiVersion: 'v1', kind: 'Pod', namespace: 'default', fieldSelector: 'metadata.name=nginx-lb' }, (ps) =>
+      ((ps[0]?.status?.containerStatuses as { state?: { waiting?: { reason?: string } } }[] | undefined) ?? []).some((c) => c.state?.waiting?.reason === 'ImagePullBackOff'),
+    );
+    await until(client, 'the kubelet\'s Failed and BackOff events', podEvents, (evs) => ['Failed', 'BackOff'].every((r) => (evs as EventObj[]).some((x) => x.reason === r)));
+    const offlineSrc = `the Pod of ${lbSrc} with the book's image ${BOOK_NGINX_IMAGE}, on a node that reaches no registry (this world has none): the pull fails on DNS`;
+    await record(api, out, { file: 'pod-imagepullbackoff-offline', path: '/api/v1/namespaces/default/pods/nginx-lb', source: offlineSrc });
+    await record(api, out, { file: 'events-imagepullbackoff-offline', path: '/api/v1/namespaces/default/events?fieldSelector=involvedObject.kind%3DPod%2CinvolvedObject.name%3Dnginx-lb', source: `${offlineSrc}: the kubelet's and the scheduler's events` });
+  } finally {
+    // Leave the cluster as kindlab built it: what was applied goes, pool-02 comes back.
+    if (pool02Deleted) await applyAll(client, [pool02]).catch((e: unknown) => console.error(`[rec] could not put pool-02 back: ${String(e)}`));
+    for (const o of [...applied].reverse()) await client.delete(o.apiVersion, o.kind, o.name, o.namespace).catch(() => false);
+    console.error(`[rec] deleted the ${applied.length} object(s) this run applied`);
+  }
 }
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   mkdirSync(opts.out, { recursive: true });
-  const plane = opts.kubeconfig ? null : startPlane();
-  const stop = () => plane?.stop();
-  process.once('SIGINT', () => {
-    stop();
-    process.exit(130);
-  });
-  try {
-    await recordAll(opts.kubeconfig ?? plane?.kubeconfig ?? '', opts.out, plane);
-  } finally {
-    stop();
+  if (opts.real) {
+    await recordReal(opts.kubeconfig ?? '', opts.out);
+  } else {
+    const plane = opts.kubeconfig ? null : startPlane();
+    const stop = () => plane?.stop();
+    process.once('SIGINT', () => {
+      stop();
+      process.exit(130);
+    });
+    try {
+      await recordTier3(opts.kubeconfig ?? plane?.kubeconfig ?? '', opts.out, plane);
+    } finally {
+      stop();
+    }
   }
   writeReadme(opts.out);
   console.error(`[rec] wrote ${recorded.length} fixture(s) and README.md to ${relative(process.cwd(), opts.out) || '.'}`);
-  for (const s of skipped) console.error(`[rec] NOT recorded (earlier file and README row kept): ${s.file}: ${s.why}`);
 }
 
 main().catch((err: unknown) => {

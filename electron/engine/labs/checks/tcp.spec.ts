@@ -98,13 +98,14 @@ describe('tcp', () => {
   });
 
   it('a refusal on a port nothing is declared to listen on does not show a block', async () => {
+    // The pod declares 5432 (postgres) and 5433 (the lab's second listener); nothing declares 5434.
     const client = new FakeKubeClient([ns('sales'), ...fixture('pod-db-postgresql-0'), ...fixture('networkpolicy-backend-netpol')]).scriptPods(every('refused'));
-    const r = await tcpChecker.run({ ...check({ app: 'frontend' }, 'blocked'), port: 5433 }, checkContext(client));
+    const r = await tcpChecker.run({ ...check({ app: 'frontend' }, 'blocked'), port: 5434 }, checkContext(client));
     expect(r).toMatchObject({ status: 'fail', layer: 'pod' });
     expect(r.hint).toMatch(/does not show a block/);
     // Without any policy, the same refusal is the closed port the baseline expects.
     await client.delete('networking.k8s.io/v1', 'NetworkPolicy', 'backend-netpol', 'sales');
-    expect((await tcpChecker.run({ ...check({ app: 'frontend' }, 'refused'), port: 5433 }, checkContext(client))).status).toBe('pass');
+    expect((await tcpChecker.run({ ...check({ app: 'frontend' }, 'refused'), port: 5434 }, checkContext(client))).status).toBe('pass');
   });
 
   it('counts a rejection of the client\'s egress (deny-all) as a block, and names the egress policy when open was expected', async () => {
