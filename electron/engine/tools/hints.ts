@@ -53,11 +53,15 @@ const RULES: Rule[] = [
     },
   },
   {
-    test: /cgroup v1|cgroups v1|failCgroupV1/i,
+    // kind prints "cgroup v1 is deprecated …" first in every create on a cgroup v1 engine, also
+    // when the cluster comes up (kindlab sets failCgroupV1: false there), so that line alone
+    // names no cause. A kubelet that refuses cgroup v1 leaves kubeadm init waiting for an API
+    // server that never starts, without a word about cgroups (kind v0.33.0, kubeadm v1.35.8).
+    test: /failCgroupV1|cgroups v1 support is in maintenance mode|cgroup v1 is deprecated[^\n]*\n[\s\S]*failed to init node with kubeadm/i,
     code: 'command-failed',
     hint: {
-      en: 'Kubernetes 1.35 needs a cgroup v2 host. Use a current Linux distribution or Docker Desktop 4.3 or newer.',
-      zh: 'Kubernetes 1.35 需要 cgroup v2 主机。请使用较新的 Linux 发行版，或 Docker Desktop 4.3 及以上版本。',
+      en: 'kubeadm could not start the control plane on this cgroup v1 host. The kubelet of Kubernetes 1.35 refuses cgroup v1 unless the kind config sets failCgroupV1: false (kindlab\'s does when `docker info` reports cgroup v1; see `kindlab config kind`). Moving the host to cgroup v2 avoids it: a current Linux distribution, or Docker Desktop 4.3 or newer.',
+      zh: 'kubeadm 无法在这台 cgroup v1 主机上启动控制平面。Kubernetes 1.35 的 kubelet 默认拒绝 cgroup v1，除非 kind 配置中设置 failCgroupV1: false（当 `docker info` 报告 cgroup v1 时 kindlab 的配置会设置它；见 `kindlab config kind`）。把主机迁移到 cgroup v2 可以避免此问题：使用较新的 Linux 发行版，或 Docker Desktop 4.3 及以上版本。',
     },
   },
   {
@@ -66,6 +70,18 @@ const RULES: Rule[] = [
     hint: {
       en: 'Docker Hub rate-limited this address. Wait an hour or run `docker login`, then try again.',
       zh: 'Docker Hub 对当前地址限流了。等一小时或先运行 `docker login`，然后重试。',
+    },
+  },
+  {
+    // containerd's wording when the registry is never reached (no DNS, no route, a proxy needed),
+    // as a real kubelet reports it: "failed to pull and unpack image … failed to do request: Head
+    // "https://registry-1.docker.io/…": dial tcp: lookup registry-1.docker.io on 172.18.0.1:53: no
+    // such host". A registry that answers "not found" is another matter (a tag that moved).
+    test: /(failed to pull|pulling image|failed to resolve reference)[^\n]*(no such host|server misbehaving|i\/o timeout|network is unreachable|connect: connection refused|TLS handshake timeout|proxyconnect)/i,
+    code: 'image-pull',
+    hint: {
+      en: 'The node could not reach the image registry (DNS lookup or connection failed). Check the internet connection, DNS and proxy settings of the container engine; kind nodes use the engine\'s network.',
+      zh: '节点无法连接镜像仓库（DNS 解析或连接失败）。请检查容器引擎的网络连接、DNS 和代理设置；kind 节点使用的是容器引擎的网络。',
     },
   },
   {

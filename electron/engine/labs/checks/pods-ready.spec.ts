@@ -21,6 +21,16 @@ describe('podsReady', () => {
     expect(r.hint).toMatch(/Bitnami/);
   });
 
+  it('names the network, not Bitnami, when the node never reached the registry (a real kubelet without internet)', async () => {
+    const client = new FakeKubeClient(fixture('pod-imagepullbackoff-offline'));
+    const r = await podsReadyChecker.run(check('run=nginx-lb', 1), checkContext(client));
+    expect(r).toMatchObject({ status: 'fail', layer: 'pod' });
+    expect(r.observed).toContain('ImagePullBackOff');
+    expect(r.observed).toContain('no such host');
+    expect(r.hint).toMatch(/could not reach the image registry/);
+    expect(r.hint).not.toMatch(/Bitnami/);
+  });
+
   it('says when no pod carries the labels', async () => {
     const client = new FakeKubeClient(fixture('pods-nginx-frontend'));
     const r = await podsReadyChecker.run(check('run=frontend', 3), checkContext(client));
