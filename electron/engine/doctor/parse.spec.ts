@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as fx from './fixtures.ts';
+import { parsePublishedPorts } from './port-holder.ts';
 import {
   classifyEngine,
   compareVersions,
@@ -215,5 +218,43 @@ describe('socket tables', () => {
     expect(parseNetstatListeners(german)).toEqual([{ address: '0.0.0.0', port: 80, pid: 4 }]);
     expect(parseTasklistCsv(fx.TASKLIST_SYSTEM)).toEqual({ name: 'System', pid: 4 });
     expect(parseTasklistCsv(fx.TASKLIST_NONE)).toBeNull();
+  });
+});
+
+/** What the real Docker 20.10 engine of scripts/realworld printed (test/fixtures/docker/README.md). */
+const recordedDocker = (file: string) => readFileSync(fileURLToPath(new URL(`../../../test/fixtures/docker/${file}`, import.meta.url)), 'utf8');
+
+describe('a real Docker 20.10 engine from Debian (recorded)', () => {
+  it('reads `docker version`: the CLI 28.2.2 talks to engine 20.10.24+dfsg1, whose Debian build names no product', () => {
+    expect(parseDockerVersion(recordedDocker('version.json'))).toEqual({ clientVersion: '28.2.2', serverVersion: '20.10.24+dfsg1', serverProduct: null, context: 'default' });
+    expect(isOlder('20.10.24+dfsg1', '20.10.0')).toBe(false);
+  });
+
+  it('reads `docker info` of a cgroup v1 host, and classifies it as a Docker Engine on Linux', () => {
+    const real = info(recordedDocker('info.json'));
+    expect(real).toMatchObject({ serverVersion: '20.10.24+dfsg1', osType: 'linux', cgroupVersion: '1', ncpu: 2, podman: false, rootless: false, serverErrors: [], securityOptions: ['name=seccomp,profile=default'] });
+    expect(real.memTotal).toBeGreaterThan(0);
+    expect(classifyEngine(real, 'unix:///var/run/docker.sock', {}, false, 'linux')).toEqual({ engine: 'docker-engine', lbRoutableFromHost: true, sharesHostKernel: true });
+  });
+
+  it('with no daemon, the CLI exits 1 and prints an empty `docker info` and `"Server": null`: no version, no numbers', () => {
+    const down = info(recordedDocker('info-daemon-down.json'));
+    expect(down).toMatchObject({ serverVersion: null, osType: '', cgroupVersion: null, memTotal: null, ncpu: null, securityOptions: [], serverErrors: [] });
+    expect(parseDockerVersion(recordedDocker('version-daemon-down.json'))).toMatchObject({ clientVersion: '28.2.2', serverVersion: null });
+    expect(errorLine(recordedDocker('version-daemon-down.stderr'))).toBe('Cannot connect to the Docker daemon at unix:///tmp/nope.sock. Is the docker daemon running?');
+  });
+
+  it('reads the kind nodes and their published ports from `docker ps --format {{json .}}`, image labels and all', () => {
+    const ps = recordedDocker('ps-kind.jsonl');
+    expect(parseKindContainers(ps)).toEqual([
+      { name: 'cluster01-worker', cluster: 'cluster01', role: 'worker', state: 'running' },
+      { name: 'cluster01-control-plane', cluster: 'cluster01', role: 'control-plane', state: 'running' },
+    ]);
+    expect(parsePublishedPorts(ps)).toEqual([
+      { container: 'cluster01-worker', cluster: 'cluster01', address: '127.0.0.1', hostPort: 80 },
+      { container: 'cluster01-worker', cluster: 'cluster01', address: '127.0.0.1', hostPort: 443 },
+      { container: 'cluster01-control-plane', cluster: 'cluster01', address: '127.0.0.1', hostPort: expect.any(Number) },
+    ]);
+    expect(parseDockerContext(recordedDocker('context-inspect.json'))).toEqual({ name: 'default', host: 'unix:///var/run/docker.sock' });
   });
 });
