@@ -1,17 +1,22 @@
-// Browser mode: the same UI and engine for learners on a headless server (reach it through an
-// SSH tunnel). Like Jupyter, it listens on 127.0.0.1 and prints a URL with a random token; the
-// first visit trades the token for a cookie, and every WebSocket must carry the cookie (or the
-// token) AND come from the page's own origin.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// Browser mode: the same UI and engine for learners on a headless server, reached through an
+// SSH tunnel (`ssh -L 8080:localhost:PORT server`). Like Jupyter it listens on 127.0.0.1 and
+// prints a URL with a random token; the first visit trades the token for an HttpOnly cookie
+// (credentials.ts). Every request must name this machine in its Host header, and every WebSocket
+// must carry the cookie and come from the page itself (access.ts).
+import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { join, normalize, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { KindlabApi, Lang, ServerMessage } from '../api.ts';
 import { KindlabError } from '../engine/errors.ts';
 import { projectRoot } from '../engine/root.ts';
 import { contentType } from '../hosts/content-type.ts';
 import { createSessionHost } from '../hosts/session.ts';
+import { type AccessConfig, hostAllowed, originAllowed } from './access.ts';
+import { Credentials } from './credentials.ts';
 import { parseClientFrame } from './frames.ts';
 
 export const RENDERER_DIR = join(projectRoot(), 'dist', 'renderer');
@@ -23,37 +28,40 @@ export interface ServeOptions {
   host: string;
   lang: Lang;
   log(line: string): void;
+  /** The URL's one-time token; random by default. */
   token?: string;
+  /** The cookie's secret; random by default (a test restarting the server keeps its tabs signed in). */
+  secret?: string;
   rendererDir?: string;
   /** Resolves to stop the server; by default SIGINT/SIGTERM. */
   until?: Promise<void>;
   onListening?(url: string): void;
 }
 
-function sameToken(a: string | undefined, b: string): boolean {
-  if (!a) return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+const TEXT = { 'Content-Type': 'text/plain; charset=utf-8' };
+
+/** This machine's addresses: what a browser may call it when the server listens on all of them. */
+function interfaceAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
 }
 
-function cookieToken(req: IncomingMessage): string | undefined {
-  const m = /(?:^|;\s*)kindlab_token=([a-f0-9]+)/.exec(req.headers.cookie ?? '');
-  return m?.[1];
+function refuseUpgrade(socket: Duplex, status: string): void {
+  socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
 }
-
 
 export interface RunningServer {
   url: string;
   token: string;
+  secret: string;
   port: number;
   close(): Promise<void>;
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
-  const token = opts.token ?? randomBytes(24).toString('hex');
+  const creds = new Credentials(opts.token ?? randomBytes(24).toString('hex'), opts.secret);
   const dir = opts.rendererDir ?? RENDERER_DIR;
-  let origin = '';
+  const access: AccessConfig = { listenHost: opts.host, interfaceAddresses: interfaceAddresses() };
 
   const serveFile = (res: ServerResponse, rel: string) => {
     const target = normalize(join(dir, rel));
@@ -78,28 +86,47 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   };
 
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', origin || 'http://localhost');
-    const fromQuery = url.searchParams.get('token') ?? undefined;
-    if (sameToken(fromQuery, token)) {
-      // Trade the token for a cookie and drop it from the address bar.
-      res.writeHead(302, { 'Set-Cookie': `kindlab_token=${token}; HttpOnly; SameSite=Strict; Path=/`, Location: url.pathname });
-      res.end();
+    if (!hostAllowed(req.headers.host, access)) {
+      // DNS rebinding: a page on another name that resolves here still says its own name.
+      res.writeHead(403, TEXT).end(`kindlab answers only to this machine's own names (localhost, 127.0.0.1, ::1${opts.host === '127.0.0.1' ? '' : ` or ${opts.host}`}), not to ${String(req.headers.host ?? '(no Host header)').slice(0, 100)}.\n`);
       return;
     }
-    if (!sameToken(cookieToken(req), token)) {
-      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Open the URL with the token that `kindlab serve` printed.\n');
+    const url = new URL(req.url ?? '/', 'http://kindlab');
+    const fromQuery = url.searchParams.get('token');
+    if (fromQuery !== null) {
+      const exchange = creds.exchange(fromQuery);
+      const signedIn = creds.hasCookie(req.headers.cookie);
+      if (exchange === 'issued' || signedIn) {
+        // Trade the token for the cookie and drop it from the address bar.
+        res.writeHead(302, { ...(exchange === 'issued' ? { 'Set-Cookie': creds.setCookieHeader() } : {}), Location: url.pathname, 'Cache-Control': 'no-store' });
+        res.end();
+        return;
+      }
+      if (exchange === 'spent') {
+        res.writeHead(403, TEXT).end('This link has been used: its token is good for one visit. Go back to the browser tab that opened it, or stop `kindlab serve` and start it again for a new link.\n');
+        return;
+      }
+    }
+    if (!creds.hasCookie(req.headers.cookie)) {
+      res.writeHead(403, TEXT).end('Open the URL with the token that `kindlab serve` printed.\n');
       return;
     }
-    serveFile(res, decodeURIComponent(url.pathname));
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      res.writeHead(400, TEXT).end('bad path\n');
+      return;
+    }
+    serveFile(res, path);
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
-    const ok = url.pathname === '/api' && (sameToken(cookieToken(req), token) || sameToken(url.searchParams.get('token') ?? undefined, token)) && (req.headers.origin === undefined || req.headers.origin === origin);
+  server.on('upgrade', (req: IncomingMessage, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://kindlab');
+    const ok = url.pathname === '/api' && originAllowed(req.headers.origin, req.headers.host, access) && creds.hasCookie(req.headers.cookie);
     if (!ok) {
-      socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
-      socket.destroy();
+      refuseUpgrade(socket, '403 Forbidden');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
@@ -137,11 +164,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
-  const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host;
-  origin = `http://${hostForUrl}:${port}`;
+  const hostForUrl = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
-    url: `${origin}/?token=${token}`,
-    token,
+    url: `http://${hostForUrl}:${port}/?token=${creds.token}`,
+    token: creds.token,
+    secret: creds.secret,
     port,
     close: async () => {
       for (const c of wss.clients) c.terminate();
@@ -159,7 +186,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
   opts.log(zh ? `kindlab 浏览器模式已启动。在浏览器中打开：` : 'kindlab is serving. Open this URL in a browser:');
   opts.log(`  ${running.url}`);
   if (opts.host === '127.0.0.1' || opts.host === 'localhost') {
-    opts.log(zh ? `远程服务器上可用 SSH 隧道：ssh -L ${running.port}:127.0.0.1:${running.port} <服务器>` : `On a remote server, tunnel it: ssh -L ${running.port}:127.0.0.1:${running.port} <server>`);
+    opts.log(zh ? `远程服务器上可用 SSH 隧道：ssh -L ${running.port}:127.0.0.1:${running.port} <服务器>（本地端口可以不同，localhost 也行）` : `On a remote server, tunnel it: ssh -L ${running.port}:127.0.0.1:${running.port} <server> (any local port works, and so does localhost)`);
+    opts.log(zh ? '链接中的令牌只能使用一次；换浏览器时请重新启动 kindlab serve。' : 'The token in the URL is good for one visit; for another browser, start kindlab serve again.');
   }
   opts.onListening?.(running.url);
   await (opts.until ??

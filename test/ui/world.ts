@@ -26,7 +26,8 @@ export async function startUiWorld(opts: FakeWorldOptions & { lang?: Lang } = {}
   // The embedded terminal runs bash inside the fake HOME; no history file, so nothing writes
   // into the world's folder while it is being removed.
   const engine = createEngine({ lang, env: { ...world.env, SHELL: '/bin/bash', HISTFILE: '/dev/null' } });
-  const serve = (port: number, token?: string) => startServer({ engine, port, host: '127.0.0.1', lang, log: () => undefined, ...(token ? { token } : {}) });
+  // A restart keeps the token and the cookie's secret: the page stays signed in and reconnects.
+  const serve = (port: number, keep?: { token: string; secret: string }) => startServer({ engine, port, host: '127.0.0.1', lang, log: () => undefined, ...(keep ?? {}) });
   let server = await serve(0);
   const ui: UiWorld = {
     world,
@@ -39,7 +40,7 @@ export async function startUiWorld(opts: FakeWorldOptions & { lang?: Lang } = {}
       await server.close();
     },
     async restartServer() {
-      server = await serve(server.port, server.token);
+      server = await serve(server.port, { token: server.token, secret: server.secret });
     },
     async close() {
       await server.close().catch(() => undefined);
