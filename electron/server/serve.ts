@@ -4,18 +4,17 @@
 // (credentials.ts). Every request must name this machine in its Host header, and every WebSocket
 // must carry the cookie and come from the page itself (access.ts).
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { type IncomingMessage, createServer } from 'node:http';
 import { networkInterfaces } from 'node:os';
-import { join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { KindlabApi, Lang, ServerMessage } from '../api.ts';
 import { KindlabError } from '../engine/errors.ts';
 import { projectRoot } from '../engine/root.ts';
-import { contentType } from '../hosts/content-type.ts';
 import { createSessionHost } from '../hosts/session.ts';
 import { type AccessConfig, hostAllowed, originAllowed } from './access.ts';
+import { serveAsset } from './assets.ts';
 import { Credentials } from './credentials.ts';
 import { parseClientFrame } from './frames.ts';
 
@@ -63,29 +62,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const dir = opts.rendererDir ?? RENDERER_DIR;
   const access: AccessConfig = { listenHost: opts.host, interfaceAddresses: interfaceAddresses() };
 
-  const serveFile = (res: ServerResponse, rel: string) => {
-    const target = normalize(join(dir, rel));
-    if (!target.startsWith(normalize(dir + sep)) && target !== normalize(dir)) {
-      res.writeHead(403).end();
-      return;
-    }
-    let file = target;
-    if (!existsSync(file) || statSync(file).isDirectory()) file = join(dir, 'index.html');
-    if (!existsSync(file)) {
-      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' }).end('The UI is not built yet. Run `npm install` (it builds the UI) or `npm run build:ui`.\n');
-      return;
-    }
-    res.writeHead(200, {
-      'Content-Type': contentType(file),
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:",
-      'Referrer-Policy': 'no-referrer',
-    });
-    createReadStream(file).pipe(res);
-  };
-
   const server = createServer((req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { ...TEXT, Allow: 'GET, HEAD' }).end('only GET and HEAD\n');
+      return;
+    }
     if (!hostAllowed(req.headers.host, access)) {
       // DNS rebinding: a page on another name that resolves here still says its own name.
       res.writeHead(403, TEXT).end(`kindlab answers only to this machine's own names (localhost, 127.0.0.1, ::1${opts.host === '127.0.0.1' ? '' : ` or ${opts.host}`}), not to ${String(req.headers.host ?? '(no Host header)').slice(0, 100)}.\n`);
@@ -118,7 +99,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       res.writeHead(400, TEXT).end('bad path\n');
       return;
     }
-    serveFile(res, path);
+    serveAsset(dir, path, req, res);
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
