@@ -12,6 +12,22 @@
 
 export type Lang = 'en' | 'zh';
 
+/**
+ * Words for people, in both languages. The engine writes both; the edge that shows them (the
+ * CLI, the UI) picks the learner's, so switching language redraws what is already on screen
+ * (a doctor card, an error, a check's verdict) without running anything again.
+ */
+export interface LocalizedText {
+  en: string;
+  zh: string;
+}
+
+/**
+ * Text shown to people: a plain string when it reads the same in every language (a name, a
+ * command, a tool's own output), else both languages. electron/shared/text.ts `textIn` picks one.
+ */
+export type Text = string | LocalizedText;
+
 // ───────────────────────────── failures ─────────────────────────────
 
 export type FailureCode =
@@ -37,9 +53,9 @@ export type FailureCode =
 export interface Failure {
   code: FailureCode;
   /** One line: what went wrong. */
-  message: string;
+  message: Text;
   /** What the learner should do about it. */
-  hint: string;
+  hint: Text;
   /** The command that was running, as an argument vector. */
   command?: string[];
   exitCode?: number | null;
@@ -48,7 +64,12 @@ export interface Failure {
   /** The phase of the operation that failed. */
   phase?: string;
   /** Evidence gathered after the failure: events, pod states, last log lines. */
-  diagnostics?: string[];
+  diagnostics?: Text[];
+  /**
+   * When the machine's checks stopped the operation (up's preflight): every check that failed,
+   * each with its own finding and fix, so none hides behind the first.
+   */
+  findings?: DoctorFinding[];
 }
 
 export type Envelope<T> = { ok: true; result: T } | { ok: false; failure: Failure };
@@ -61,11 +82,11 @@ export type PhaseState = 'pending' | 'running' | 'done' | 'skipped' | 'failed' |
 
 export interface PhaseInfo {
   id: string;
-  title: string;
+  title: Text;
   state: PhaseState;
   /** 0..1 within this phase. */
   fraction: number;
-  message?: string;
+  message?: Text;
   durationMs?: number;
 }
 
@@ -75,7 +96,7 @@ export type OpEvent =
   | { opId: string; type: 'started'; kind: OpKind; phases: PhaseInfo[] }
   | { opId: string; type: 'phase'; phase: PhaseInfo }
   /** `warn`: something the learner should read even after the operation succeeded (a preflight warning). */
-  | { opId: string; type: 'log'; phaseId: string; stream: LogStream; line: string }
+  | { opId: string; type: 'log'; phaseId: string; stream: LogStream; line: Text }
   | { opId: string; type: 'finished'; ok: true; durationMs: number; phases: PhaseInfo[] }
   | { opId: string; type: 'finished'; ok: false; failure: Failure; durationMs: number; phases: PhaseInfo[] };
 
@@ -93,8 +114,6 @@ export interface RunningOp {
 export interface OpRequest {
   /** Caller-chosen id used to correlate events and to cancel. Generated when omitted. */
   opId?: string;
-  /** Language of the phase titles, messages and hints; the engine's own when omitted. */
-  lang?: Lang;
 }
 
 // ───────────────────────────── app and settings ─────────────────────────────
@@ -145,12 +164,12 @@ export type DoctorCategory = 'tools' | 'engine' | 'host' | 'cluster' | 'network'
 export interface DoctorFinding {
   id: string;
   category: DoctorCategory;
-  title: string;
+  title: Text;
   status: CheckStatus;
   /** One line: what was found. */
-  finding: string;
+  finding: Text;
   /** What to do; present for warn and fail. */
-  fix?: string;
+  fix?: Text;
   /** Commands that implement the fix, shown copyable in the UI. */
   fixCommands?: string[];
 }
@@ -177,7 +196,7 @@ export interface PoolPlan {
 export interface PlanStep {
   phase: string;
   kind: 'command' | 'manifest' | 'apply' | 'patch' | 'wait';
-  description: string;
+  description: Text;
   argv?: string[];
   url?: string;
   version?: string;
@@ -198,7 +217,7 @@ export interface AddonHealth {
   id: AddonId;
   version: string;
   state: 'ready' | 'degraded' | 'missing' | 'unknown';
-  message: string;
+  message: Text;
 }
 
 export interface NodeInfo {
@@ -258,11 +277,6 @@ export interface ManifestImportResult {
 
 // ───────────────────────────── labs ─────────────────────────────
 
-export interface LocalizedText {
-  en: string;
-  zh: string;
-}
-
 export interface LabSummary {
   id: string;
   order: number;
@@ -288,6 +302,7 @@ export type Layer = 'dns' | 'service' | 'endpoints' | 'policy' | 'cni' | 'nodepo
 
 export interface CheckResult {
   id: string;
+  /** The check's words in the language the run was asked for (`lab:run`'s lang, else English); `localized` has both. */
   description: string;
   status: 'pass' | 'fail' | 'skipped';
   expected: string;
@@ -295,6 +310,8 @@ export interface CheckResult {
   /** The first layer that failed, and what to look at there. */
   layer?: Layer;
   hint?: string;
+  /** The same words in both languages: a verdict on screen follows a switch of language without running the check again. */
+  localized: { description: LocalizedText; expected: LocalizedText; observed: LocalizedText; hint?: LocalizedText };
   durationMs: number;
 }
 
@@ -335,7 +352,7 @@ export interface StepRunResult {
   index: number;
   id: string;
   status: 'pass' | 'fail' | 'skipped';
-  actions: { description: string; status: 'done' | 'failed' | 'skipped'; output?: string }[];
+  actions: { description: Text; status: 'done' | 'failed' | 'skipped'; output?: Text }[];
   checks: CheckResult[];
 }
 
@@ -380,6 +397,8 @@ export type WatchEvent =
 export interface TerminalOpenRequest {
   cols: number;
   rows: number;
+  /** The language of kindlab's own lines in the shell (the kubectl that finds no cluster yet); the engine's when absent. */
+  lang?: Lang;
 }
 
 export interface TerminalSession {
@@ -394,13 +413,13 @@ export interface TerminalSession {
 export interface KindlabRequests {
   'app:info': { req: void; res: AppInfo };
 
-  'doctor:run': { req: { settings?: Partial<ClusterSettings>; lang?: Lang }; res: DoctorReport };
+  'doctor:run': { req: { settings?: Partial<ClusterSettings> }; res: DoctorReport };
 
   'config:kind': { req: { settings?: Partial<ClusterSettings> }; res: { yaml: string } };
   'pools:compute': { req: { inspectJson?: string }; res: PoolPlan };
 
   'cluster:plan': { req: { settings?: Partial<ClusterSettings> }; res: ClusterPlan };
-  'cluster:status': { req: { settings?: Partial<ClusterSettings>; lang?: Lang }; res: ClusterStatus };
+  'cluster:status': { req: { settings?: Partial<ClusterSettings> }; res: ClusterStatus };
   'cluster:up': { req: OpRequest & { settings?: Partial<ClusterSettings> }; res: ClusterStatus };
   'cluster:down': { req: OpRequest & { settings?: Partial<ClusterSettings> }; res: { deleted: boolean } };
   'cluster:reset': { req: OpRequest & { mode: ResetMode; settings?: Partial<ClusterSettings> }; res: ClusterStatus };
@@ -409,13 +428,14 @@ export interface KindlabRequests {
   'op:list': { req: void; res: { ops: RunningOp[] } };
 
   'manifests:list': { req: void; res: { manifests: ManifestInfo[]; cacheDir: string } };
-  'manifests:import': { req: { dir: string; lang?: Lang }; res: ManifestImportResult };
+  'manifests:import': { req: { dir: string }; res: ManifestImportResult };
 
   'labs:list': { req: { dir?: string }; res: { labs: LabSummary[]; problems: LabProblem[] } };
   'labs:validate': { req: { dir?: string }; res: { problems: LabProblem[] } };
   /** `settings`: the cluster whose values fill the text (its name, as for `cluster:*`); the default cluster's when absent. */
   'lab:get': { req: { id: string; lang: Lang; settings?: Partial<ClusterSettings> }; res: LabDetail };
   /** `settings`: the cluster the lab runs against (its name, as for `cluster:*`); the default cluster when absent. */
+  /** `lang`: the language of the checks' plain-string words (their `localized` carries both); English when absent. */
   'lab:run': { req: OpRequest & { id: string; step?: number; dryRun?: boolean; lang?: Lang; settings?: Partial<ClusterSettings> }; res: LabRunResult };
   'lab:cleanup': { req: OpRequest & { id: string; settings?: Partial<ClusterSettings> }; res: { removed: number } };
 

@@ -16,12 +16,13 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { ClusterSettings, ClusterStatus, EventEnvelope, LogStream, OpEvent, PhaseInfo } from '../electron/api.ts';
+import type { ClusterSettings, ClusterStatus, EventEnvelope, LogStream, OpEvent, PhaseInfo, Text } from '../electron/api.ts';
 import { loadPins } from '../electron/engine/addons/pins.ts';
 import { nodeImageOf, settingsFrom } from '../electron/engine/context.ts';
 import { createEngine } from '../electron/engine/engine.ts';
 import { toFailure } from '../electron/engine/errors.ts';
 import { defaultDataDir } from '../electron/engine/paths.ts';
+import { failureIn, textIn } from '../electron/shared/text.ts';
 import { type BaselineResult, baseline } from './tier5/baseline.ts';
 import { cancelDuringUp } from './tier5/cancel.ts';
 import { Table } from './tier5/table.ts';
@@ -58,18 +59,21 @@ const cliFlags = [
 ];
 
 const engine = createEngine({ lang: 'en' });
-const settings = settingsFrom(partial, process.env, 'en');
+const settings = settingsFrom(partial, process.env);
 const table = new Table();
+/** The engine's words in English, the language of this report. */
+const en = (text: Text | undefined) => textIn(text, 'en');
 
 interface OpLog {
   phaseId: string;
   stream: LogStream;
+  /** In English: the engine writes both languages, this report reads one. */
   line: string;
 }
 
 /** `withMessages`: show how each phase ended (for the second `up`, whether it found work). */
 function recordPhases(stage: string, phases: PhaseInfo[], withMessages = false): void {
-  for (const p of phases) table.add({ stage, phase: p.id, seconds: (p.durationMs ?? 0) / 1000, result: withMessages && p.message ? `${p.state}: ${p.message}` : p.state });
+  for (const p of phases) table.add({ stage, phase: p.id, seconds: (p.durationMs ?? 0) / 1000, result: withMessages && p.message ? `${p.state}: ${en(p.message)}` : p.state });
 }
 
 /**
@@ -82,10 +86,10 @@ function redone(phases: PhaseInfo[], logs: OpLog[]): string[] {
   const out: string[] = [];
   for (const p of phases) {
     if (p.id === 'preflight') continue;
-    const idle = p.id === 'cluster' ? p.message === 'reusing the existing cluster' : /^already ready\b/.test(p.message ?? '');
+    const idle = p.id === 'cluster' ? en(p.message) === 'reusing the existing cluster' : /^already ready\b/.test(en(p.message));
     const acted = logs.filter((l) => l.phaseId === p.id).map((l) => l.line);
     if (p.state === 'skipped' || (p.state === 'done' && idle && acted.length === 0)) continue;
-    out.push(`${p.id} (${[p.state, p.message, ...acted.slice(0, 2)].filter(Boolean).join('; ')})`);
+    out.push(`${p.id} (${[p.state, en(p.message), ...acted.slice(0, 2)].filter(Boolean).join('; ')})`);
   }
   return out;
 }
@@ -98,8 +102,8 @@ async function timed<T>(stage: string, fn: (opId: string) => Promise<T>, judge?:
   const off = engine.subscribe((e: EventEnvelope) => {
     if (e.event !== 'op' || e.payload.opId !== opId) return;
     const ev: OpEvent = e.payload;
-    if (ev.type === 'phase' && ev.phase.state === 'running' && ev.phase.fraction === 0) process.stderr.write(`  ${stage}: ${ev.phase.title}…\n`);
-    if (ev.type === 'log') logs.push({ phaseId: ev.phaseId, stream: ev.stream, line: ev.line });
+    if (ev.type === 'phase' && ev.phase.state === 'running' && ev.phase.fraction === 0) process.stderr.write(`  ${stage}: ${en(ev.phase.title)}…\n`);
+    if (ev.type === 'log') logs.push({ phaseId: ev.phaseId, stream: ev.stream, line: en(ev.line) });
     if (ev.type === 'finished') phases = ev.phases;
   });
   const t0 = Date.now();
@@ -111,7 +115,7 @@ async function timed<T>(stage: string, fn: (opId: string) => Promise<T>, judge?:
     table.add({ stage, phase: '(total)', seconds: (Date.now() - t0) / 1000, result: why ? `FAILED: ${why}` : 'ok' });
     return r;
   } catch (err) {
-    const f = toFailure(err);
+    const f = failureIn(toFailure(err), 'en');
     if (phases.length) recordPhases(stage, phases);
     table.add({ stage, phase: '(total)', seconds: (Date.now() - t0) / 1000, result: `FAILED: ${f.message}` });
     table.fail(stage, `${f.message}\n  ${f.hint}${(f.diagnostics ?? []).map((d) => `\n    ${d}`).join('')}`);
@@ -140,7 +144,7 @@ function statusProblems(s: ClusterStatus): string | null {
   const p = [
     !s.exists || !s.apiReachable ? 'the cluster does not answer' : null,
     s.nodes.length !== 2 || s.nodes.some((n) => !n.ready) ? `nodes: ${s.nodes.map((n) => `${n.name}=${n.ready ? 'Ready' : 'NotReady'}`).join(', ')}` : null,
-    ...s.addons.filter((a) => a.state !== 'ready').map((a) => `${a.id} ${a.state}: ${a.message}`),
+    ...s.addons.filter((a) => a.state !== 'ready').map((a) => `${a.id} ${a.state}: ${en(a.message)}`),
     s.pools.map((x) => x.name).join(',') !== 'pool-01,pool-02' ? `pools: ${s.pools.map((x) => x.name).join(', ') || 'none'}` : null,
     s.leftovers.length ? `leftovers: ${s.leftovers.join(', ')}` : null,
     s.cni !== settings.cni || s.ingress !== settings.ingress ? `built with ${s.cni}/${s.ingress}, asked for ${settings.cni}/${settings.ingress}` : null,
@@ -154,7 +158,7 @@ async function runLabs(round: string): Promise<void> {
     await timed(`lab ${lab.id}${round}`, (opId) => engine.invoke('lab:run', { opId, id: lab.id, lang: 'en', settings: partial }), (r) => {
       if (r.ok) return null;
       for (const s of r.steps) for (const c of s.checks.filter((x) => x.status === 'fail')) process.stderr.write(`✗ ${lab.id} step ${s.index + 1} ${c.id}: expected ${c.expected}; observed ${c.observed}\n  ${c.hint ?? ''}\n`);
-      for (const s of r.steps) for (const a of s.actions.filter((x) => x.status === 'failed')) process.stderr.write(`✗ ${lab.id} step ${s.index + 1}: ${a.description}\n  ${(a.output ?? '').split('\n').slice(0, 4).join('\n  ')}\n`);
+      for (const s of r.steps) for (const a of s.actions.filter((x) => x.status === 'failed')) process.stderr.write(`✗ ${lab.id} step ${s.index + 1}: ${en(a.description)}\n  ${en(a.output).split('\n').slice(0, 4).join('\n  ')}\n`);
       const failed = r.steps.filter((s) => s.status === 'fail').map((s) => `${s.index + 1} ${s.id}`);
       return `failed step ${failed.join(', ')}`;
     });
@@ -163,7 +167,7 @@ async function runLabs(round: string): Promise<void> {
 
 if (opt.manifests) {
   const dir = opt.manifests;
-  await timed('manifests import', () => engine.invoke('manifests:import', { dir, lang: 'en' }), (r) => {
+  await timed('manifests import', () => engine.invoke('manifests:import', { dir }), (r) => {
     for (const f of r.imported) process.stderr.write(`  ${f.file}: sha256 ${f.sha256}, the pin of ${f.id}\n`);
     return r.refused.length ? `refused ${r.refused.map((f) => `${f.file} (pinned ${f.expected}, file ${f.got})`).join(', ')}` : null;
   });
@@ -172,7 +176,7 @@ if (opt.manifests) {
 const doctor = await timed('doctor', () => engine.invoke('doctor:run', { settings: partial }));
 if (!doctor) await stop('The doctor could not run.');
 else if (!doctor.ok) {
-  for (const f of doctor.findings.filter((x) => x.status === 'fail')) process.stderr.write(`✗ ${f.title}: ${f.finding}\n  → ${f.fix ?? ''}\n`);
+  for (const f of doctor.findings.filter((x) => x.status === 'fail')) process.stderr.write(`✗ ${en(f.title)}: ${en(f.finding)}\n  → ${en(f.fix)}\n`);
   await stop('The doctor found problems; fix them first.');
 }
 

@@ -1,7 +1,8 @@
 // The `kindlab` command: the same engine as the desktop app, for terminals, scripts and SSH
 // sessions. Exit codes: 0 success, 1 a check or operation failed, 2 bad input (wrong flag,
 // unreadable file), 130 cancelled. Errors are one clear block on stderr, never a stack trace
-// (set KINDLAB_DEBUG=1 to see one).
+// (set KINDLAB_DEBUG=1 to see one). With --json every command prints one JSON object on stdout,
+// on success (its result) and on failure ({ ok: false, failure }).
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
@@ -9,7 +10,8 @@ import type { Channel, ClusterSettings, CniChoice, EventEnvelope, Failure, Ingre
 import { type Engine, createEngine } from '../engine/engine.ts';
 import { KindlabError, toFailure } from '../engine/errors.ts';
 import { detectLang } from '../engine/i18n/text.ts';
-import { doctorLines, failureLines, importLines, labListLines, labRunLines, manifestLines, planLines, poolLines, problemLines, statusLines } from './format.ts';
+import { textIn } from '../shared/text.ts';
+import { doctorLines, failureLines, importLines, labListLines, labRunLines, manifestLines, noClusterLines, planLines, poolLines, problemLines, statusLines } from './format.ts';
 import { PlainProgress, type ProgressSink, TtyProgress } from './progress.ts';
 
 interface Io {
@@ -42,6 +44,14 @@ interface GlobalOpts {
   ingress?: IngressChoice;
 }
 
+/** --lang's value, read before commander parses, so that even its errors speak the language. */
+function langFlag(argv: string[]): string | undefined {
+  const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+  if (i < 0) return undefined;
+  const a = argv[i] as string;
+  return a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[i + 1];
+}
+
 function exitFor(f: Failure): number {
   if (f.code === 'cancelled') return 130;
   if (f.code === 'bad-input' || f.code === 'lab-invalid') return 2;
@@ -50,7 +60,9 @@ function exitFor(f: Failure): number {
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   let engine: Engine | null = null;
-  let lang: Lang = detectLang(process.env);
+  let lang: Lang = detectLang(process.env, langFlag(argv));
+  // Known before commander parses: a bad flag's failure is JSON too when --json was asked for.
+  const json = argv.includes('--json');
   const getEngine = (g: GlobalOpts): Engine => {
     lang = detectLang(process.env, g.lang);
     engine ??= createEngine({ lang });
@@ -65,8 +77,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     ...(g.ingress ? { ingress: g.ingress } : {}),
   });
   const printJson = (v: unknown) => io.out(JSON.stringify(v, null, 2));
-  const fail = (f: Failure): never => {
-    io.err(failureLines(f, lang).join('\n'));
+  /** The failure as one block on stderr, and as the JSON object on stdout with --json. */
+  const fail = (f: Failure, oneLine = false): never => {
+    if (json) printJson({ ok: false, failure: f });
+    io.err(oneLine ? `✗ ${textIn(f.message, lang)} — ${textIn(f.hint, lang)}` : failureLines(f, lang).join('\n'));
     throw new ExitCode(exitFor(f));
   };
   const call = async <C extends Channel>(g: GlobalOpts, channel: C, req: RequestOf<C>): Promise<ResponseOf<C>> => {
@@ -79,17 +93,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   };
 
   /** Runs a long operation with a progress view; Ctrl+C cancels it (twice: exits at once). */
-  const runOperation = async <C extends 'cluster:up' | 'cluster:down' | 'cluster:reset' | 'lab:run'>(
-    g: GlobalOpts,
-    kind: OpKind,
-    channel: C,
-    req: RequestOf<C>,
-    json: boolean,
-  ): Promise<ResponseOf<C>> => {
+  const runOperation = async <C extends 'cluster:up' | 'cluster:down' | 'cluster:reset' | 'lab:run'>(g: GlobalOpts, kind: OpKind, channel: C, req: RequestOf<C>, afterFailure?: (f: Failure) => string | null): Promise<ResponseOf<C>> => {
     const eng = getEngine(g);
     const opId = randomUUID();
     const title = { up: 'kindlab up', down: 'kindlab down', 'reset-fast': 'kindlab reset --fast', 'reset-full': 'kindlab reset --full', 'lab-run': 'kindlab lab run', 'lab-cleanup': 'kindlab lab cleanup' }[kind];
-    const sink: ProgressSink = io.isTTY ? new TtyProgress(io.stderr, title) : new PlainProgress((l) => io.err(l));
+    const sink: ProgressSink = io.isTTY ? new TtyProgress(io.stderr, title, lang) : new PlainProgress((l) => io.err(l), lang);
     let lastPhases: { id: string; state: string }[] = [];
     const unsubscribe = eng.subscribe((e: EventEnvelope) => {
       if (e.event !== 'op' || e.payload.opId !== opId) return;
@@ -129,10 +137,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
               : `Cancelled during ${stage}; no cluster was created.`,
         );
         // A tool that outlived the cancel is named in the failure's diagnostics (there should be none).
-        for (const line of f.diagnostics ?? []) io.err(line);
+        for (const line of f.diagnostics ?? []) io.err(textIn(line, lang));
+        if (json) printJson({ ok: false, failure: f });
         throw new ExitCode(130);
       }
-      if (json) printJson({ ok: false, failure: f });
+      const more = afterFailure?.(f);
+      if (more && !json) {
+        io.err(failureLines(f, lang).join('\n'));
+        io.err(more);
+        throw new ExitCode(exitFor(f));
+      }
       return fail(f);
     } finally {
       unsubscribe();
@@ -180,10 +194,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (o.dryRun) {
         const plan = await call(g(), 'cluster:plan', { settings: settingsOf(g()) });
         if (o.json) printJson(plan);
-        else io.out(planLines(plan).join('\n'));
+        else io.out(planLines(plan, lang).join('\n'));
         return;
       }
-      const status = await runOperation(g(), 'up', 'cluster:up', { settings: settingsOf(g()) }, Boolean(o.json));
+      const status = await runOperation(g(), 'up', 'cluster:up', { settings: settingsOf(g()) });
       if (o.json) printJson(status);
       else io.out(['', ...statusLines(status, lang)].join('\n'));
     });
@@ -193,9 +207,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .description('delete the cluster')
     .option('--json', 'print the result as JSON')
     .action(async (o: { json?: boolean }) => {
-      const r = await runOperation(g(), 'down', 'cluster:down', { settings: settingsOf(g()) }, Boolean(o.json));
+      const r = await runOperation(g(), 'down', 'cluster:down', { settings: settingsOf(g()) });
       if (o.json) printJson(r);
-      else io.out(r.deleted ? (lang === 'zh' ? '集群已删除。' : 'Cluster deleted.') : lang === 'zh' ? '没有需要删除的集群。' : 'There was no cluster to delete.');
+      else if (r.deleted) io.out(lang === 'zh' ? '集群已删除。' : 'Cluster deleted.');
+      else io.out(lang === 'zh' ? '还没有集群，没有需要删除的。要构建一个：kindlab up' : 'No cluster yet: there was nothing to delete. To build one: kindlab up');
     });
 
   program
@@ -206,10 +221,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--json', 'print the resulting status as JSON')
     .action(async (o: { fast?: boolean; full?: boolean; json?: boolean }) => {
       if (Boolean(o.fast) === Boolean(o.full)) {
-        fail({ code: 'bad-input', message: lang === 'zh' ? '请指定 --fast 或 --full 其中之一' : 'choose exactly one of --fast or --full', hint: 'kindlab reset --fast   |   kindlab reset --full' });
+        fail({ code: 'bad-input', message: { en: 'choose exactly one of --fast or --full', zh: '请指定 --fast 或 --full 其中之一' }, hint: 'kindlab reset --fast   |   kindlab reset --full' });
       }
       const mode = o.full ? 'full' : 'fast';
-      const status = await runOperation(g(), o.full ? 'reset-full' : 'reset-fast', 'cluster:reset', { mode, settings: settingsOf(g()) }, Boolean(o.json));
+      const status = await runOperation(g(), o.full ? 'reset-full' : 'reset-fast', 'cluster:reset', { mode, settings: settingsOf(g()) });
       if (o.json) printJson(status);
       else io.out(['', ...statusLines(status, lang)].join('\n'));
     });
@@ -235,21 +250,31 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         try {
           inspectJson = readFileSync(o.inspect, 'utf8');
         } catch (err) {
-          io.err(`✗ cannot read ${o.inspect}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} — save the network JSON first: docker network inspect kind > kind.json`);
-          throw new ExitCode(2);
+          const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+          fail(
+            {
+              code: 'bad-input',
+              message: { en: `cannot read ${o.inspect}: ${why}`, zh: `无法读取 ${o.inspect}：${why}` },
+              hint: { en: 'save the network JSON first: docker network inspect kind > kind.json', zh: '请先保存网络的 JSON：docker network inspect kind > kind.json' },
+            },
+            true,
+          );
         }
       }
-      // Bad input here is one line on stderr (scripts read it), with what to do after a dash.
+      // Bad input and a missing network are one line on stderr (scripts read it), with what to do after a dash.
       const plan = await getEngine(g())
         .invoke('pools:compute', inspectJson !== undefined ? { inspectJson } : {})
         .catch((err: unknown) => {
           const f = toFailure(err);
-          if (f.code !== 'bad-input') return fail(f);
-          io.err(`✗ ${f.message} — ${f.hint}`);
-          throw new ExitCode(2);
+          if (f.code === 'cluster-missing' && !json) {
+            io.err(noClusterLines(settingsOf(g()).name ?? process.env.KINDLAB_CLUSTER ?? 'cluster01', lang, 'pools').join('\n'));
+            throw new ExitCode(1);
+          }
+          return fail(f, f.code === 'bad-input' || f.code === 'cluster-missing');
         });
+      // One line: what scripts pipe into jq (as before --json covered every command).
       if (o.json) io.out(JSON.stringify(plan));
-      else io.out(poolLines(plan).join('\n'));
+      else io.out(poolLines(plan, lang).join('\n'));
     });
 
   program
@@ -257,9 +282,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .description('print generated configuration')
     .command('kind')
     .description('print the kind cluster config')
-    .action(async () => {
+    .option('--json', 'print { yaml } as JSON')
+    .action(async (o: { json?: boolean }) => {
       const r = await call(g(), 'config:kind', { settings: settingsOf(g()) });
-      io.out(r.yaml);
+      if (o.json) printJson(r);
+      else io.out(r.yaml);
     });
 
   const manifests = program.command('manifests').description('the pinned upstream manifests: list them, or import them from a folder (no internet needed)');
@@ -277,7 +304,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .description('verify the release files in a folder against the pins and put them in the cache')
     .option('--json', 'print the result as JSON')
     .action(async (dir: string, o: { json?: boolean }) => {
-      const r = await call(g(), 'manifests:import', { dir, lang });
+      const r = await call(g(), 'manifests:import', { dir });
       if (o.json) printJson(r);
       else io.out(importLines(r, lang).join('\n'));
       if (r.refused.length) throw new ExitCode(1);
@@ -291,9 +318,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--dir <dir>', 'labs folder')
     .action(async (o: { json?: boolean; dir?: string }) => {
       const r = await call(g(), 'labs:list', o.dir ? { dir: o.dir } : {});
-      if (o.json) printJson(r.labs);
+      if (o.json) printJson(r);
       else io.out(labListLines(r.labs, lang).join('\n'));
-      if (r.problems.length) {
+      if (r.problems.length && !o.json) {
         io.err(problemLines(r.problems).join('\n'));
         io.err(lang === 'zh' ? `${r.problems.length} 个问题；有问题的实验未列出。` : `${r.problems.length} problem(s); broken labs are not listed.`);
       }
@@ -305,7 +332,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--json', 'print the problems as JSON')
     .action(async (o: { dir?: string; json?: boolean }) => {
       const r = await call(g(), 'labs:validate', o.dir ? { dir: o.dir } : {});
-      if (o.json) printJson(r.problems);
+      if (o.json) printJson(r);
       else if (r.problems.length) io.out(problemLines(r.problems).join('\n'));
       else io.out(lang === 'zh' ? '所有实验均有效。' : 'All labs are valid.');
       if (r.problems.length) throw new ExitCode(1);
@@ -323,11 +350,14 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       let step: number | undefined;
       if (o.step !== undefined) {
         step = Number(o.step);
-        if (!Number.isInteger(step) || step < 1) fail({ code: 'bad-input', message: `--step must be a positive whole number, not "${o.step}"`, hint: `kindlab lab run ${id} --step 1` });
+        if (!Number.isInteger(step) || step < 1) fail({ code: 'bad-input', message: { en: `--step must be a positive whole number, not "${o.step}"`, zh: `--step 必须是正整数，而不是“${o.step}”` }, hint: `kindlab lab run ${id} --step 1` });
       }
       // The global --name picks the cluster, as it does for up, status and reset.
       const req = { id, lang, settings: settingsOf(g()), ...(step !== undefined ? { step } : {}), ...(o.dryRun ? { dryRun: true } : {}) };
-      const r = o.dryRun ? await call(g(), 'lab:run', req) : await runOperation(g(), 'lab-run', 'lab:run', req, Boolean(o.json));
+      // Without a cluster, the CLI's own way to see a lab (the app shows its steps instead).
+      const dryRunTip = (f: Failure) =>
+        f.code !== 'cluster-missing' ? null : lang === 'zh' ? `提示：kindlab lab run ${id} --dry-run 可以在没有集群时查看各步骤。` : `Tip: kindlab lab run ${id} --dry-run shows the steps without a cluster.`;
+      const r = o.dryRun ? await call(g(), 'lab:run', req) : await runOperation(g(), 'lab-run', 'lab:run', req, dryRunTip);
       if (o.json) printJson(r);
       else io.out(labRunLines(r, lang).join('\n'));
       if (!r.ok && !r.dryRun) throw new ExitCode(1);
@@ -341,7 +371,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .action(async (o: { port?: string; host?: string }) => {
       const { serve } = await import('../server/serve.ts');
       const port = o.port === undefined ? 0 : Number(o.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) fail({ code: 'bad-input', message: `--port must be 0-65535, not "${o.port}"`, hint: 'kindlab serve --port 8080' });
+      if (!Number.isInteger(port) || port < 0 || port > 65535) fail({ code: 'bad-input', message: { en: `--port must be 0-65535, not "${o.port}"`, zh: `--port 必须在 0 到 65535 之间，而不是“${o.port}”` }, hint: 'kindlab serve --port 8080' });
       await serve({ engine: getEngine(g()), port, host: o.host ?? '127.0.0.1', lang, log: (l: string) => io.err(l) });
     });
 
@@ -351,19 +381,21 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   } catch (err) {
     if (err instanceof ExitCode) return err.code;
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.code === 'commander.version' || err.code === 'commander.helpDisplayed') return 0;
+      // A command group without its subcommand (`kindlab lab`) shows its help: bad usage, exit 2.
+      if (err.code === 'commander.help') return err.exitCode === 0 ? 0 : 2;
       const msg = err.message.replace(/^error: /, '');
+      const usage = { en: 'Run `kindlab --help` (or `kindlab <command> --help`) for the usage.', zh: '运行 kindlab --help（或 kindlab <命令> --help）查看用法。' };
+      if (json) printJson({ ok: false, failure: { code: 'bad-input', message: msg, hint: usage } satisfies Failure });
       io.err(`kindlab: ${msg}`);
-      io.err(lang === 'zh' ? '运行 kindlab --help 查看用法。' : 'Run `kindlab --help` (or `kindlab <command> --help`) for the usage.');
+      io.err(textIn(usage, lang));
       return 2;
     }
-    if (err instanceof KindlabError) {
-      io.err(failureLines(err.failure, lang).join('\n'));
-      return exitFor(err.failure);
-    }
-    if (process.env.KINDLAB_DEBUG === '1') io.err(String((err as Error).stack ?? err));
-    io.err(failureLines(toFailure(err), lang).join('\n'));
-    return 1;
+    if (process.env.KINDLAB_DEBUG === '1' && !(err instanceof KindlabError)) io.err(String((err as Error).stack ?? err));
+    const f = toFailure(err);
+    if (json) printJson({ ok: false, failure: f });
+    io.err(failureLines(f, lang).join('\n'));
+    return err instanceof KindlabError ? exitFor(f) : 1;
   } finally {
     const e = engine as Engine | null;
     if (e) await e.shutdown();

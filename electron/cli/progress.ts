@@ -2,7 +2,8 @@
 // redrawn in place; otherwise plain lines (one per phase change and per log line), which is what
 // CI logs and SSH pipes want.
 import stringWidth from 'string-width';
-import type { OpEvent, PhaseInfo } from '../api.ts';
+import type { Lang, OpEvent, PhaseInfo } from '../api.ts';
+import { textIn } from '../shared/text.ts';
 
 export interface ProgressSink {
   onEvent(e: OpEvent): void;
@@ -44,28 +45,40 @@ function secs(ms?: number): string {
   return ms === undefined ? '' : `${(ms / 1000).toFixed(1)}s`;
 }
 
+/** The words around the phases, in the learner's language (the engine's own words come as Text). */
+const WORDS = {
+  en: { phases: 'phases: ', sep: ': ', in: ' in ', state: { pending: 'pending', running: 'running', done: 'done', skipped: 'skipped', failed: 'failed', cancelled: 'cancelled' } },
+  zh: { phases: '阶段：', sep: '：', in: '，用时 ', state: { pending: '等待中', running: '进行中', done: '完成', skipped: '已跳过', failed: '失败', cancelled: '已取消' } },
+} as const;
+
 /** Plain lines: no cursor movement, no repeated identical lines. */
 export class PlainProgress implements ProgressSink {
   private lastMessage = new Map<string, string>();
 
-  constructor(private readonly out: (line: string) => void) {}
+  constructor(
+    private readonly out: (line: string) => void,
+    private readonly lang: Lang = 'en',
+  ) {}
 
   onEvent(e: OpEvent): void {
-    if (e.type === 'started') this.out(`phases: ${e.phases.map((p) => p.id).join(' → ')}`);
+    const w = WORDS[this.lang];
+    const t = (text: PhaseInfo['message']) => textIn(text, this.lang);
+    if (e.type === 'started') this.out(`${w.phases}${e.phases.map((p) => p.id).join(' → ')}`);
     if (e.type === 'phase') {
       const p = e.phase;
       if (p.state === 'running') {
-        const msg = p.message ?? '';
+        const msg = t(p.message);
         const key = `${Math.floor(p.fraction * 10)}|${msg}`;
         if (this.lastMessage.get(p.id) === key) return;
         const first = !this.lastMessage.has(p.id);
         this.lastMessage.set(p.id, key);
-        this.out(first ? `▸ ${p.id}: ${p.title}${msg ? ` — ${msg}` : ''}` : `  ${p.id} ${Math.round(p.fraction * 100)}%${msg ? ` ${msg}` : ''}`);
+        this.out(first ? `▸ ${p.id}${w.sep}${t(p.title)}${msg ? ` — ${msg}` : ''}` : `  ${p.id} ${Math.round(p.fraction * 100)}%${msg ? ` ${msg}` : ''}`);
       } else if (p.state !== 'pending') {
-        this.out(`${MARK[p.state]} ${p.id}: ${p.state}${p.durationMs !== undefined ? ` in ${secs(p.durationMs)}` : ''}${p.message ? ` — ${p.message}` : ''}`);
+        const msg = t(p.message);
+        this.out(`${MARK[p.state]} ${p.id}${w.sep}${w.state[p.state]}${p.durationMs !== undefined ? `${w.in}${secs(p.durationMs)}` : ''}${msg ? ` — ${msg}` : ''}`);
       }
     }
-    if (e.type === 'log') this.out(e.stream === 'warn' ? `⚠ ${e.line}` : `  | ${e.line}`);
+    if (e.type === 'log') this.out(e.stream === 'warn' ? `⚠ ${t(e.line)}` : `  | ${t(e.line)}`);
   }
 
   close(): void {}
@@ -84,6 +97,7 @@ export class TtyProgress implements ProgressSink {
   constructor(
     private readonly stream: NodeJS.WriteStream,
     private readonly title: string,
+    private readonly lang: Lang = 'en',
   ) {}
 
   onEvent(e: OpEvent): void {
@@ -92,8 +106,8 @@ export class TtyProgress implements ProgressSink {
       const i = this.phases.findIndex((p) => p.id === e.phase.id);
       if (i >= 0) this.phases[i] = e.phase;
     }
-    if (e.type === 'log' && e.stream === 'warn') this.warnings.push(e.line);
-    else if (e.type === 'log') this.lastLog.set(e.phaseId, e.line);
+    if (e.type === 'log' && e.stream === 'warn') this.warnings.push(textIn(e.line, this.lang));
+    else if (e.type === 'log') this.lastLog.set(e.phaseId, textIn(e.line, this.lang));
     if (e.type === 'finished') {
       this.draw();
       return;
@@ -114,16 +128,16 @@ export class TtyProgress implements ProgressSink {
     const clip = (s: string) => clipToWidth(s, cols - 1);
     const lines = [`${this.title}  ${secs(Date.now() - this.started)}`];
     for (const p of this.phases) {
-      const head = `${MARK[p.state]} ${p.title}`;
+      const head = `${MARK[p.state]} ${textIn(p.title, this.lang)}`;
       if (p.state === 'running') {
         // The bar must survive a narrow terminal: shrink it, then the title column, never drop it.
         const barText = bar(p.fraction, cols < 64 ? 10 : 24);
         const headWidth = Math.max(8, Math.min(42, cols - barText.length - 2));
         lines.push(clip(`${fitWidth(head, headWidth)} ${barText}`));
-        const detail = p.message ?? this.lastLog.get(p.id);
+        const detail = textIn(p.message, this.lang) || this.lastLog.get(p.id);
         if (detail) lines.push(clip(`    ${detail}`));
       } else {
-        lines.push(clip(`${head}${p.durationMs !== undefined && p.state !== 'pending' ? `  ${secs(p.durationMs)}` : ''}${p.state === 'skipped' && p.message ? `  (${p.message})` : ''}`));
+        lines.push(clip(`${head}${p.durationMs !== undefined && p.state !== 'pending' ? `  ${secs(p.durationMs)}` : ''}${p.state === 'skipped' && p.message ? `  (${textIn(p.message, this.lang)})` : ''}`));
       }
     }
     for (const w of this.warnings) lines.push(clip(`⚠ ${w}`));

@@ -21,7 +21,6 @@ import { type EngineContext, createContext, nodeImageOf, requestSettings } from 
 import { preflightDoctor, runFullDoctor } from './doctor/entry.ts';
 import { KindlabError } from './errors.ts';
 import { type KubeClient, RestKubeClient } from './kube/client.ts';
-import { ToolRunner } from './tools/run.ts';
 import { countLabObjects } from './labs/cleanup.ts';
 import { LabService } from './labs/service.ts';
 import { parseNetworkInspect } from './network/inspect.ts';
@@ -51,47 +50,32 @@ export class Engine implements KindlabApi {
   private readonly watches: WatchManager;
   private readonly terminals: TerminalManager;
   private readonly handlers: Handlers;
-  /** The context and lifecycle per language: the UI may switch language between requests. */
-  private readonly scopes = new Map<Lang, { ctx: EngineContext; lifecycle: ClusterLifecycle }>();
-  private readonly makeClient: (kubeconfig: string) => KubeClient;
 
   constructor(private readonly options: EngineOptions) {
     this.ctx = createContext({ lang: options.lang, ...(options.env ? { env: options.env } : {}), ...(options.loginShellPath ? { loginShellPath: options.loginShellPath } : {}) });
-    this.makeClient = options.makeClient ?? ((path: string) => RestKubeClient.fromFile(path));
-    const makeClient = this.makeClient;
+    const makeClient = options.makeClient ?? ((path: string) => RestKubeClient.fromFile(path));
     this.ops = new OperationRunner({ dataDir: this.ctx.dataDir, emit: (payload) => this.emit({ event: 'op', payload }), runningPids: () => this.ctx.tools.runningPids() });
-    // The labs before the lifecycles: a fast reset runs every lab's cleanup, so scope() hands
-    // each lifecycle this.labs, and a lab run asks the lifecycle of its language for the cluster.
-    this.labs = new LabService(this.ctx, makeClient, (lang) => this.scope(lang).lifecycle, this.ops);
-    this.lifecycle = this.scope(options.lang).lifecycle;
+    // One lifecycle for every learner: what it says is written in both languages, and the host
+    // that shows it picks one, so a window may switch language between requests (or during one).
+    // The labs come first: a fast reset runs every lab's cleanup, and a lab run asks the lifecycle for the cluster.
+    this.labs = new LabService(this.ctx, makeClient, () => this.lifecycle, this.ops);
+    this.lifecycle = new ClusterLifecycle({
+      ctx: this.ctx,
+      makeClient,
+      fetcher: createManifestFetcher(this.ctx.dataDir),
+      preflight: (settings, exists, signal) => preflightDoctor(this.ctx, settings, exists, signal),
+      labCleanup: (client, log, signal) => this.labs.cleanupAll(client, log, signal),
+      labObjects: (client) => countLabObjects(client),
+    });
     this.watches = new WatchManager(this.ctx, makeClient, (e) => this.emit(e));
     this.terminals = new TerminalManager(this.ctx, (e) => this.emit(e));
     this.handlers = this.buildHandlers();
   }
 
-  /** The context and lifecycle speaking `lang` (the engine's own language by default). */
-  private scope(lang: Lang = this.options.lang): { ctx: EngineContext; lifecycle: ClusterLifecycle } {
-    let s = this.scopes.get(lang);
-    if (!s) {
-      const ctx = lang === this.ctx.lang ? this.ctx : { ...this.ctx, lang, tools: new ToolRunner(this.ctx.tools.paths, this.ctx.env, lang) };
-      const lifecycle = new ClusterLifecycle({
-        ctx,
-        makeClient: this.makeClient,
-        fetcher: createManifestFetcher(ctx.dataDir, { lang: ctx.lang }),
-        preflight: (settings, exists, signal) => preflightDoctor(ctx, settings, exists, signal),
-        labCleanup: (client, log, signal) => this.labs.cleanupAll(client, log, signal, ctx.lang),
-        labObjects: (client) => countLabObjects(client),
-      });
-      s = { ctx, lifecycle };
-      this.scopes.set(lang, s);
-    }
-    return s;
-  }
-
   invoke<C extends Channel>(channel: C, req: RequestOf<C>): Promise<ResponseOf<C>> {
     const handler = this.handlers[channel] as ((r: RequestOf<C>) => Promise<ResponseOf<C>>) | undefined;
     if (!handler) {
-      return Promise.reject(new KindlabError({ code: 'bad-input', message: `unknown request ${String(channel)}`, hint: 'The UI and the engine are out of step; reload the window.' }));
+      return Promise.reject(new KindlabError({ code: 'bad-input', message: { en: `unknown request ${String(channel)}`, zh: `未知的请求 ${String(channel)}` }, hint: { en: 'The UI and the engine are out of step; reload the window.', zh: '界面与引擎的版本不一致；请重新加载窗口。' } }));
     }
     return handler(req);
   }
@@ -119,13 +103,12 @@ export class Engine implements KindlabApi {
   }
 
   /** A request's settings; what is not asked for is what the cluster was built with. */
-  private settings(partial?: Partial<ClusterSettings>, lang: Lang = this.ctx.lang): ClusterSettings {
-    return requestSettings(this.ctx, partial, lang);
+  private settings(partial?: Partial<ClusterSettings>): ClusterSettings {
+    return requestSettings(this.ctx, partial);
   }
 
   private buildHandlers(): Handlers {
     const lc = this.lifecycle;
-    const L = (lang?: Lang) => this.scope(lang).lifecycle;
     return {
       'app:info': async (): Promise<AppInfo> => ({
         version: this.options.version ?? '0.1.0',
@@ -134,7 +117,7 @@ export class Engine implements KindlabApi {
         lang: this.ctx.lang,
         pins: versionPins(this.ctx.pins),
       }),
-      'doctor:run': async (req) => runFullDoctor(this.scope(req?.lang).ctx, this.settings(req?.settings, req?.lang)),
+      'doctor:run': async (req) => runFullDoctor(this.ctx, this.settings(req?.settings)),
       'config:kind': async (req) => {
         const s = this.settings(req?.settings);
         const cgroupV1 = (await lc.engineCgroupVersion().catch(() => '')) === '1';
@@ -145,28 +128,25 @@ export class Engine implements KindlabApi {
         return lc.poolPlan();
       },
       'cluster:plan': async (req) => lc.plan(this.settings(req?.settings)),
-      'cluster:status': async (req) => L(req?.lang).status(this.settings(req?.settings, req?.lang)),
+      'cluster:status': async (req) => lc.status(this.settings(req?.settings)),
       'cluster:up': async (req) => {
-        const s = this.settings(req.settings, req.lang);
-        const lang = req.lang ?? this.ctx.lang;
-        return this.ops.run('up', req.opId, phaseSpecs(UP_PHASES, lang, s), { locked: true, lang }, (op) => L(lang).up(s, op));
+        const s = this.settings(req.settings);
+        return this.ops.run('up', req.opId, phaseSpecs(UP_PHASES, s), { locked: true }, (op) => lc.up(s, op));
       },
       'cluster:down': async (req) => {
-        const s = this.settings(req.settings, req.lang);
-        const lang = req.lang ?? this.ctx.lang;
-        return this.ops.run('down', req.opId, phaseSpecs(DOWN_PHASES, lang), { locked: true, lang }, (op) => L(lang).down(s, op));
+        const s = this.settings(req.settings);
+        return this.ops.run('down', req.opId, phaseSpecs(DOWN_PHASES), { locked: true }, (op) => lc.down(s, op));
       },
       'cluster:reset': async (req) => {
-        const s = this.settings(req.settings, req.lang);
-        const lang = req.lang ?? this.ctx.lang;
-        if (req.mode === 'full') return this.ops.run('reset-full', req.opId, phaseSpecs(RESET_FULL_PHASES, lang, s), { locked: true, lang }, (op) => L(lang).resetFull(s, op));
-        if (req.mode === 'fast') return this.ops.run('reset-fast', req.opId, phaseSpecs(RESET_FAST_PHASES, lang), { locked: true, lang }, (op) => L(lang).resetFast(s, op));
-        throw new KindlabError({ code: 'bad-input', message: `unknown reset mode "${String(req.mode)}"`, hint: 'Use fast or full.' });
+        const s = this.settings(req.settings);
+        if (req.mode === 'full') return this.ops.run('reset-full', req.opId, phaseSpecs(RESET_FULL_PHASES, s), { locked: true }, (op) => lc.resetFull(s, op));
+        if (req.mode === 'fast') return this.ops.run('reset-fast', req.opId, phaseSpecs(RESET_FAST_PHASES), { locked: true }, (op) => lc.resetFast(s, op));
+        throw new KindlabError({ code: 'bad-input', message: { en: `unknown reset mode "${String(req.mode)}"`, zh: `未知的重置方式“${String(req.mode)}”` }, hint: { en: 'Use fast or full.', zh: '请使用 fast 或 full。' } });
       },
       'op:cancel': async (req) => ({ cancelled: this.ops.cancel(req.opId) }),
       'op:list': async () => ({ ops: this.ops.list() }),
       'manifests:list': async () => ({ manifests: await listManifests(this.ctx.pins.manifests, this.ctx.dataDir), cacheDir: manifestCacheDir(this.ctx.dataDir) }),
-      'manifests:import': async (req) => importManifests(req.dir, this.ctx.pins.manifests, this.ctx.dataDir, req.lang ?? this.ctx.lang),
+      'manifests:import': async (req) => importManifests(req.dir, this.ctx.pins.manifests, this.ctx.dataDir),
       'labs:list': async (req) => this.labs.list(req?.dir),
       'labs:validate': async (req) => ({ problems: this.labs.validate(req?.dir) }),
       'lab:get': async (req) => this.labs.detail(req.id, req.lang, req.settings),

@@ -18,7 +18,7 @@ describe('OperationRunner', () => {
   it('holds the lifecycle lock only while a locked operation runs, and streams its events', async () => {
     const { r, events, dataDir } = runner();
     let heldDuring = false;
-    await r.run('up', 'a', phases, { locked: true, lang: 'en' }, (op) => op.phase('one', async () => (heldDuring = existsSync(lockFile(dataDir)))));
+    await r.run('up', 'a', phases, { locked: true }, (op) => op.phase('one', async () => (heldDuring = existsSync(lockFile(dataDir)))));
     expect(heldDuring).toBe(true);
     expect(existsSync(lockFile(dataDir))).toBe(false);
     expect(events.map((e) => e.type)).toEqual(['started', 'phase', 'phase', 'finished']);
@@ -27,20 +27,20 @@ describe('OperationRunner', () => {
   it('refuses an id in use, and a second locked operation while the first holds the lock', async () => {
     const { r } = runner();
     let release = () => undefined as void;
-    const first = r.run('up', 'a', phases, { locked: true, lang: 'en' }, () => new Promise<void>((res) => (release = res)));
-    await expect(r.run('lab-run', 'a', phases, { locked: false, lang: 'en' }, async () => undefined)).rejects.toMatchObject({ failure: { code: 'bad-input' } });
-    await expect(r.run('down', 'b', phases, { locked: true, lang: 'en' }, async () => undefined)).rejects.toMatchObject({ failure: { code: 'busy' } });
+    const first = r.run('up', 'a', phases, { locked: true }, () => new Promise<void>((res) => (release = res)));
+    await expect(r.run('lab-run', 'a', phases, { locked: false }, async () => undefined)).rejects.toMatchObject({ failure: { code: 'bad-input' } });
+    await expect(r.run('down', 'b', phases, { locked: true }, async () => undefined)).rejects.toMatchObject({ failure: { code: 'busy' } });
     release();
     await first;
   });
 
   it('cancels by id; a cancelled operation names the tools it left running', async () => {
     const { r, events } = runner([4242]);
-    const run = r.run('up', 'a', phases, { locked: false, lang: 'en' }, (op) => op.phase('one', () => new Promise((_res, rej) => op.signal.addEventListener('abort', () => rej(new Error('aborted'))))));
+    const run = r.run('up', 'a', phases, { locked: false }, (op) => op.phase('one', () => new Promise((_res, rej) => op.signal.addEventListener('abort', () => rej(new Error('aborted'))))));
     await new Promise((res) => setTimeout(res, 10));
     expect(r.cancel('nope')).toBe(false);
     expect(r.cancel('a')).toBe(true);
-    await expect(run).rejects.toMatchObject({ failure: { code: 'cancelled', diagnostics: ['still running: 4242'] } });
+    await expect(run).rejects.toMatchObject({ failure: { code: 'cancelled', diagnostics: [{ en: 'still running: 4242', zh: '仍在运行：4242' }] } });
     expect(events.at(-1)).toMatchObject({ type: 'finished', ok: false, failure: { code: 'cancelled' } });
     expect(r.cancel('a')).toBe(false);
   });
@@ -48,7 +48,7 @@ describe('OperationRunner', () => {
   it('lists running operations with their phases and newest log lines, and forgets them once finished', async () => {
     const { r } = runner();
     let release = () => undefined as void;
-    const run = r.run('lab-run', 'a', phases, { locked: false, lang: 'en' }, (op) =>
+    const run = r.run('lab-run', 'a', phases, { locked: false }, (op) =>
       op.phase('one', async () => {
         for (let i = 0; i < 250; i++) op.log('one', `line ${i}`);
         await new Promise<void>((res) => (release = res));

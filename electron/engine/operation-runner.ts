@@ -3,17 +3,15 @@
 // that change the cluster, streams their OpEvents and cancels them. The engine and the lab
 // service are both given it, so neither needs the other to run an operation.
 import { randomUUID } from 'node:crypto';
-import type { Lang, OpKind, RunningOp } from '../api.ts';
+import type { OpKind, RunningOp } from '../api.ts';
 import { acquireLifecycleLock } from './cluster/lock.ts';
 import { KindlabError } from './errors.ts';
 import { type OpEmitter, Operation, type PhaseSpec } from './operation.ts';
-import { lockFile } from './paths.ts';
+import { lockFile, missingFolders, pruneEmpty } from './paths.ts';
 
 export interface RunOptions {
   /** Holds the lifecycle lock while it runs (up, down, reset): one at a time, across processes. */
   locked: boolean;
-  /** The language of the learner who started it. */
-  lang: Lang;
 }
 
 /** What a caller needs to run an operation; the lab service gets only this. */
@@ -45,8 +43,9 @@ export class OperationRunner implements OperationHost {
 
   async run<T>(kind: OpKind, opId: string | undefined, phases: readonly PhaseSpec[], options: RunOptions, body: (op: Operation) => Promise<T>): Promise<T> {
     const id = opId ?? randomUUID();
-    if (this.running.has(id)) throw new KindlabError({ code: 'bad-input', message: `operation id ${id} is already in use`, hint: 'Use a fresh opId for each operation.' });
-    const lock = options.locked ? acquireLifecycleLock(lockFile(this.deps.dataDir), kind, options.lang) : null;
+    if (this.running.has(id)) throw new KindlabError({ code: 'bad-input', message: { en: `operation id ${id} is already in use`, zh: `操作 ID ${id} 已被占用` }, hint: { en: 'Use a fresh opId for each operation.', zh: '每个操作请使用新的 opId。' } });
+    const created = options.locked ? missingFolders(this.deps.dataDir) : [];
+    const lock = options.locked ? acquireLifecycleLock(lockFile(this.deps.dataDir), kind) : null;
     const ac = new AbortController();
     const log: RunningOp['log'] = [];
     const emit: typeof this.deps.emit = (e) => {
@@ -56,13 +55,15 @@ export class OperationRunner implements OperationHost {
       }
       this.deps.emit(e);
     };
-    const op = new Operation(id, kind, [...phases], emit, ac.signal, options.lang, () => this.deps.runningPids());
+    const op = new Operation(id, kind, [...phases], emit, ac.signal, () => this.deps.runningPids());
     this.running.set(id, { op, ac, startedAt: Date.now(), log });
     try {
       return await op.run(() => body(op));
     } finally {
       this.running.delete(id);
       lock?.release();
+      // A failed first `up` (kind missing, say) made the data folder only to hold the lock.
+      pruneEmpty(created);
     }
   }
 

@@ -1,13 +1,18 @@
 // A long operation (cluster up, reset, a lab run) as data: named phases, each with a state,
 // a fraction and log lines, streamed as OpEvents; plus the AbortSignal that cancels it.
-// Phases may run in parallel (ingress and MetalLB install side by side).
-import type { Failure, Lang, LogStream, OpEvent, OpKind, PhaseInfo } from '../api.ts';
+// Phases may run in parallel (ingress and MetalLB install side by side). Titles, messages and
+// log lines are engine text (both languages, i18n/text.ts); the events carry them as Text.
+import type { Failure, LocalizedText, LogStream, OpEvent, OpKind, PhaseInfo } from '../api.ts';
 import { KindlabError, cancelled, isCancellation, toFailure } from './errors.ts';
+import { toText } from './i18n/text.ts';
 
 export interface PhaseSpec {
   id: string;
-  title: string;
+  title: string | LocalizedText;
 }
+
+/** What an operation's phases and log lines say: an engine string (maybe both languages) or a pair. */
+export type OpText = string | LocalizedText;
 
 export type OpEmitter = (event: OpEvent) => void;
 
@@ -22,12 +27,10 @@ export class Operation {
     specs: PhaseSpec[],
     private readonly emit: OpEmitter,
     readonly signal: AbortSignal,
-    /** The language of the learner who started it: cancellation and internal failures speak it. */
-    private readonly lang: Lang = 'en',
     /** Tool processes still running; a cancelled operation names them in its failure. */
     private readonly leftoverPids: () => number[] = () => [],
   ) {
-    this.phases = specs.map((s) => ({ id: s.id, title: s.title, state: 'pending', fraction: 0 }));
+    this.phases = specs.map((s) => ({ id: s.id, title: toText(s.title), state: 'pending', fraction: 0 }));
   }
 
   private info(id: string): PhaseInfo {
@@ -46,18 +49,18 @@ export class Operation {
     return Date.now() - (this.started.get(id) ?? Date.now());
   }
 
-  progress(id: string, fraction: number, message?: string): void {
+  progress(id: string, fraction: number, message?: OpText): void {
     if (this.info(id).state !== 'running') return;
     const f = Math.max(0, Math.min(1, fraction));
-    this.update(id, { fraction: f, ...(message ? { message } : {}) });
+    this.update(id, { fraction: f, ...(message ? { message: toText(message) } : {}) });
   }
 
-  log(id: string, line: string, stream: LogStream = 'info'): void {
-    this.emit({ opId: this.opId, type: 'log', phaseId: id, stream, line });
+  log(id: string, line: OpText, stream: LogStream = 'info'): void {
+    this.emit({ opId: this.opId, type: 'log', phaseId: id, stream, line: toText(line) });
   }
 
-  skip(id: string, message: string): void {
-    this.update(id, { state: 'skipped', fraction: 1, message, durationMs: 0 });
+  skip(id: string, message: OpText): void {
+    this.update(id, { state: 'skipped', fraction: 1, message: toText(message), durationMs: 0 });
   }
 
   /**
@@ -65,8 +68,8 @@ export class Operation {
    * phase. `body` may return a message for the finished phase; `isFailure` marks a phase failed
    * whose body returned normally (a lab step whose checks failed is a result, not an exception).
    */
-  async phase<T>(id: string, body: () => Promise<T>, doneMessage?: (r: T) => string | undefined, isFailure?: (r: T) => boolean): Promise<T> {
-    if (this.signal.aborted) throw cancelled(id, this.lang);
+  async phase<T>(id: string, body: () => Promise<T>, doneMessage?: (r: T) => OpText | undefined, isFailure?: (r: T) => boolean): Promise<T> {
+    if (this.signal.aborted) throw cancelled(id);
     this.started.set(id, Date.now());
     this.running.add(id);
     this.update(id, { state: 'running', fraction: 0 });
@@ -74,14 +77,14 @@ export class Operation {
       const result = await body();
       this.running.delete(id);
       const msg = doneMessage?.(result);
-      this.update(id, { state: isFailure?.(result) ? 'failed' : 'done', fraction: 1, durationMs: this.elapsed(id), ...(msg ? { message: msg } : {}) });
+      this.update(id, { state: isFailure?.(result) ? 'failed' : 'done', fraction: 1, durationMs: this.elapsed(id), ...(msg ? { message: toText(msg) } : {}) });
       return result;
     } catch (err) {
       this.running.delete(id);
       const wasCancel = isCancellation(err) || this.signal.aborted;
       this.update(id, { state: wasCancel ? 'cancelled' : 'failed', durationMs: this.elapsed(id) });
-      if (wasCancel) throw cancelled(id, this.lang);
-      throw new KindlabError(toFailure(err, id, this.lang));
+      if (wasCancel) throw cancelled(id);
+      throw new KindlabError(toFailure(err, id));
     }
   }
 
@@ -97,7 +100,7 @@ export class Operation {
       const wasCancel = isCancellation(err) || this.signal.aborted;
       for (const id of this.running) this.update(id, { state: wasCancel ? 'cancelled' : 'failed', durationMs: this.elapsed(id) });
       this.running.clear();
-      const failure: Failure = wasCancel ? this.cancelFailure(err) : toFailure(err, undefined, this.lang);
+      const failure: Failure = wasCancel ? this.cancelFailure(err) : toFailure(err);
       this.emit({ opId: this.opId, type: 'finished', ok: false, failure, durationMs: Date.now() - t0, phases: this.snapshot() });
       throw new KindlabError(failure);
     }
@@ -107,7 +110,7 @@ export class Operation {
   private cancelFailure(err: unknown): Failure {
     const left = this.leftoverPids();
     const phase = phaseOf(err);
-    return { ...cancelled(undefined, this.lang).failure, ...(phase ? { phase } : {}), ...(left.length ? { diagnostics: [`still running: ${left.join(', ')}`] } : {}) };
+    return { ...cancelled().failure, ...(phase ? { phase } : {}), ...(left.length ? { diagnostics: [{ en: `still running: ${left.join(', ')}`, zh: `仍在运行：${left.join(', ')}` }] } : {}) };
   }
 
   snapshot(): PhaseInfo[] {

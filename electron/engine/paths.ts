@@ -1,7 +1,8 @@
 // Where kindlab keeps its own files: the cluster kubeconfig, the rendered kind config, the
 // manifest cache and the lifecycle lock. Never inside ~/.kube.
+import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { assertClusterName } from './cluster/name.ts';
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
@@ -30,4 +31,26 @@ export function manifestCacheDir(dataDir: string): string {
 
 export function lockFile(dataDir: string): string {
   return join(dataDir, 'lifecycle.lock');
+}
+
+/**
+ * Folders an operation may create on its way (the data folder for its lock, a cluster's own
+ * folder), innermost first: the ones that do not exist yet. `pruneEmpty` removes those still
+ * empty afterwards, so a failed first `up` leaves no empty data folder behind.
+ */
+export function missingFolders(dataDir: string): string[] {
+  const candidates = [join(dataDir, 'clusters'), dataDir];
+  return candidates.filter((d) => !existsSync(d));
+}
+
+export function pruneEmpty(folders: readonly string[]): void {
+  for (const d of folders) {
+    try {
+      // Cluster folders the operation left empty inside clusters/ go first.
+      if (d.endsWith('clusters') && existsSync(d)) for (const c of readdirSync(d)) pruneEmpty([join(d, c)]);
+      if (existsSync(d) && readdirSync(d).length === 0 && dirname(d) !== d) rmdirSync(d);
+    } catch {
+      // another process is writing there: not ours to remove
+    }
+  }
 }

@@ -56,7 +56,7 @@ export const REQUEST_SCHEMAS = {
   'lab:cleanup': z.strictObject({ ...op, id, settings: settings.optional() }),
   'watch:start': z.strictObject({ watchId: id, target: watchTarget }),
   'watch:stop': z.strictObject({ watchId: id }),
-  'terminal:open': z.strictObject({ cols: size, rows: size }),
+  'terminal:open': z.strictObject({ cols: size, rows: size, lang: lang.optional() }),
   'terminal:input': z.strictObject({ sessionId: id, data: z.string().max(1 << 20) }),
   'terminal:resize': z.strictObject({ sessionId: id, cols: size, rows: size }),
   'terminal:ack': z.strictObject({ sessionId: id, chars: z.number().int().min(0).max(1e9) }),

@@ -3,6 +3,7 @@
 // renderer's adapter reads it back. Pure and free of Node and Electron imports: the preload
 // (sandboxed) and the renderer both bundle it.
 import type { Failure } from '../api.ts';
+import { isLocalized } from './text.ts';
 
 const PREFIX = 'kindlab-failure:';
 
@@ -17,7 +18,8 @@ export function decodeFailure(message: string): Failure | null {
   if (at < 0) return null;
   try {
     const value = JSON.parse(message.slice(at + PREFIX.length)) as Partial<Failure>;
-    if (typeof value.code !== 'string' || typeof value.message !== 'string') return null;
+    // The message is Text: a plain string, or both languages.
+    if (typeof value.code !== 'string' || (typeof value.message !== 'string' && !isLocalized(value.message))) return null;
     return { hint: '', ...value } as Failure;
   } catch {
     return null;

@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { waitFor } from '../../electron/engine/kube/wait.ts';
 import { KindlabError } from '../../electron/engine/errors.ts';
+import { textIn } from '../../electron/shared/text.ts';
 import type { KubeObject } from '../../electron/engine/kube/client.ts';
 import { renderKindConfig } from '../../electron/engine/cluster/kind-config.ts';
 import { DEFAULT_PINS } from '../../electron/engine/addons/pins.ts';
@@ -30,7 +31,7 @@ async function serverRefusal(obj: KubeObject): Promise<string> {
   try {
     await client().apply(obj);
   } catch (err) {
-    if (err instanceof KindlabError) return err.failure.message;
+    if (err instanceof KindlabError) return textIn(err.failure.message, 'en');
     throw err;
   }
   return '(accepted)';

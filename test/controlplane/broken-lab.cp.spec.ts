@@ -34,7 +34,7 @@ describe('a lab with a broken manifest', () => {
       lang: 'en',
       signal,
       dataPlane: false,
-      probes: createProbeRunner({ client: c, tools: t, images: DEFAULT_PINS.images, lang: 'en', timeoutScale: 1, signal }),
+      probes: createProbeRunner({ client: c, tools: t, images: DEFAULT_PINS.images, timeoutScale: 1, signal }),
       state: new MemoryRunState(),
       log: () => undefined,
       progress: () => undefined,

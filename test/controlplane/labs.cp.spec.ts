@@ -78,7 +78,7 @@ for (const lab of labs) {
           lang: 'en',
           signal,
           dataPlane: false,
-          probes: createProbeRunner({ client: c, tools: t, images: DEFAULT_PINS.images, lang: 'en', timeoutScale: 1, signal }),
+          probes: createProbeRunner({ client: c, tools: t, images: DEFAULT_PINS.images, timeoutScale: 1, signal }),
           state,
           log: (l) => log.push(l),
           progress: () => undefined,

@@ -34,7 +34,7 @@ export function client(): RestKubeClient {
 export function tools(): ToolRunner {
   const path = `${inject('cpBin')}:${process.env.PATH ?? ''}`;
   const env = { ...process.env, PATH: path, KUBECONFIG: kubeconfig() };
-  return new ToolRunner(resolveTools(path), env, 'en');
+  return new ToolRunner(resolveTools(path), env);
 }
 
 /** The docker network a default kind install creates: a /16 whose IPv6 entry is listed first. */

@@ -56,7 +56,7 @@ describe('bad machines and bad input', () => {
     await api.delete('metallb.io/v1beta1', 'IPAddressPool', 'pool-02', 'metallb-system');
     // status does not call MetalLB ready while a pool is missing: no LoadBalancer would get pool-02.
     const half = JSON.parse((await runCli(['status', '--json'], w)).stdout) as ClusterStatus;
-    expect(half.addons.find((a) => a.id === 'metallb')).toMatchObject({ state: 'degraded', message: 'pool pool-02 missing or different' });
+    expect(half.addons.find((a) => a.id === 'metallb')).toMatchObject({ state: 'degraded', message: { en: 'pool pool-02 missing or different' } });
     const r = await runCli(['up'], w, { timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/pools: done/);

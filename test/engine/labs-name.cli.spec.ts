@@ -24,11 +24,11 @@ describe('lab run --name', () => {
     const none = await runCli(['lab', 'run', 'services'], w, { timeoutMs: 60_000 });
     expect(none.code).toBe(1);
     noStack(none);
-    expect(none.stderr).toMatch(/the cluster cluster01 is not running or does not answer/);
+    expect(none.stderr).toMatch(/the cluster cluster01 is not there yet, or does not answer/);
 
     const other = await runCli(['--name', 'lab3', 'lab', 'run', 'services'], w, { timeoutMs: 60_000 });
     expect(other.code).toBe(1);
-    expect(other.stderr).toMatch(/the cluster lab3 is not running or does not answer/);
+    expect(other.stderr).toMatch(/the cluster lab3 is not there yet, or does not answer/);
     expect(other.stderr).toMatch(/kindlab up --name lab3/);
   });
 

@@ -106,8 +106,8 @@ describe('requires: is enforced', () => {
     expect(err).toMatchObject({
       failure: {
         code: 'bad-input',
-        message: 'lab next builds on lab base ("Lab base"), and this cluster does not have what that lab leaves behind: ConfigMap default/base-cm',
-        hint: expect.stringContaining('`kindlab lab run base && kindlab lab run next`'),
+        message: { en: 'lab next builds on lab base ("Lab base"), and this cluster does not have what that lab leaves behind: ConfigMap default/base-cm' },
+        hint: { en: expect.stringContaining('`kindlab lab run base && kindlab lab run next`') },
       },
     });
     expect(w.client('cluster01').calls).toEqual([]);
@@ -116,7 +116,7 @@ describe('requires: is enforced', () => {
   it('holds for one step too, and in Chinese', async () => {
     const w = world();
     const err = await w.service.run({ id: 'next', step: 1, lang: 'zh' }).catch((e: unknown) => e);
-    expect((err as { failure: { message: string } }).failure.message).toMatch(/^实验 next 建立在实验 base（“实验 base”）的基础上/);
+    expect((err as { failure: { message: { zh: string } } }).failure.message.zh).toMatch(/^实验 next 建立在实验 base（“实验 base”）的基础上/);
   });
 
   it('is satisfied once the required lab ran', async () => {
@@ -145,7 +145,7 @@ describe('the request’s settings pick the cluster', () => {
   it('a missing named cluster is reported by its name, with the command that makes it', async () => {
     const w = world(['cluster01']);
     const err = await w.service.run({ id: 'base', settings: { name: 'lab2' } }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ failure: { code: 'cluster-missing', message: 'the cluster lab2 is not running or does not answer', hint: expect.stringContaining('`kindlab up --name lab2`') } });
+    expect(err).toMatchObject({ failure: { code: 'cluster-missing', message: { en: 'the cluster lab2 is not there yet, or does not answer' }, hint: { en: expect.stringContaining('`kindlab up --name lab2`') } } });
   });
 
   it('lab:cleanup and lab:get use the named cluster too', async () => {

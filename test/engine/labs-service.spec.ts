@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { inLang } from '../../electron/engine/i18n/text.ts';
 import type { ClusterStatus, OpEvent } from '../../electron/api.ts';
 import { DEFAULT_PINS } from '../../electron/engine/addons/pins.ts';
 import type { ClusterLifecycle } from '../../electron/engine/cluster/lifecycle.ts';
@@ -180,7 +181,7 @@ describe('LabService: list, validate, detail', () => {
   });
 
   it('says which labs exist when asked for an unknown one', async () => {
-    await expect(world().service.detail('nope', 'en')).rejects.toMatchObject({ failure: { code: 'bad-input', hint: 'Known labs: demo.' } });
+    await expect(world().service.detail('nope', 'en')).rejects.toMatchObject({ failure: { code: 'bad-input', hint: { en: 'Known labs: demo.', zh: '已有的实验：demo。' } } });
   });
 });
 
@@ -190,7 +191,7 @@ describe('LabService: run', () => {
     const r = await w.service.run({ id: 'demo', dryRun: true });
     expect(r).toMatchObject({ lab: 'demo', dryRun: true, ok: true });
     expect(r.steps.map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);
-    expect(r.steps[0]?.actions[0]).toEqual({ description: 'Apply manifests/web.yaml', status: 'skipped', output: 'manifests/web.yaml' });
+    expect(r.steps[0]?.actions[0]).toEqual({ description: { en: 'Apply manifests/web.yaml', zh: '应用 manifests/web.yaml' }, status: 'skipped', output: 'manifests/web.yaml' });
     expect(r.steps[1]?.actions[0]?.output).toBe('kubectl expose deployment nginx-web --port 8080');
     expect(r.steps[2]?.checks[0]).toMatchObject({ status: 'skipped', expected: 'Service default/nginx-lb: external IP 172.18.200.110', observed: 'dry run: not executed' });
     const finished = w.events.at(-1);
@@ -268,7 +269,7 @@ describe('LabService: cleanup', () => {
     await w.service.run({ id: 'demo' });
     w.client.add(...fixture('service-nginx-lb'), labelled('Pod', 'v1', 'kindlab-probe-ffffff', 'sales', { 'kindlab.io/probe': 'true' }));
     const lines: string[] = [];
-    const removed = await w.service.cleanupAll(w.client, (l) => lines.push(l), new AbortController().signal);
+    const removed = await w.service.cleanupAll(w.client, (l) => lines.push(inLang(l, 'en')), new AbortController().signal);
     expect(removed).toBe(4); // demo's Deployment and Service, the loadbalancer lab's nginx-lb, the stray probe pod
     expect(w.client.all('Service')).toEqual([]);
     expect(lines.join('\n')).toContain('deleted Pod sales/kindlab-probe-ffffff');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type FailureIn, failureIn } from '../../shared/text.ts';
 import { KindlabError } from '../errors.ts';
 import { KubeApiError, type KubeClient, type KubeObject } from '../kube/client.ts';
 import { applyWithWebhookRetry } from './apply.ts';
@@ -10,11 +11,12 @@ const refusing = {
   },
 } as unknown as KubeClient;
 
-async function refusal(lang?: 'en' | 'zh'): Promise<KindlabError['failure']> {
-  const err = await applyWithWebhookRetry(refusing, pool, { webhookRetryMs: 40, ...(lang ? { lang } : {}) }).catch((e: unknown) => e);
+/** The failure, read in `lang` (it carries both languages). */
+async function refusal(lang: 'en' | 'zh' = 'en'): Promise<FailureIn> {
+  const err = await applyWithWebhookRetry(refusing, pool, { webhookRetryMs: 40 }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(KindlabError);
   expect((err as KindlabError).failure.code).toBe('webhook-not-ready');
-  return (err as KindlabError).failure;
+  return failureIn((err as KindlabError).failure, lang);
 }
 
 describe('a webhook that keeps refusing', () => {

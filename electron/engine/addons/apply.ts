@@ -2,9 +2,8 @@
 // Established, namespaces before what lives in them, server-side apply for everything (idempotent,
 // no annotation size limit), and a bounded retry with backoff when an admission webhook is not
 // serving yet ("failed calling webhook", "no endpoints available").
-import type { Lang } from '../../api.ts';
 import { KindlabError, cancelled, throwIfCancelled } from '../errors.ts';
-import { pick } from '../i18n/text.ts';
+import { both } from '../i18n/text.ts';
 import { KubeApiError, type KubeClient, type KubeObject } from '../kube/client.ts';
 import { crdEstablished } from '../kube/readiness.ts';
 import { waitFor } from '../kube/wait.ts';
@@ -18,8 +17,6 @@ export interface ApplyOptions {
   /** Bound for CRDs to become Established; default 60 s. */
   crdTimeoutMs?: number;
   fieldManager?: string;
-  /** The language of progress and failure messages; English when absent. */
-  lang?: Lang;
 }
 
 const KIND_ORDER = ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'Role', 'ClusterRoleBinding', 'RoleBinding', 'Secret', 'ConfigMap', 'Service'];
@@ -37,15 +34,15 @@ export function isWebhookNotReady(err: unknown): boolean {
   return err instanceof KubeApiError && /failed calling webhook|no endpoints available for service|connection refused.*webhook|webhook.*connection refused/i.test(err.message);
 }
 
-function wait(ms: number, signal?: AbortSignal, lang: Lang = 'en'): Promise<void> {
+function wait(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(cancelled(undefined, lang));
+    if (signal?.aborted) return reject(cancelled());
     const t = setTimeout(resolve, ms);
     signal?.addEventListener(
       'abort',
       () => {
         clearTimeout(t);
-        reject(cancelled(undefined, lang));
+        reject(cancelled());
       },
       { once: true },
     );
@@ -54,14 +51,13 @@ function wait(ms: number, signal?: AbortSignal, lang: Lang = 'en'): Promise<void
 
 /** Server-side apply of one object, retrying webhook refusals with exponential backoff. */
 export async function applyWithWebhookRetry(client: KubeClient, obj: KubeObject, opts: ApplyOptions = {}): Promise<KubeObject> {
-  const lang = opts.lang ?? 'en';
   const bound = opts.webhookRetryMs ?? 90_000;
   const deadline = Date.now() + bound;
   // Backoff in proportion to the bound (the tests shrink every bound), 0.5 s to 8 s by default.
   const maxDelay = Math.min(8000, bound / 4);
   let delay = Math.min(500, Math.max(10, bound / 40));
   for (let attempt = 1; ; attempt++) {
-    throwIfCancelled(opts.signal, undefined, lang);
+    throwIfCancelled(opts.signal);
     try {
       return await client.apply(obj, { fieldManager: opts.fieldManager ?? 'kindlab', ...(opts.signal ? { signal: opts.signal } : {}) });
     } catch (err) {
@@ -69,27 +65,21 @@ export async function applyWithWebhookRetry(client: KubeClient, obj: KubeObject,
         if (isWebhookNotReady(err)) {
           throw new KindlabError({
             code: 'webhook-not-ready',
-            message: pick(
-              {
+            message: both({
                 en: `${obj.kind} ${obj.metadata.name}: the admission webhook still refused after ${attempt} attempts (${Math.round(bound / 1000)} s)`,
                 zh: `${obj.kind} ${obj.metadata.name}：尝试 ${attempt} 次（${Math.round(bound / 1000)} 秒）后，准入 Webhook 仍然拒绝请求`,
-              },
-              lang,
-            ),
-            hint: pick(
-              {
+              }),
+            hint: both({
                 en: 'The add-on that serves this webhook is not answering. Check its pods with `kindlab status`; `kindlab up` retries.',
                 zh: '提供该 Webhook 的插件没有响应。请用 `kindlab status` 检查它的 Pod；`kindlab up` 会重试。',
-              },
-              lang,
-            ),
+              }),
             diagnostics: [(err as Error).message],
           });
         }
         throw err;
       }
       opts.log?.(`${obj.kind} ${obj.metadata.name}: webhook not ready (attempt ${attempt}), retrying in ${(delay / 1000).toFixed(1)} s`);
-      await wait(delay, opts.signal, lang);
+      await wait(delay, opts.signal);
       delay = Math.min(delay * 2, maxDelay);
     }
   }
@@ -97,7 +87,6 @@ export async function applyWithWebhookRetry(client: KubeClient, obj: KubeObject,
 
 /** Applies objects in dependency order; waits for CRDs to be Established before the rest. */
 export async function applyAll(client: KubeClient, objs: KubeObject[], opts: ApplyOptions = {}): Promise<void> {
-  const lang = opts.lang ?? 'en';
   const ordered = orderForApply(objs);
   const crds = ordered.filter((o) => o.kind === 'CustomResourceDefinition');
   const rest = ordered.filter((o) => o.kind !== 'CustomResourceDefinition');
@@ -112,7 +101,7 @@ export async function applyAll(client: KubeClient, objs: KubeObject[], opts: App
   const queue = [...crds];
   const workers = Array.from({ length: Math.min(4, queue.length) }, async () => {
     for (let o = queue.shift(); o; o = queue.shift()) {
-      throwIfCancelled(opts.signal, undefined, lang);
+      throwIfCancelled(opts.signal);
       await client.apply(o, { fieldManager: opts.fieldManager ?? 'kindlab', ...(opts.signal ? { signal: opts.signal } : {}) });
       tick(`CRD ${o.metadata.name}`);
     }
@@ -126,16 +115,15 @@ export async function applyAll(client: KubeClient, objs: KubeObject[], opts: App
       (list) => {
         const mine = list.filter((c) => names.has(c.metadata.name));
         const ok = mine.filter(crdEstablished).length;
-        return { done: ok === names.size, fraction: ok / names.size, message: pick({ en: `${ok}/${names.size} CRDs established`, zh: `${ok}/${names.size} 个 CRD 已就绪（Established）` }, lang) };
+        return { done: ok === names.size, fraction: ok / names.size, message: both({ en: `${ok}/${names.size} CRDs established`, zh: `${ok}/${names.size} 个 CRD 已就绪（Established）` }) };
       },
       {
         timeoutMs: opts.crdTimeoutMs ?? 60_000,
-        what: pick({ en: 'custom resource definitions', zh: '自定义资源定义（CRD）' }, lang),
-        lang,
+        what: both({ en: 'custom resource definitions', zh: '自定义资源定义（CRD）' }),
         ...(opts.signal ? { signal: opts.signal } : {}),
       },
     );
-    tick(pick({ en: 'CRDs established', zh: 'CRD 已就绪（Established）' }, lang));
+    tick(both({ en: 'CRDs established', zh: 'CRD 已就绪（Established）' }));
   }
   for (const o of rest) {
     await applyWithWebhookRetry(client, o, opts);

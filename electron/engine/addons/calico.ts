@@ -2,9 +2,9 @@
 // then kindlab's own Installation whose IP pool equals the cluster's podSubnet (Calico cannot
 // change it later, and the book's 10.240.0.0/16 must match). Images come from quay.io to avoid
 // Docker Hub's anonymous rate limit.
-import type { AddonHealth, Lang, LocalizedText } from '../../api.ts';
+import type { LocalizedText } from '../../api.ts';
 import { KIND_NETWORK } from '../cluster/kind-config.ts';
-import { pick } from '../i18n/text.ts';
+import { both } from '../i18n/text.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { diagnose } from '../kube/diagnose.ts';
 import { deploymentReady, named, tigeraAvailable } from '../kube/readiness.ts';
@@ -13,7 +13,7 @@ import { applyAll } from './apply.ts';
 import { gated } from './gate.ts';
 import { parseManifest } from './manifests.ts';
 import { nodesNotReady, notReadyMessage, waitForPodNetwork } from './pod-network.ts';
-import { type Addon, type AddonContext, seconds } from './types.ts';
+import { type Addon, type AddonContext, type Health, seconds } from './types.ts';
 
 export function calicoInstallation(podSubnet: string): KubeObject {
   return {
@@ -38,8 +38,8 @@ export function calicoInstallation(podSubnet: string): KubeObject {
   };
 }
 
-async function health(client: KubeClient, version: string, lang: Lang): Promise<AddonHealth> {
-  const t = (text: LocalizedText) => pick(text, lang);
+async function health(client: KubeClient, version: string): Promise<Health> {
+  const t = (text: LocalizedText) => both(text);
   const base = { id: 'calico' as const, version };
   if (!(await client.served('operator.tigera.io/v1', 'Installation'))) return { ...base, state: 'missing', message: t({ en: 'not installed', zh: '未安装' }) };
   const inst = await client.get('operator.tigera.io/v1', 'Installation', 'default');
@@ -47,7 +47,7 @@ async function health(client: KubeClient, version: string, lang: Lang): Promise<
   const status = await client.get('operator.tigera.io/v1', 'TigeraStatus', 'calico').catch(() => null);
   const nodes = await nodesNotReady(client);
   if (!status || !tigeraAvailable(status)) return { ...base, state: 'degraded', message: t({ en: 'Calico is not available yet', zh: 'Calico 尚不可用' }) };
-  if (nodes.notReady.length > 0) return { ...base, state: 'degraded', message: notReadyMessage(nodes.notReady, lang) };
+  if (nodes.notReady.length > 0) return { ...base, state: 'degraded', message: notReadyMessage(nodes.notReady) };
   return { ...base, state: 'ready', message: t({ en: `available, ${nodes.total} nodes ready`, zh: `可用，${nodes.total} 个节点已就绪` }) };
 }
 
@@ -62,24 +62,23 @@ export const calicoAddon: Addon = {
     { kind: 'apply', description: `Installation "default": registry quay.io/, IP pool ${KIND_NETWORK.podSubnet} (= podSubnet), VXLANCrossSubnet`, version: pins.calico.version },
     { kind: 'wait', description: 'TigeraStatus calico Available, all nodes Ready, CoreDNS available' },
   ],
-  health: (ctx) => health(ctx.client, ctx.pins.calico.version, ctx.lang ?? 'en'),
+  health: (ctx) => health(ctx.client, ctx.pins.calico.version),
   async install(ctx: AddonContext) {
-    const { client, signal, lang } = ctx;
-    const t = (text: LocalizedText) => pick(text, lang);
-    const crds = parseManifest(await ctx.manifest('calico-operator-crds'), 'operator-crds.yaml', lang);
-    const operator = parseManifest(await ctx.manifest('calico-tigera-operator'), 'tigera-operator.yaml', lang);
+    const { client, signal } = ctx;
+    const t = (text: LocalizedText) => both(text);
+    const crds = parseManifest(await ctx.manifest('calico-operator-crds'), 'operator-crds.yaml');
+    const operator = parseManifest(await ctx.manifest('calico-tigera-operator'), 'tigera-operator.yaml');
     const applyingCrds = t({ en: 'applying the operator CRDs', zh: '正在应用 operator 的 CRD' });
     ctx.progress(0.05, applyingCrds);
-    await applyAll(client, crds, { signal, lang, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.25 * f, applyingCrds), crdTimeoutMs: seconds(ctx, 90) });
+    await applyAll(client, crds, { signal, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.25 * f, applyingCrds), crdTimeoutMs: seconds(ctx, 90) });
     ctx.progress(0.3, t({ en: 'starting the Tigera operator', zh: '正在启动 Tigera operator' }));
-    await applyAll(client, operator, { signal, lang, log: ctx.log });
+    await applyAll(client, operator, { signal, log: ctx.log });
     // Both namespaces are watched from the start: the operator's own image pull is as likely to fail.
     await gated(ctx, ['tigera-operator', 'calico-system'], async (gate) => {
       await gate.race(
-        waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'tigera-operator' }, named('tigera-operator', deploymentReady, 'deployment', lang), {
+        waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'tigera-operator' }, named('tigera-operator', deploymentReady, 'deployment'), {
           timeoutMs: seconds(ctx, 300),
           signal,
-          lang,
           what: 'Tigera operator',
           onProgress: gate.progress(0.3, 0.1),
           diagnose: () => diagnose(client, { namespace: 'tigera-operator' }),
@@ -88,10 +87,9 @@ export const calicoAddon: Addon = {
       ctx.progress(0.4, t({ en: `creating the Calico installation (pool ${KIND_NETWORK.podSubnet})`, zh: `正在创建 Calico 的 Installation（地址池 ${KIND_NETWORK.podSubnet}）` }));
       await client.apply(calicoInstallation(KIND_NETWORK.podSubnet), { signal });
       await gate.race(
-        waitFor(client, { apiVersion: 'operator.tigera.io/v1', kind: 'TigeraStatus' }, named('calico', tigeraAvailable, 'TigeraStatus', lang), {
+        waitFor(client, { apiVersion: 'operator.tigera.io/v1', kind: 'TigeraStatus' }, named('calico', tigeraAvailable, 'TigeraStatus'), {
           timeoutMs: seconds(ctx, 480),
           signal,
-          lang,
           what: 'Calico',
           onProgress: gate.progress(0.45, 0.35),
           diagnose: () => diagnose(client, { namespace: 'calico-system' }),

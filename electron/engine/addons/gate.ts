@@ -15,7 +15,7 @@ export interface Gate {
 }
 
 export async function gated<T>(ctx: AddonContext, namespaces: readonly string[], body: (gate: Gate) => Promise<T>): Promise<T> {
-  const dogs = namespaces.map((ns) => watchPullProblems(ctx.client, ns, seconds(ctx, 120), ctx.signal, ctx.lang));
+  const dogs = namespaces.map((ns) => watchPullProblems(ctx.client, ns, seconds(ctx, 120), ctx.signal));
   const problem = () => dogs.map((d) => d.current()).find((p) => p !== undefined);
   const tripped = Promise.race(dogs.map((d) => d.tripped));
   const gate: Gate = {

@@ -4,8 +4,8 @@
 // labs expect for nginx-lb) and could land on the node without the 80/443 port mappings. The
 // objects are therefore adjusted in memory after the sha256 check: NodePort, and pinned to the
 // port-mapped worker.
-import type { AddonHealth, Lang, LocalizedText } from '../../api.ts';
-import { pick } from '../i18n/text.ts';
+import type { LocalizedText } from '../../api.ts';
+import { both } from '../i18n/text.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { diagnose } from '../kube/diagnose.ts';
 import { deploymentReady, jobComplete, named } from '../kube/readiness.ts';
@@ -14,7 +14,7 @@ import { applyAll } from './apply.ts';
 import { gated } from './gate.ts';
 import { parseManifest } from './manifests.ts';
 import { waitForWebhookService, webhookServiceReady } from './webhook.ts';
-import { type Addon, type AddonContext, seconds } from './types.ts';
+import { type Addon, type AddonContext, type Health, seconds } from './types.ts';
 
 export const INGRESS_NS = 'ingress-nginx';
 const CONTROLLER = 'ingress-nginx-controller';
@@ -49,8 +49,8 @@ export function admissionReady(client: KubeClient): Promise<boolean> {
   return webhookServiceReady(client, INGRESS_NS, ADMISSION);
 }
 
-async function health(client: KubeClient, version: string, lang: Lang): Promise<AddonHealth> {
-  const t = (text: LocalizedText) => pick(text, lang);
+async function health(client: KubeClient, version: string): Promise<Health> {
+  const t = (text: LocalizedText) => both(text);
   const base = { id: 'ingress-nginx' as const, version };
   const dep = await client.get('apps/v1', 'Deployment', CONTROLLER, INGRESS_NS);
   if (!dep) return { ...base, state: 'missing', message: t({ en: 'not installed', zh: '未安装' }) };
@@ -74,22 +74,21 @@ export const ingressAddon: Addon = {
     { kind: 'patch', description: 'in memory, after the sha256 check: Service ingress-nginx-controller → NodePort; Deployment nodeSelector ingress-ready=true' },
     { kind: 'wait', description: 'admission Jobs complete, controller available, admission webhook endpoints ready' },
   ],
-  health: (ctx) => health(ctx.client, ctx.pins.ingressNginx.version, ctx.lang ?? 'en'),
+  health: (ctx) => health(ctx.client, ctx.pins.ingressNginx.version),
   async install(ctx: AddonContext) {
-    const { client, signal, lang } = ctx;
-    const t = (text: LocalizedText) => pick(text, lang);
-    const objs = adjustIngressObjects(parseManifest(await ctx.manifest('ingress-nginx-kind'), 'ingress-nginx deploy.yaml', lang));
+    const { client, signal } = ctx;
+    const t = (text: LocalizedText) => both(text);
+    const objs = adjustIngressObjects(parseManifest(await ctx.manifest('ingress-nginx-kind'), 'ingress-nginx deploy.yaml'));
     const applying = t({ en: 'applying the ingress-nginx manifest', zh: '正在应用 ingress-nginx 清单' });
     ctx.progress(0.05, applying);
-    await applyAll(client, objs, { signal, lang, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.25 * f, applying) });
+    await applyAll(client, objs, { signal, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.25 * f, applying) });
     await gated(ctx, [INGRESS_NS], async (gate) => {
       ctx.progress(0.3, t({ en: 'waiting for the admission certificate jobs', zh: '正在等待准入证书 Job 完成' }));
       for (const job of ['ingress-nginx-admission-create', 'ingress-nginx-admission-patch']) {
         await gate.race(
-          waitFor(client, { apiVersion: 'batch/v1', kind: 'Job', namespace: INGRESS_NS }, named(job, jobComplete, 'job', lang), {
+          waitFor(client, { apiVersion: 'batch/v1', kind: 'Job', namespace: INGRESS_NS }, named(job, jobComplete, 'job'), {
             timeoutMs: seconds(ctx, 240),
             signal,
-            lang,
             what: `job ${job}`,
             onProgress: gate.progress(0.3, 0.2),
             diagnose: () => diagnose(client, { namespace: INGRESS_NS }),
@@ -98,10 +97,9 @@ export const ingressAddon: Addon = {
       }
       ctx.progress(0.5, t({ en: 'waiting for the controller', zh: '正在等待控制器' }));
       await gate.race(
-        waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: INGRESS_NS }, named(CONTROLLER, deploymentReady, 'deployment', lang), {
+        waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: INGRESS_NS }, named(CONTROLLER, deploymentReady, 'deployment'), {
           timeoutMs: seconds(ctx, 300),
           signal,
-          lang,
           what: t({ en: 'ingress-nginx controller', zh: 'ingress-nginx 控制器' }),
           onProgress: gate.progress(0.5, 0.35),
           diagnose: () => diagnose(client, { namespace: INGRESS_NS, labelSelector: 'app.kubernetes.io/component=controller' }),
@@ -109,6 +107,6 @@ export const ingressAddon: Addon = {
       );
     });
     ctx.progress(0.85, t({ en: 'waiting for the admission webhook endpoint', zh: '正在等待准入 Webhook 的端点' }));
-    await waitForWebhookService(client, INGRESS_NS, ADMISSION, { what: t({ en: 'ingress-nginx admission webhook', zh: 'ingress-nginx 准入 Webhook' }), timeoutMs: seconds(ctx, 120), signal, lang });
+    await waitForWebhookService(client, INGRESS_NS, ADMISSION, { what: t({ en: 'ingress-nginx admission webhook', zh: 'ingress-nginx 准入 Webhook' }), timeoutMs: seconds(ctx, 120), signal });
   },
 };

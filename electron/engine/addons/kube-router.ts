@@ -5,8 +5,8 @@
 // missing (upstream names it without a tag and pulls it Always, which an offline classroom cannot
 // do), and the CNI config gets the portmap plugin, so that hostPort works and the ingress
 // controller answers on the worker's ports 80 and 443, as it does with Calico.
-import type { AddonHealth, Lang, LocalizedText } from '../../api.ts';
-import { pick } from '../i18n/text.ts';
+import type { LocalizedText } from '../../api.ts';
+import { both } from '../i18n/text.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { diagnose } from '../kube/diagnose.ts';
 import { daemonSetReady, named } from '../kube/readiness.ts';
@@ -15,7 +15,7 @@ import { applyAll } from './apply.ts';
 import { gated } from './gate.ts';
 import { parseManifest } from './manifests.ts';
 import { nodesNotReady, notReadyMessage, waitForPodNetwork } from './pod-network.ts';
-import { type Addon, type AddonContext, seconds } from './types.ts';
+import { type Addon, type AddonContext, type Health, seconds } from './types.ts';
 
 export const KUBE_ROUTER_NS = 'kube-system';
 export const KUBE_ROUTER_DS = 'kube-router';
@@ -54,14 +54,14 @@ export function adjustKubeRouterObjects(objs: KubeObject[], image: string): Kube
   });
 }
 
-async function health(client: KubeClient, version: string, lang: Lang): Promise<AddonHealth> {
-  const t = (text: LocalizedText) => pick(text, lang);
+async function health(client: KubeClient, version: string): Promise<Health> {
+  const t = (text: LocalizedText) => both(text);
   const base = { id: 'kube-router' as const, version };
   const ds = await client.get('apps/v1', 'DaemonSet', KUBE_ROUTER_DS, KUBE_ROUTER_NS);
   if (!ds) return { ...base, state: 'missing', message: t({ en: 'not installed', zh: '未安装' }) };
   if (!daemonSetReady(ds)) return { ...base, state: 'degraded', message: t({ en: 'kube-router pods not ready on every node', zh: 'kube-router 的 Pod 尚未在每个节点上就绪' }) };
   const nodes = await nodesNotReady(client);
-  if (nodes.notReady.length > 0) return { ...base, state: 'degraded', message: notReadyMessage(nodes.notReady, lang) };
+  if (nodes.notReady.length > 0) return { ...base, state: 'degraded', message: notReadyMessage(nodes.notReady) };
   return { ...base, state: 'ready', message: t({ en: `routing and NetworkPolicy on ${nodes.total} nodes`, zh: `已在 ${nodes.total} 个节点上负责路由和 NetworkPolicy` }) };
 }
 
@@ -75,21 +75,20 @@ export const kubeRouterAddon: Addon = {
     { kind: 'patch', description: `in memory, after the sha256 check: image ${pins.kubeRouter.image} (IfNotPresent); the portmap plugin added to the CNI config (hostPort)` },
     { kind: 'wait', description: 'DaemonSet kube-router ready on every node, all nodes Ready, CoreDNS available' },
   ],
-  health: (ctx) => health(ctx.client, ctx.pins.kubeRouter.version, ctx.lang ?? 'en'),
+  health: (ctx) => health(ctx.client, ctx.pins.kubeRouter.version),
   async install(ctx: AddonContext) {
-    const { client, signal, lang } = ctx;
-    const t = (text: LocalizedText) => pick(text, lang);
-    const objs = adjustKubeRouterObjects(parseManifest(await ctx.manifest('kube-router-generic'), 'generic-kuberouter.yaml', lang), ctx.pins.kubeRouter.image);
+    const { client, signal } = ctx;
+    const t = (text: LocalizedText) => both(text);
+    const objs = adjustKubeRouterObjects(parseManifest(await ctx.manifest('kube-router-generic'), 'generic-kuberouter.yaml'), ctx.pins.kubeRouter.image);
     const applying = t({ en: 'applying the kube-router DaemonSet', zh: '正在应用 kube-router DaemonSet' });
     ctx.progress(0.05, applying);
-    await applyAll(client, objs, { signal, lang, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.15 * f, applying) });
+    await applyAll(client, objs, { signal, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.15 * f, applying) });
     await gated(ctx, [KUBE_ROUTER_NS], async (gate) => {
       ctx.progress(0.2, t({ en: 'waiting for kube-router on every node', zh: '正在等待每个节点上的 kube-router' }));
       await gate.race(
-        waitFor(client, { apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: KUBE_ROUTER_NS }, named(KUBE_ROUTER_DS, daemonSetReady, 'daemonset', lang), {
+        waitFor(client, { apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: KUBE_ROUTER_NS }, named(KUBE_ROUTER_DS, daemonSetReady, 'daemonset'), {
           timeoutMs: seconds(ctx, 300),
           signal,
-          lang,
           what: 'kube-router',
           onProgress: gate.progress(0.2, 0.5),
           diagnose: () => diagnose(client, { namespace: KUBE_ROUTER_NS, labelSelector: 'k8s-app=kube-router' }),

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { textIn } from '../../shared/text.ts';
 import { KindlabError } from '../errors.ts';
 import { importManifests, judgeFile, listManifests, pinFileName } from './manifest-import.ts';
 import { cacheFile, sha256 } from './manifests.ts';
@@ -33,7 +34,7 @@ describe('kindlab manifests import', () => {
   it('imports what matches a pin, refuses a renamed-but-different file with both hashes, ignores the rest', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kindlab-data-'));
     const dir = folder({ 'release/metallb-native.yaml': good, 'generic-kuberouter.yaml': 'kind: DaemonSet\n# edited by hand\n', 'README.txt': 'hello' });
-    const r = await importManifests(dir, pins, dataDir, 'en');
+    const r = await importManifests(dir, pins, dataDir);
     expect(r.imported).toEqual([{ file: join('release', 'metallb-native.yaml'), id: 'metallb-native', sha256: sha256(good) }]);
     expect(r.refused).toEqual([{ file: 'generic-kuberouter.yaml', id: 'kube-router-generic', expected: sha256('kind: DaemonSet\n'), got: sha256('kind: DaemonSet\n# edited by hand\n') }]);
     expect(r.ignored).toEqual(['README.txt']);
@@ -46,10 +47,10 @@ describe('kindlab manifests import', () => {
   });
 
   it('refuses a folder that is not there, in the request language, with what to do', async () => {
-    const err = await importManifests('/nonexistent/kindlab', pins, tmpdir(), 'zh').catch((e: unknown) => e);
+    const err = await importManifests('/nonexistent/kindlab', pins, tmpdir()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KindlabError);
     expect((err as KindlabError).failure).toMatchObject({ code: 'bad-input' });
-    expect((err as KindlabError).failure.message).toContain('不是 kindlab 能读取的文件夹');
-    expect((err as KindlabError).failure.hint).toContain('kindlab manifests list');
+    expect(textIn((err as KindlabError).failure.message, 'zh')).toContain('不是 kindlab 能读取的文件夹');
+    expect(textIn((err as KindlabError).failure.hint, 'zh')).toContain('kindlab manifests list');
   });
 });

@@ -4,9 +4,9 @@
 // with both hashes; the cache is only ever written with verified bytes.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import type { Lang, ManifestImportResult, ManifestInfo } from '../../api.ts';
+import type { ManifestImportResult, ManifestInfo } from '../../api.ts';
 import { KindlabError } from '../errors.ts';
-import { pick } from '../i18n/text.ts';
+import { both } from '../i18n/text.ts';
 import { manifestCacheDir } from '../paths.ts';
 import { cacheFile, sha256, storeVerified } from './manifests.ts';
 import type { ManifestPin } from './pins.ts';
@@ -37,16 +37,13 @@ async function filesUnder(dir: string, depth = 3): Promise<string[]> {
   return out.sort();
 }
 
-export async function importManifests(dir: string, pins: readonly ManifestPin[], dataDir: string, lang: Lang): Promise<ManifestImportResult> {
+export async function importManifests(dir: string, pins: readonly ManifestPin[], dataDir: string): Promise<ManifestImportResult> {
   const isDir = await stat(dir).then((s) => s.isDirectory()).catch(() => false);
   if (!isDir) {
     throw new KindlabError({
       code: 'bad-input',
-      message: pick({ en: `${dir} is not a folder kindlab can read`, zh: `${dir} 不是 kindlab 能读取的文件夹` }, lang),
-      hint: pick(
-        { en: 'Put the release files (see `kindlab manifests list` for their names and URLs) in one folder and pass that folder.', zh: '把各发布文件（名称和 URL 见 `kindlab manifests list`）放进同一个文件夹，再传入该文件夹。' },
-        lang,
-      ),
+      message: both({ en: `${dir} is not a folder kindlab can read`, zh: `${dir} 不是 kindlab 能读取的文件夹` }),
+      hint: both({ en: 'Put the release files (see `kindlab manifests list` for their names and URLs) in one folder and pass that folder.', zh: '把各发布文件（名称和 URL 见 `kindlab manifests list`）放进同一个文件夹，再传入该文件夹。' }),
     });
   }
   const result: ManifestImportResult = { imported: [], refused: [], ignored: [], cacheDir: manifestCacheDir(dataDir) };

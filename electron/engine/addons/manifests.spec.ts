@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { textIn } from '../../shared/text.ts';
 import { KindlabError } from '../errors.ts';
 import { manifestCacheDir } from '../paths.ts';
 import { createManifestFetcher, parseManifest, sha256 } from './manifests.ts';
@@ -12,11 +13,14 @@ import type { ManifestPin } from './pins.ts';
 const pin: ManifestPin = { id: 'metallb-native', addon: 'metallb', version: 'v0.15.2', url: 'https://example.invalid/metallb-native.yaml', sha256: sha256('kind: List\n') };
 const dataDir = () => mkdtempSync(join(tmpdir(), 'kl-manifests-'));
 
-async function failure(lang: 'en' | 'zh' | undefined): Promise<KindlabError['failure']> {
-  const fetcher = createManifestFetcher(dataDir(), lang ? { lang } : {});
+/** The failure as a host shows it in `lang` (it carries both languages). */
+async function failure(lang: 'en' | 'zh' | undefined): Promise<{ message: string; hint: string; diagnostics?: string[] | undefined; code: string }> {
+  const fetcher = createManifestFetcher(dataDir());
   const err = await fetcher.get(pin).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(KindlabError);
-  return (err as KindlabError).failure;
+  const f = (err as KindlabError).failure;
+  const l = lang ?? 'en';
+  return { ...f, message: textIn(f.message, l), hint: textIn(f.hint, l), diagnostics: f.diagnostics?.map((d) => textIn(d, l)) };
 }
 
 afterEach(() => {
@@ -67,7 +71,7 @@ describe('manifest download failures speak the learner’s language', () => {
 
   it('a good download is cached and returned whatever the language', async () => {
     vi.stubGlobal('fetch', async () => new Response('kind: List\n'));
-    const got = await createManifestFetcher(dataDir(), { lang: 'zh' }).get(pin);
+    const got = await createManifestFetcher(dataDir()).get(pin);
     expect(got).toMatchObject({ text: 'kind: List\n', fromCache: false });
   });
 });
@@ -134,7 +138,7 @@ describe('the manifest cache in the data folder', () => {
     expect(err).toBeInstanceOf(KindlabError);
     const f = (err as KindlabError).failure;
     expect(f.code).toBe('checksum-mismatch');
-    expect(f.message).toBe(`${url} has sha256 ${sha256(body).slice(0, 12)}…, expected ${p.sha256.slice(0, 12)}…`);
+    expect(textIn(f.message, 'en')).toBe(`${url} has sha256 ${sha256(body).slice(0, 12)}…, expected ${p.sha256.slice(0, 12)}…`);
     expect(f.diagnostics).toEqual([`expected ${p.sha256}`, `got      ${sha256(body)}`]);
     expect(downloads).toBe(2);
     // Neither the bad download nor the tampered file is ever handed out.

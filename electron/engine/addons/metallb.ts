@@ -1,8 +1,8 @@
 // MetalLB in layer-2 mode from the pinned native manifest. Pools are applied only once the
 // controller, the speakers and the webhook's endpoints are ready, with a retry for the short
 // window in which the controller is Ready but its webhook is not serving yet.
-import type { AddonHealth, Lang, LocalizedText, PoolPlan } from '../../api.ts';
-import { pick } from '../i18n/text.ts';
+import type { LocalizedText, PoolPlan } from '../../api.ts';
+import { both } from '../i18n/text.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { diagnose } from '../kube/diagnose.ts';
 import { daemonSetReady, deploymentReady, named } from '../kube/readiness.ts';
@@ -11,7 +11,7 @@ import { applyAll, applyWithWebhookRetry } from './apply.ts';
 import { gated } from './gate.ts';
 import { parseManifest } from './manifests.ts';
 import { waitForWebhookService, webhookServiceReady } from './webhook.ts';
-import { type Addon, type AddonContext, seconds } from './types.ts';
+import { type Addon, type AddonContext, type Health, seconds } from './types.ts';
 
 export const METALLB_NS = 'metallb-system';
 const WEBHOOK_SERVICE = 'metallb-webhook-service';
@@ -37,8 +37,8 @@ export function poolObjects(plan: PoolPlan): KubeObject[] {
 }
 
 
-async function health(client: KubeClient, version: string, lang: Lang): Promise<AddonHealth> {
-  const t = (text: LocalizedText) => pick(text, lang);
+async function health(client: KubeClient, version: string): Promise<Health> {
+  const t = (text: LocalizedText) => both(text);
   const base = { id: 'metallb' as const, version };
   const ctl = await client.get('apps/v1', 'Deployment', 'controller', METALLB_NS);
   if (!ctl) return { ...base, state: 'missing', message: t({ en: 'not installed', zh: '未安装' }) };
@@ -58,30 +58,28 @@ export const metallbAddon: Addon = {
     { kind: 'manifest', manifest: 'metallb-native', description: 'MetalLB native manifest (layer 2)' },
     { kind: 'wait', description: 'controller available, speakers ready, webhook endpoints ready' },
   ],
-  health: (ctx) => health(ctx.client, ctx.pins.metallb.version, ctx.lang ?? 'en'),
+  health: (ctx) => health(ctx.client, ctx.pins.metallb.version),
   async install(ctx: AddonContext) {
-    const { client, signal, lang } = ctx;
-    const t = (text: LocalizedText) => pick(text, lang);
-    const objs = parseManifest(await ctx.manifest('metallb-native'), 'metallb-native.yaml', lang);
+    const { client, signal } = ctx;
+    const t = (text: LocalizedText) => both(text);
+    const objs = parseManifest(await ctx.manifest('metallb-native'), 'metallb-native.yaml');
     const applying = t({ en: 'applying the MetalLB manifest', zh: '正在应用 MetalLB 清单' });
     ctx.progress(0.05, applying);
-    await applyAll(client, objs, { signal, lang, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.3 * f, applying), crdTimeoutMs: seconds(ctx, 90) });
+    await applyAll(client, objs, { signal, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.3 * f, applying), crdTimeoutMs: seconds(ctx, 90) });
     await gated(ctx, [METALLB_NS], async (gate) => {
       ctx.progress(0.35, t({ en: 'waiting for the controller and the speakers', zh: '正在等待控制器和 speaker' }));
       await gate.race(
         Promise.all([
-          waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: METALLB_NS }, named('controller', deploymentReady, 'deployment', lang), {
+          waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: METALLB_NS }, named('controller', deploymentReady, 'deployment'), {
             timeoutMs: seconds(ctx, 300),
             signal,
-            lang,
             what: t({ en: 'MetalLB controller', zh: 'MetalLB 控制器' }),
             onProgress: gate.progress(0.35, 0.3),
             diagnose: () => diagnose(client, { namespace: METALLB_NS, labelSelector: 'component=controller' }),
           }),
-          waitFor(client, { apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: METALLB_NS }, named('speaker', daemonSetReady, 'daemonset', lang), {
+          waitFor(client, { apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: METALLB_NS }, named('speaker', daemonSetReady, 'daemonset'), {
             timeoutMs: seconds(ctx, 300),
             signal,
-            lang,
             what: t({ en: 'MetalLB speakers', zh: 'MetalLB speaker' }),
             diagnose: () => diagnose(client, { namespace: METALLB_NS, labelSelector: 'component=speaker' }),
           }),
@@ -89,7 +87,7 @@ export const metallbAddon: Addon = {
       );
     });
     ctx.progress(0.75, t({ en: 'waiting for the webhook endpoint', zh: '正在等待 Webhook 的端点' }));
-    await waitForWebhookService(client, METALLB_NS, WEBHOOK_SERVICE, { what: t({ en: 'MetalLB webhook', zh: 'MetalLB Webhook' }), timeoutMs: seconds(ctx, 120), signal, lang });
+    await waitForWebhookService(client, METALLB_NS, WEBHOOK_SERVICE, { what: t({ en: 'MetalLB webhook', zh: 'MetalLB Webhook' }), timeoutMs: seconds(ctx, 120), signal });
   },
 };
 
@@ -104,7 +102,7 @@ export const poolsAddon: Addon = {
     { kind: 'apply', description: 'IPAddressPool pool-01 and pool-02, L2Advertisement l2-all-pools (retried while the webhook warms up)', version: pins.metallb.version },
   ],
   async health(ctx) {
-    const t = (text: LocalizedText) => pick(text, ctx.lang ?? 'en');
+    const t = (text: LocalizedText) => both(text);
     const base = { id: 'metallb' as const, version: ctx.pins.metallb.version };
     if (!(await ctx.client.served('metallb.io/v1beta1', 'IPAddressPool'))) return { ...base, state: 'missing', message: t({ en: 'MetalLB not installed', zh: 'MetalLB 未安装' }) };
     const plan = await ctx.poolPlan();
@@ -125,7 +123,7 @@ export const poolsAddon: Addon = {
     const objs = poolObjects(plan);
     let i = 0;
     for (const o of objs) {
-      await applyWithWebhookRetry(ctx.client, o, { signal: ctx.signal, lang: ctx.lang, log: ctx.log, webhookRetryMs: seconds(ctx, 90) });
+      await applyWithWebhookRetry(ctx.client, o, { signal: ctx.signal, log: ctx.log, webhookRetryMs: seconds(ctx, 90) });
       ctx.progress(++i / objs.length, `${o.kind} ${o.metadata.name}`);
     }
   },

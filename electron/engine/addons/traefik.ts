@@ -5,8 +5,8 @@
 // `default` to kindlab's namespace in memory, after the sha256 check); the Deployment, Service and
 // IngressClass are kindlab's own, shaped like the ingress-nginx install: one controller pinned to
 // the port-mapped worker, hostPorts 80 and 443, a NodePort Service, the IngressClass `nginx`.
-import type { AddonHealth, Lang, LocalizedText } from '../../api.ts';
-import { pick } from '../i18n/text.ts';
+import type { LocalizedText } from '../../api.ts';
+import { both } from '../i18n/text.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { diagnose } from '../kube/diagnose.ts';
 import { deploymentReady, named } from '../kube/readiness.ts';
@@ -14,7 +14,7 @@ import { waitFor } from '../kube/wait.ts';
 import { applyAll } from './apply.ts';
 import { gated } from './gate.ts';
 import { parseManifest } from './manifests.ts';
-import { type Addon, type AddonContext, seconds } from './types.ts';
+import { type Addon, type AddonContext, type Health, seconds } from './types.ts';
 
 export const TRAEFIK_NS = 'traefik';
 export const TRAEFIK_DEPLOYMENT = 'traefik';
@@ -119,8 +119,8 @@ export function traefikObjects(image: string): KubeObject[] {
   ];
 }
 
-async function health(client: KubeClient, version: string, lang: Lang): Promise<AddonHealth> {
-  const t = (text: LocalizedText) => pick(text, lang);
+async function health(client: KubeClient, version: string): Promise<Health> {
+  const t = (text: LocalizedText) => both(text);
   const base = { id: 'traefik' as const, version };
   const dep = await client.get('apps/v1', 'Deployment', TRAEFIK_DEPLOYMENT, TRAEFIK_NS);
   if (!dep) return { ...base, state: 'missing', message: t({ en: 'not installed', zh: '未安装' }) };
@@ -146,21 +146,20 @@ export const traefikAddon: Addon = {
     { kind: 'apply', description: `namespace traefik, IngressClass nginx (controller k8s.io/ingress-nginx), Deployment traefik (${pins.traefik.image}) on the ingress-ready worker with hostPorts 80/443, NodePort Service`, version: pins.traefik.version },
     { kind: 'wait', description: 'controller available' },
   ],
-  health: (ctx) => health(ctx.client, ctx.pins.traefik.version, ctx.lang ?? 'en'),
+  health: (ctx) => health(ctx.client, ctx.pins.traefik.version),
   async install(ctx: AddonContext) {
-    const { client, signal, lang } = ctx;
-    const t = (text: LocalizedText) => pick(text, lang);
-    const rbac = adjustTraefikRbac(parseManifest(await ctx.manifest('traefik-ingress-nginx-rbac'), 'kubernetes-ingress-nginx-rbac.yml', lang));
+    const { client, signal } = ctx;
+    const t = (text: LocalizedText) => both(text);
+    const rbac = adjustTraefikRbac(parseManifest(await ctx.manifest('traefik-ingress-nginx-rbac'), 'kubernetes-ingress-nginx-rbac.yml'));
     const applying = t({ en: 'applying Traefik and its RBAC', zh: '正在应用 Traefik 及其 RBAC' });
     ctx.progress(0.05, applying);
-    await applyAll(client, [...traefikObjects(ctx.pins.traefik.image), ...rbac], { signal, lang, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.25 * f, applying) });
+    await applyAll(client, [...traefikObjects(ctx.pins.traefik.image), ...rbac], { signal, log: ctx.log, onProgress: (f) => ctx.progress(0.05 + 0.25 * f, applying) });
     await gated(ctx, [TRAEFIK_NS], async (gate) => {
       ctx.progress(0.3, t({ en: 'waiting for the controller', zh: '正在等待控制器' }));
       await gate.race(
-        waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: TRAEFIK_NS }, named(TRAEFIK_DEPLOYMENT, deploymentReady, 'deployment', lang), {
+        waitFor(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: TRAEFIK_NS }, named(TRAEFIK_DEPLOYMENT, deploymentReady, 'deployment'), {
           timeoutMs: seconds(ctx, 300),
           signal,
-          lang,
           what: t({ en: 'Traefik controller', zh: 'Traefik 控制器' }),
           onProgress: gate.progress(0.3, 0.7),
           diagnose: () => diagnose(client, { namespace: TRAEFIK_NS }),

@@ -1,6 +1,6 @@
 // One add-on installer: a health check that lets `up` skip what is already fine, and an
 // install that is safe to run again on a half-built cluster.
-import type { AddonHealth, ClusterSettings, Lang, LocalizedText, PoolPlan } from '../../api.ts';
+import type { AddonHealth, ClusterSettings, LocalizedText, PoolPlan } from '../../api.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { Pins } from './pins.ts';
 
@@ -8,7 +8,6 @@ export interface AddonContext {
   client: KubeClient;
   pins: Pins;
   settings: ClusterSettings;
-  lang: Lang;
   signal: AbortSignal;
   /** Multiplies every readiness bound. */
   timeoutScale: number;
@@ -20,6 +19,9 @@ export interface AddonContext {
   log(line: string): void;
 }
 
+/** An add-on's health inside the engine: its message an engine string (both languages) until `status` hands it over. */
+export type Health = Omit<AddonHealth, 'message'> & { message: string };
+
 export interface Addon {
   id: AddonHealth['id'] | 'pools';
   /** The lifecycle phase that installs it: cni, ingress, metallb or pools. */
@@ -29,8 +31,7 @@ export interface Addon {
   installTitle: LocalizedText;
   /** What `up --dry-run` shows for it, in order. */
   plan(pins: Pins): AddonPlanStep[];
-  /** `lang` is the language of the health message; English when absent. */
-  health(ctx: Pick<AddonContext, 'client' | 'pins' | 'poolPlan'> & { lang?: Lang }): Promise<AddonHealth>;
+  health(ctx: Pick<AddonContext, 'client' | 'pins' | 'poolPlan'>): Promise<Health>;
   install(ctx: AddonContext): Promise<void>;
 }
 

@@ -1,8 +1,7 @@
 // An admission webhook answers only once its Service has a ready endpoint: the add-ons wait for
 // that (by watching the Service's EndpointSlices) before anything is applied through them, and
 // their health checks ask the same question.
-import type { Lang } from '../../api.ts';
-import { pick } from '../i18n/text.ts';
+import { both } from '../i18n/text.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { diagnose } from '../kube/diagnose.ts';
 import { readyAddresses } from '../kube/readiness.ts';
@@ -24,9 +23,8 @@ export async function waitForWebhookService(
   client: KubeClient,
   namespace: string,
   service: string,
-  opts: { what: string; timeoutMs: number; signal?: AbortSignal; lang?: Lang },
+  opts: { what: string; timeoutMs: number; signal?: AbortSignal },
 ): Promise<void> {
-  const lang = opts.lang ?? 'en';
   await waitFor(
     client,
     slicesOf(namespace, service),
@@ -35,9 +33,9 @@ export async function waitForWebhookService(
       return {
         done: n > 0,
         fraction: n > 0 ? 1 : 0,
-        message: n > 0 ? pick({ en: 'webhook ready', zh: 'Webhook 已就绪' }, lang) : pick({ en: 'webhook has no ready endpoint yet', zh: 'Webhook 还没有就绪的端点' }, lang),
+        message: n > 0 ? both({ en: 'webhook ready', zh: 'Webhook 已就绪' }) : both({ en: 'webhook has no ready endpoint yet', zh: 'Webhook 还没有就绪的端点' }),
       };
     },
-    { timeoutMs: opts.timeoutMs, what: opts.what, lang, diagnose: () => diagnose(client, { namespace }), ...(opts.signal ? { signal: opts.signal } : {}) },
+    { timeoutMs: opts.timeoutMs, what: opts.what, diagnose: () => diagnose(client, { namespace }), ...(opts.signal ? { signal: opts.signal } : {}) },
   );
 }

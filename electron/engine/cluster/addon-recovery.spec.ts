@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AddonHealth } from '../../api.ts';
-import type { AddonContext } from '../addons/types.ts';
+import type { AddonContext, Health } from '../addons/types.ts';
+import { inLang } from '../i18n/text.ts';
 import { FakeKubeClient } from '../labs/testing/fake-kube.ts';
 import { type RecoverableAddon, restoreAddons } from './addon-recovery.ts';
 
@@ -9,7 +9,7 @@ function addon(client: FakeKubeClient, name: string, missing = false): Recoverab
   const a = {
     installs: 0,
     title: { en: name, zh: `插件 ${name}` },
-    async health(): Promise<AddonHealth> {
+    async health(): Promise<Health> {
       const pod = await client.get('v1', 'Pod', `${name}-speaker`, 'metallb-system');
       const base = { id: 'metallb' as const, version: 'v0' };
       if (missing || !pod) return { ...base, state: 'missing', message: 'not installed' };
@@ -32,7 +32,8 @@ const speaker = (name: string, ready: boolean) => ({
 
 function options(client: FakeKubeClient, recoverMs = 5000, lang: 'en' | 'zh' = 'en') {
   const lines: string[] = [];
-  return { client, signal: new AbortController().signal, lang, recoverMs, log: (l: string) => lines.push(l), progress: () => undefined, lines };
+  // The lines come in both languages; the test reads them in one.
+  return { client, signal: new AbortController().signal, recoverMs, log: (l: string) => lines.push(inLang(l, lang)), progress: () => undefined, lines };
 }
 
 const ctx = () => ({}) as AddonContext;
@@ -67,7 +68,7 @@ describe('restoreAddons', () => {
     const client = new FakeKubeClient([speaker('metallb', false)]);
     const a = addon(client, 'metallb');
     const o = options(client, 200, 'zh');
-    expect(await restoreAddons([a], ctx, o)).toEqual({ recovered: [], reinstalled: ['插件 metallb'] });
+    expect(await restoreAddons([a], ctx, o)).toEqual({ recovered: [], reinstalled: ['metallb'] });
     expect(a.installs).toBe(1);
     expect(o.lines).toEqual(['插件 metallb：speakers not ready；最多等待 0 秒，看它能否自行恢复', '插件 metallb：speakers not ready；正在恢复']);
   });

@@ -5,10 +5,10 @@
 // within a bound, until its health says ready; only one that is missing (or whose objects differ
 // from what kindlab installs: the pools' health calls that missing), or that has not recovered
 // when the bound runs out, is installed again.
-import type { AddonHealth, Lang, LocalizedText } from '../../api.ts';
-import type { Addon, AddonContext } from '../addons/types.ts';
+import type { LocalizedText } from '../../api.ts';
+import type { Addon, AddonContext, Health } from '../addons/types.ts';
 import { KindlabError, isCancellation } from '../errors.ts';
-import { pick } from '../i18n/text.ts';
+import { both } from '../i18n/text.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { watchUntil } from '../kube/watch-until.ts';
 
@@ -17,7 +17,6 @@ export type RecoverableAddon = Pick<Addon, 'title' | 'health' | 'install'>;
 export interface RestoreOptions {
   client: KubeClient;
   signal: AbortSignal;
-  lang: Lang;
   /** How long an add-on that is not ready may take to recover by itself. */
   recoverMs: number;
   log(line: string): void;
@@ -25,7 +24,7 @@ export interface RestoreOptions {
 }
 
 export interface RestoreResult {
-  /** Add-ons that were not ready and became ready without being touched. */
+  /** Add-ons that were not ready and became ready without being touched (their English titles). */
   recovered: string[];
   /** Add-ons installed again. */
   reinstalled: string[];
@@ -39,7 +38,7 @@ const RECOVERY_TARGETS = [
 ];
 
 /** Watches until the add-on's health is ready or missing; returns the last health (not ready when the bound ran out). */
-async function awaitRecovery(addon: RecoverableAddon, ctx: AddonContext, opts: RestoreOptions, first: AddonHealth): Promise<AddonHealth> {
+async function awaitRecovery(addon: RecoverableAddon, ctx: AddonContext, opts: RestoreOptions, first: Health): Promise<Health> {
   let last = first;
   try {
     await watchUntil(
@@ -52,10 +51,9 @@ async function awaitRecovery(addon: RecoverableAddon, ctx: AddonContext, opts: R
       {
         timeoutMs: opts.recoverMs,
         signal: opts.signal,
-        lang: opts.lang,
-        what: pick(addon.title, opts.lang),
+        what: both(addon.title),
         recheckMs: 3000,
-        onProgress: (v) => opts.progress(0.5, `${pick(addon.title, opts.lang)}: ${v.message ?? ''}`),
+        onProgress: (v) => opts.progress(0.5, `${both(addon.title)}: ${v.message ?? ''}`),
       },
     );
   } catch (err) {
@@ -65,7 +63,7 @@ async function awaitRecovery(addon: RecoverableAddon, ctx: AddonContext, opts: R
 }
 
 export async function restoreAddons(addons: readonly RecoverableAddon[], contextFor: (addon: RecoverableAddon) => AddonContext, opts: RestoreOptions): Promise<RestoreResult> {
-  const t = (text: LocalizedText) => pick(text, opts.lang);
+  const t = (text: LocalizedText) => both(text);
   const result: RestoreResult = { recovered: [], reinstalled: [] };
   for (const [i, addon] of addons.entries()) {
     const title = t(addon.title);
@@ -79,13 +77,13 @@ export async function restoreAddons(addons: readonly RecoverableAddon[], context
       h = await awaitRecovery(addon, ctx, opts, h);
       if (h.state === 'ready') {
         opts.log(t({ en: `${title}: recovered, nothing reinstalled`, zh: `${title}：已自行恢复，无需重新安装` }));
-        result.recovered.push(title);
+        result.recovered.push(addon.title.en);
         continue;
       }
     }
     opts.log(t({ en: `${title}: ${h.message}; restoring`, zh: `${title}：${h.message}；正在恢复` }));
     await addon.install(ctx);
-    result.reinstalled.push(title);
+    result.reinstalled.push(addon.title.en);
   }
   opts.progress(1, '');
   return result;

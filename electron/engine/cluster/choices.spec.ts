@@ -18,12 +18,12 @@ describe('a cluster remembers what it was built with', () => {
 
   it('a request asks, else the environment, else the cluster, else the book', () => {
     const remembered = { cni: 'kube-router', ingress: 'traefik' } as const;
-    expect(settingsFrom(undefined, {}, 'en')).toMatchObject({ cni: 'calico', ingress: 'ingress-nginx' });
-    expect(settingsFrom(undefined, {}, 'en', remembered)).toMatchObject({ cni: 'kube-router', ingress: 'traefik' });
-    expect(settingsFrom(undefined, { KINDLAB_CNI: 'calico' }, 'en', remembered)).toMatchObject({ cni: 'calico', ingress: 'traefik' });
-    expect(settingsFrom({ ingress: 'ingress-nginx' }, { KINDLAB_INGRESS: 'traefik' }, 'en', remembered)).toMatchObject({ ingress: 'ingress-nginx' });
-    expect(settingsFrom(undefined, { KINDLAB_NODE_IMAGE: 'kindlab.local/node:x' }, 'en').nodeImage).toBe('kindlab.local/node:x');
-    expect(settingsFrom(undefined, {}, 'en').nodeImage).toBeUndefined();
+    expect(settingsFrom(undefined, {})).toMatchObject({ cni: 'calico', ingress: 'ingress-nginx' });
+    expect(settingsFrom(undefined, {}, remembered)).toMatchObject({ cni: 'kube-router', ingress: 'traefik' });
+    expect(settingsFrom(undefined, { KINDLAB_CNI: 'calico' }, remembered)).toMatchObject({ cni: 'calico', ingress: 'traefik' });
+    expect(settingsFrom({ ingress: 'ingress-nginx' }, { KINDLAB_INGRESS: 'traefik' }, remembered)).toMatchObject({ ingress: 'ingress-nginx' });
+    expect(settingsFrom(undefined, { KINDLAB_NODE_IMAGE: 'kindlab.local/node:x' }).nodeImage).toBe('kindlab.local/node:x');
+    expect(settingsFrom(undefined, {}).nodeImage).toBeUndefined();
   });
 
   it('refuses what it cannot build, saying which values exist', () => {
@@ -35,8 +35,8 @@ describe('a cluster remembers what it was built with', () => {
       }
       throw new Error('did not throw');
     };
-    expect(failure(() => settingsFrom(undefined, { KINDLAB_CNI: 'flannel' }, 'en'))).toMatchObject({ code: 'bad-input', hint: 'Use --cni calico or kube-router.' });
-    expect(failure(() => settingsFrom({ ingress: 'haproxy' as never }, {}, 'zh')).hint).toBe('请使用 --ingress ingress-nginx 或 traefik。');
+    expect(failure(() => settingsFrom(undefined, { KINDLAB_CNI: 'flannel' }))).toMatchObject({ code: 'bad-input', hint: { en: 'Use --cni calico or kube-router.' } });
+    expect(failure(() => settingsFrom({ ingress: 'haproxy' as never }, {})).hint).toMatchObject({ zh: '请使用 --ingress ingress-nginx 或 traefik。' });
     expect(failure(() => assertNodeImage('kindest/node:v1.35.8; rm -rf /')).code).toBe('bad-input');
     expect(assertNodeImage(' registry.example:5000/kindest/node:v1.35.8@sha256:abc ')).toBe('registry.example:5000/kindest/node:v1.35.8@sha256:abc');
   });

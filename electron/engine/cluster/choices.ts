@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ClusterSettings, CniChoice, IngressChoice, Lang } from '../../api.ts';
+import type { ClusterSettings, CniChoice, IngressChoice } from '../../api.ts';
 import { KindlabError } from '../errors.ts';
-import { pick } from '../i18n/text.ts';
+import { both } from '../i18n/text.ts';
 
 export const CNI_CHOICES: readonly CniChoice[] = ['calico', 'kube-router'];
 export const INGRESS_CHOICES: readonly IngressChoice[] = ['ingress-nginx', 'traefik'];
@@ -16,34 +16,31 @@ export type Choices = Pick<ClusterSettings, 'cni' | 'ingress'> & { nodeImage?: s
 
 const CHOICES_FILE = 'choices.json';
 
-function oneOf<T extends string>(value: string, allowed: readonly T[], what: string, flag: string, lang: Lang): T {
+function oneOf<T extends string>(value: string, allowed: readonly T[], what: string, flag: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new KindlabError({
     code: 'bad-input',
-    message: pick({ en: `"${value}" is not a ${what} kindlab can install`, zh: `"${value}" 不是 kindlab 能安装的${what === 'CNI' ? ' CNI' : ' Ingress 控制器'}` }, lang),
-    hint: pick({ en: `Use ${flag} ${allowed.join(' or ')}.`, zh: `请使用 ${flag} ${allowed.join(' 或 ')}。` }, lang),
+    message: both({ en: `"${value}" is not a ${what} kindlab can install`, zh: `"${value}" 不是 kindlab 能安装的${what === 'CNI' ? ' CNI' : ' Ingress 控制器'}` }),
+    hint: both({ en: `Use ${flag} ${allowed.join(' or ')}.`, zh: `请使用 ${flag} ${allowed.join(' 或 ')}。` }),
   });
 }
 
-export function assertCni(value: string, lang: Lang = 'en'): CniChoice {
-  return oneOf(value, CNI_CHOICES, 'CNI', '--cni', lang);
+export function assertCni(value: string): CniChoice {
+  return oneOf(value, CNI_CHOICES, 'CNI', '--cni');
 }
 
-export function assertIngress(value: string, lang: Lang = 'en'): IngressChoice {
-  return oneOf(value, INGRESS_CHOICES, 'ingress controller', '--ingress', lang);
+export function assertIngress(value: string): IngressChoice {
+  return oneOf(value, INGRESS_CHOICES, 'ingress controller', '--ingress');
 }
 
 /** A node image reference as docker takes it: no spaces, no shell metacharacters, not empty. */
-export function assertNodeImage(value: string, lang: Lang = 'en'): string {
+export function assertNodeImage(value: string): string {
   const v = value.trim();
   if (/^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/.test(v) && !v.endsWith(':') && !v.endsWith('@')) return v;
   throw new KindlabError({
     code: 'bad-input',
-    message: pick({ en: `"${value}" is not an image reference`, zh: `"${value}" 不是镜像引用` }, lang),
-    hint: pick(
-      { en: 'Give a node image as docker names it, for example kindest/node:v1.35.8@sha256:… or registry.example:5000/kindest/node:v1.35.8.', zh: '请按 docker 的写法给出节点镜像，例如 kindest/node:v1.35.8@sha256:… 或 registry.example:5000/kindest/node:v1.35.8。' },
-      lang,
-    ),
+    message: both({ en: `"${value}" is not an image reference`, zh: `"${value}" 不是镜像引用` }),
+    hint: both({ en: 'Give a node image as docker names it, for example kindest/node:v1.35.8@sha256:… or registry.example:5000/kindest/node:v1.35.8.', zh: '请按 docker 的写法给出节点镜像，例如 kindest/node:v1.35.8@sha256:… 或 registry.example:5000/kindest/node:v1.35.8。' }),
   });
 }
 

@@ -8,7 +8,7 @@
 // is unversioned and only on cgroup v1 hosts: KubeletConfiguration's failCgroupV1: false, without
 // which the kubelet of Kubernetes 1.35 refuses to start there.
 import { Document } from 'yaml';
-import type { ClusterSettings, Lang } from '../../api.ts';
+import type { ClusterSettings } from '../../api.ts';
 import { KindlabError } from '../errors.ts';
 import { assertClusterName } from './name.ts';
 
@@ -30,9 +30,9 @@ export interface KindConfigOptions {
 /** The kubelet patch that lets Kubernetes 1.35+ start on a cgroup v1 host. */
 export const CGROUP_V1_PATCH = 'kind: KubeletConfiguration\nfailCgroupV1: false\n';
 
-export function renderKindConfig(settings: ClusterSettings, options: KindConfigOptions, lang: Lang = 'en'): string {
+export function renderKindConfig(settings: ClusterSettings, options: KindConfigOptions): string {
   const { nodeImage } = options;
-  assertClusterName(settings.name, lang);
+  assertClusterName(settings.name);
   if (nodeImage.trim() === '') {
     throw new KindlabError({ code: 'bad-input', message: 'no node image given', hint: 'Pass a kindest/node image, pinned by digest.' });
   }

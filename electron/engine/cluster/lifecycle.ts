@@ -9,10 +9,11 @@ import type { AddonHealth, ClusterPlan, ClusterSettings, ClusterStatus, DoctorRe
 import { addonsFor, detectInstalled } from '../addons/choice.ts';
 import type { ManifestFetcher } from '../addons/manifests.ts';
 import { METALLB_NS } from '../addons/metallb.ts';
-import type { Addon, AddonContext } from '../addons/types.ts';
+import type { Addon, AddonContext, Health } from '../addons/types.ts';
 import { type EngineContext, nodeImageOf } from '../context.ts';
-import { KindlabError, throwIfCancelled } from '../errors.ts';
-import { pick } from '../i18n/text.ts';
+import { preflightFailure, warningLine } from '../doctor/preflight.ts';
+import { KindlabError, errorText, throwIfCancelled } from '../errors.ts';
+import { both, toText } from '../i18n/text.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { nodeReady } from '../kube/readiness.ts';
 import { parseNetworkInspect } from '../network/inspect.ts';
@@ -40,10 +41,10 @@ export const RESET_FAST_PHASES = ['labs', 'addons'] as const;
 export const RESET_FULL_PHASES = ['preflight', 'delete', 'cluster', 'cni', 'ingress', 'metallb', 'pools'] as const;
 
 /** The phases' titles; an add-on's phase is named after the add-on the settings choose ("Install kube-router"). */
-export function phaseSpecs(ids: readonly string[], lang: 'en' | 'zh', settings?: Pick<ClusterSettings, 'cni' | 'ingress'>): PhaseSpec[] {
+export function phaseSpecs(ids: readonly string[], settings?: Pick<ClusterSettings, 'cni' | 'ingress'>): PhaseSpec[] {
   const addons = addonsFor(settings ?? { cni: 'calico', ingress: 'ingress-nginx' });
   const byPhase = new Map(Object.values(addons).map((a) => [a.phase, a.installTitle]));
-  return ids.map((id) => ({ id, title: pick(PHASE_TITLES[id] ?? byPhase.get(id) ?? { en: id, zh: id }, lang) }));
+  return ids.map((id) => ({ id, title: both(PHASE_TITLES[id] ?? byPhase.get(id) ?? { en: id, zh: id }) }));
 }
 
 export interface LifecycleDeps {
@@ -94,7 +95,7 @@ export class ClusterLifecycle {
   }
 
   private t(text: LocalizedText): string {
-    return pick(text, this.ctx.lang);
+    return both(text);
   }
 
   // ── facts about the machine ──
@@ -114,7 +115,20 @@ export class ClusterLifecycle {
   }
 
   async poolPlan(signal?: AbortSignal): Promise<PoolPlan> {
-    const r = await this.ctx.tools.run('docker', ['network', 'inspect', 'kind'], { timeoutMs: 20_000, ...(signal ? { signal } : {}) });
+    const r = await this.ctx.tools.run('docker', ['network', 'inspect', 'kind'], { timeoutMs: 20_000, allowFailure: true, ...(signal ? { signal } : {}) });
+    if (r.exitCode !== 0 && /no such network/i.test(r.stderr)) {
+      // kind makes the network with the first cluster: before that, no cluster yet, not a broken engine.
+      throw new KindlabError({
+        code: 'cluster-missing',
+        message: { en: 'no cluster yet: the kind network comes with the first cluster', zh: '还没有集群：kind 网络会随第一个集群一起创建' },
+        hint: {
+          en: 'Build the cluster (kindlab up, or Build cluster in the app), or compute the pools of a saved network: kindlab pools --inspect FILE',
+          zh: '请先构建集群（kindlab up，或在应用中点“构建集群”），或根据保存的网络计算地址池：kindlab pools --inspect 文件',
+        },
+        command: r.command,
+      });
+    }
+    if (r.exitCode !== 0) throw this.ctx.tools.commandFailed(r);
     return computePools(parseNetworkInspect(r.stdout));
   }
 
@@ -169,7 +183,6 @@ export class ClusterLifecycle {
       client,
       pins: this.ctx.pins,
       settings,
-      lang: this.ctx.lang,
       signal: op.signal,
       timeoutScale: this.ctx.timeoutScale,
       manifest,
@@ -204,23 +217,9 @@ export class ClusterLifecycle {
   private async runPreflight(settings: ClusterSettings, op: Operation): Promise<boolean> {
     return op.phase('preflight', async () => {
       const report = await this.deps.preflight(settings, false, op.signal);
-      for (const f of report.findings) {
-        if (f.status !== 'warn') continue;
-        // "inotify limits: inotify limits are low…" reads badly: name the check only when the finding does not.
-        const named = f.finding.toLowerCase().startsWith(f.title.toLowerCase()) ? f.finding : `${f.title}: ${f.finding}`;
-        op.log('preflight', `${named}${f.fix ? ` — ${f.fix}` : ''}`, 'warn');
-      }
+      for (const f of report.findings) if (f.status === 'warn') op.log('preflight', warningLine(f), 'warn');
       const failed = report.findings.filter((f) => f.status === 'fail');
-      if (failed.length > 0) {
-        const first = failed[0];
-        const code = first?.id === 'docker-daemon' ? 'daemon-unreachable' : first?.id === 'ports' ? 'port-in-use' : first?.id === 'kind' || first?.id === 'docker-cli' ? 'tool-missing' : 'command-failed';
-        throw new KindlabError({
-          code: first?.id === 'kind' && /old|旧/.test(first.finding) ? 'tool-too-old' : code,
-          message: `${first?.title}: ${first?.finding}`,
-          hint: first?.fix ?? '',
-          diagnostics: [...(first?.fixCommands ?? []).map((c) => `$ ${c}`), ...failed.slice(1).map((f) => `${f.title}: ${f.finding}${f.fix ? ` — ${f.fix}` : ''}`)],
-        });
-      }
+      if (failed.length > 0) throw new KindlabError(preflightFailure(failed));
       throwIfCancelled(op.signal, 'preflight');
       return this.clusterExists(settings.name, op.signal);
     });
@@ -253,7 +252,7 @@ export class ClusterLifecycle {
         // On a cgroup v1 host the kubelet of Kubernetes 1.35 refuses to start unless told otherwise.
         const cgroupV1 = (await this.engineCgroupVersion(op.signal).catch(() => '')) === '1';
         if (cgroupV1) op.log('cluster', this.t({ en: 'the container engine runs cgroup v1: the kubelet is started with failCgroupV1: false', zh: '容器引擎使用 cgroup v1：kubelet 以 failCgroupV1: false 启动' }), 'warn');
-        await writeFile(paths.kindConfig, renderKindConfig(settings, { nodeImage: nodeImageOf(settings, this.ctx.pins), cgroupV1 }, this.ctx.lang));
+        await writeFile(paths.kindConfig, renderKindConfig(settings, { nodeImage: nodeImageOf(settings, this.ctx.pins), cgroupV1 }));
         await writeFile(creating, new Date().toISOString());
         op.progress('cluster', 0.02, this.t({ en: 'kind is creating the node containers', zh: 'kind 正在创建节点容器' }));
         await this.ctx.tools.run('kind', ['create', 'cluster', '--name', settings.name, '--config', paths.kindConfig, '--kubeconfig', paths.kubeconfig], {
@@ -420,7 +419,6 @@ export class ClusterLifecycle {
         if (this.deps.labCleanup) removed += await this.deps.labCleanup(client, (l) => op.log('labs', l), op.signal);
         removed += await resetFastSteps(client, {
           signal: op.signal,
-          lang: this.ctx.lang,
           timeoutMs: 120_000 * this.ctx.timeoutScale,
           log: (l) => op.log('labs', l),
           progress: (f, m) => op.progress('labs', f, m),
@@ -436,7 +434,6 @@ export class ClusterLifecycle {
       await restoreAddons(Object.values(addonsFor(settings)), () => this.addonContext(client, settings, op, 'addons', manifests), {
         client,
         signal: op.signal,
-        lang: this.ctx.lang,
         recoverMs: 180_000 * this.ctx.timeoutScale,
         log: (l) => op.log('addons', l),
         progress: (f, m) => op.progress('addons', f, m),
@@ -481,18 +478,18 @@ export class ClusterLifecycle {
     }
     const nodes = await client.list('v1', 'Node');
     const nodeInfos: NodeInfo[] = nodes.items.map(nodeInfo);
-    const probeCtx = { client, pins: this.ctx.pins, lang: this.ctx.lang, poolPlan: () => this.poolPlan() };
+    const probeCtx = { client, pins: this.ctx.pins, poolPlan: () => this.poolPlan() };
     const chosen = addonsFor(settings);
-    const addons: AddonHealth[] = await Promise.all(
+    const addons: Health[] = await Promise.all(
       [chosen.cni, chosen.ingress, chosen.metallb].map((a) =>
-        a.health(probeCtx).catch((e: unknown) => ({ id: a.id as AddonHealth['id'], version: '', state: 'unknown' as const, message: String((e as Error).message ?? e) })),
+        a.health(probeCtx).catch((e: unknown) => ({ id: a.id as AddonHealth['id'], version: '', state: 'unknown' as const, message: errorText(e) })),
       ),
     );
     // MetalLB without its pools hands out no address: the learner's LoadBalancer Services would
     // stay <pending>, so the add-on is not "ready" until pool-01, pool-02 and the advertisement are.
     const metallb = addons.find((a) => a.id === 'metallb');
     if (metallb?.state === 'ready') {
-      const pooled = await chosen.pools.health(probeCtx).catch((e: unknown) => ({ state: 'unknown' as const, message: String((e as Error).message ?? e) }));
+      const pooled = await chosen.pools.health(probeCtx).catch((e: unknown) => ({ state: 'unknown' as const, message: errorText(e) }));
       if (pooled.state !== 'ready') Object.assign(metallb, { state: 'degraded', message: pooled.message });
     }
     let pools: { name: string; addresses: string[] }[] = [];
@@ -501,7 +498,7 @@ export class ClusterLifecycle {
       pools = list.items.map((p) => ({ name: p.metadata.name, addresses: ((p.spec as { addresses?: string[] } | undefined)?.addresses ?? []).slice() }));
     }
     const labObjects = (await this.deps.labObjects?.(client).catch(() => ({}))) ?? {};
-    return { ...base, exists: true, apiReachable: true, nodes: nodeInfos, addons, pools, labObjects };
+    return { ...base, exists: true, apiReachable: true, nodes: nodeInfos, addons: addons.map((a) => ({ ...a, message: toText(a.message) })), pools, labObjects };
   }
 }
 

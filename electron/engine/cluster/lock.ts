@@ -9,7 +9,6 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Lang } from '../../api.ts';
 import { KindlabError } from '../errors.ts';
 import { isAlive } from '../tools/kill-tree.ts';
 
@@ -91,32 +90,25 @@ function removeStale(path: string, inspectedIno: number): void {
   rmSync(aside, { force: true });
 }
 
-function busy(lang: Lang, holder: Holder | null): KindlabError {
-  if (!holder) {
-    return new KindlabError({
-      code: 'busy',
-      message: lang === 'zh' ? '另一个 kindlab 操作正在启动' : 'another kindlab operation is starting',
-      hint:
-        lang === 'zh'
-          ? '一次只能运行一个集群操作。请等待它结束，或在它的窗口/终端里取消（Ctrl+C）。'
-          : 'Only one cluster operation runs at a time. Wait for it to finish, or cancel it in its window or terminal (Ctrl+C).',
-    });
-  }
+const ONE_AT_A_TIME = {
+  en: 'Only one cluster operation runs at a time. Wait for it to finish, or cancel it in its window or terminal (Ctrl+C).',
+  zh: '一次只能运行一个集群操作。请等待它结束，或在它的窗口/终端里取消（Ctrl+C）。',
+};
+
+function busy(holder: Holder | null): KindlabError {
+  if (!holder) return new KindlabError({ code: 'busy', message: { en: 'another kindlab operation is starting', zh: '另一个 kindlab 操作正在启动' }, hint: ONE_AT_A_TIME });
   const since = new Date(holder.since).toLocaleTimeString();
   return new KindlabError({
     code: 'busy',
-    message:
-      lang === 'zh'
-        ? `另一个 kindlab 操作（${holder.op}，进程 ${holder.pid}，开始于 ${since}）正在运行`
-        : `another kindlab operation is running: ${holder.op} (pid ${holder.pid}, started ${since})`,
-    hint:
-      lang === 'zh'
-        ? '一次只能运行一个集群操作。请等待它结束，或在它的窗口/终端里取消（Ctrl+C）。'
-        : 'Only one cluster operation runs at a time. Wait for it to finish, or cancel it in its window or terminal (Ctrl+C).',
+    message: {
+      en: `another kindlab operation is running: ${holder.op} (pid ${holder.pid}, started ${since})`,
+      zh: `另一个 kindlab 操作（${holder.op}，进程 ${holder.pid}，开始于 ${since}）正在运行`,
+    },
+    hint: ONE_AT_A_TIME,
   });
 }
 
-export function acquireLifecycleLock(path: string, op: string, lang: Lang = 'en'): LockHandle {
+export function acquireLifecycleLock(path: string, op: string): LockHandle {
   mkdirSync(dirname(path), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     if (tryCreate(path, { pid: process.pid, op, since: new Date().toISOString() })) {
@@ -140,22 +132,22 @@ export function acquireLifecycleLock(path: string, op: string, lang: Lang = 'en'
     }
     const holder = readHolder(path);
     if (!holder) {
-      if (Date.now() - mtimeMs < UNREADABLE_LOCK_GRACE_MS) throw busy(lang, null);
+      if (Date.now() - mtimeMs < UNREADABLE_LOCK_GRACE_MS) throw busy(null);
     } else if (holder.pid === process.pid) {
       throw new KindlabError({
         code: 'busy',
-        message: lang === 'zh' ? `操作 ${holder.op} 正在运行` : `${holder.op} is already running`,
-        hint: lang === 'zh' ? '请等待它结束或先取消它。' : 'Wait for it to finish or cancel it first.',
+        message: { en: `${holder.op} is already running`, zh: `操作 ${holder.op} 正在运行` },
+        hint: { en: 'Wait for it to finish or cancel it first.', zh: '请等待它结束或先取消它。' },
       });
     } else if (isAlive(holder.pid)) {
-      throw busy(lang, holder);
+      throw busy(holder);
     }
     // Stale: left by a process that is gone, or unreadable for longer than any writer takes.
     removeStale(path, ino);
   }
   throw new KindlabError({
     code: 'busy',
-    message: lang === 'zh' ? '无法获取生命周期锁' : 'could not take the lifecycle lock',
-    hint: lang === 'zh' ? `如果没有正在运行的 kindlab，请删除 ${path}。` : `Remove ${path} if no kindlab is running.`,
+    message: { en: 'could not take the lifecycle lock', zh: '无法获取生命周期锁' },
+    hint: { en: `Remove ${path} if no kindlab is running.`, zh: `如果没有正在运行的 kindlab，请删除 ${path}。` },
   });
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import type { Failure } from '../../api.ts';
+import type { KindlabError } from '../errors.ts';
 import { clusterPaths } from '../paths.ts';
 import { settingsFrom } from '../context.ts';
 import { assertClusterName, isValidClusterName } from './name.ts';
@@ -15,13 +17,14 @@ describe('cluster names', () => {
     }
   });
 
-  it('explains the rule in the learner language', () => {
-    expect(() => assertClusterName('..', 'zh')).toThrow(/不是有效的集群名称/);
+  it('explains the rule in both languages', () => {
+    let failure: Failure | undefined;
     try {
       assertClusterName('../..');
     } catch (err) {
-      expect((err as { failure: { code: string; hint: string } }).failure).toMatchObject({ code: 'bad-input', hint: expect.stringContaining('cluster01') });
+      failure = (err as KindlabError).failure;
     }
+    expect(failure).toMatchObject({ code: 'bad-input', message: { zh: expect.stringMatching(/不是有效的集群名称/) }, hint: { en: expect.stringContaining('cluster01') } });
   });
 
   it('is enforced wherever a name comes in: settings (flag or KINDLAB_CLUSTER) and the data paths', () => {

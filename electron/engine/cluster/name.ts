@@ -3,9 +3,8 @@
 // the prefix of Docker container names, and the start of node names that kubeadm requires to be
 // DNS names. So the name is dot-separated labels that each start and end with a letter or digit
 // (no "..", no trailing dot, which Windows would strip from the folder name), at most 50 long.
-import type { Lang } from '../../api.ts';
 import { KindlabError } from '../errors.ts';
-import { pick } from '../i18n/text.ts';
+import { both } from '../i18n/text.ts';
 
 const LABEL = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
 const CLUSTER_NAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`);
@@ -15,17 +14,14 @@ export function isValidClusterName(name: string): boolean {
 }
 
 /** Throws a learner-readable error for a name that is not safe to use. */
-export function assertClusterName(name: string, lang: Lang = 'en'): string {
+export function assertClusterName(name: string): string {
   if (isValidClusterName(name)) return name;
   throw new KindlabError({
     code: 'bad-input',
-    message: pick({ en: `"${name}" is not a valid cluster name`, zh: `“${name}”不是有效的集群名称` }, lang),
-    hint: pick(
-      {
+    message: both({ en: `"${name}" is not a valid cluster name`, zh: `“${name}”不是有效的集群名称` }),
+    hint: both({
         en: 'Use up to 50 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, with no ".." (a DNS name), for example cluster01 (--name or KINDLAB_CLUSTER).',
         zh: '最多 50 个字符，只能使用小写字母、数字、“-”和“.”，以字母或数字开头和结尾，且不能有“..”（即一个 DNS 名称），例如 cluster01（--name 或 KINDLAB_CLUSTER）。',
-      },
-      lang,
-    ),
+      }),
   });
 }

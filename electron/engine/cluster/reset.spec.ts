@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Lang } from '../../api.ts';
+import { inLang } from '../i18n/text.ts';
 import type { KubeObject } from '../kube/client.ts';
 import { FakeKubeClient } from '../labs/testing/fake-kube.ts';
 import { resetFastSteps } from './reset.ts';
@@ -36,7 +37,7 @@ function cluster(): FakeKubeClient {
 
 async function reset(client: FakeKubeClient, lang?: Lang): Promise<{ removed: number; progress: string[] }> {
   const progress: string[] = [];
-  const removed = await resetFastSteps(client, { signal: new AbortController().signal, timeoutMs: 5_000, log: () => undefined, progress: (_f, m) => progress.push(m), ...(lang ? { lang } : {}) });
+  const removed = await resetFastSteps(client, { signal: new AbortController().signal, timeoutMs: 5_000, log: () => undefined, progress: (_f, m) => progress.push(inLang(m, lang ?? 'en')) });
   return { removed, progress };
 }
 

@@ -6,14 +6,14 @@
 // or the learner put there. A real cluster showed why: sweeping every kube-system Service except
 // kube-dns deleted another component's Service. The add-ons' state is restored afterwards
 // (lifecycle.ts, addon-recovery.ts).
-import type { Lang, LocalizedText } from '../../api.ts';
+import type { LocalizedText } from '../../api.ts';
 import { throwIfCancelled } from '../errors.ts';
-import { pick } from '../i18n/text.ts';
+import { both } from '../i18n/text.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { waitFor } from '../kube/wait.ts';
 import { removeLabelled } from '../labs/cleanup.ts';
 import { LAB_LABEL, PROBE_LABEL } from '../labs/manifest.ts';
-import { sayer } from '../labs/say.ts';
+import { sayBoth } from '../labs/say.ts';
 import { EXAMPLE_VARS } from '../labs/vars.ts';
 
 export { SYSTEM_NAMESPACES } from '../../shared/system-namespaces.ts';
@@ -24,18 +24,15 @@ export interface ResetOptions {
   timeoutMs: number;
   log(line: string): void;
   progress(fraction: number, message: string): void;
-  /** The language of progress messages; English when absent. */
-  lang?: Lang;
 }
 
 export async function resetFastSteps(client: KubeClient, opts: ResetOptions): Promise<number> {
-  const lang = opts.lang ?? 'en';
-  const t = (text: LocalizedText) => pick(text, lang);
+  const t = (text: LocalizedText) => both(text);
   // Selectors on the label's key alone: every lab's objects, whichever lab made them.
-  const deps = { client, vars: EXAMPLE_VARS, say: sayer(lang), signal: opts.signal, timeoutScale: 1, log: opts.log };
+  const deps = { client, vars: EXAMPLE_VARS, say: sayBoth, signal: opts.signal, timeoutScale: 1, log: opts.log };
   opts.progress(0.05, t({ en: 'objects labelled by the labs', zh: '带实验标签的对象' }));
   const labelled = await removeLabelled(LAB_LABEL, deps);
-  throwIfCancelled(opts.signal, undefined, lang);
+  throwIfCancelled(opts.signal);
   opts.progress(0.4, t({ en: 'probe pods', zh: '探测 Pod' }));
   const probes = await removeLabelled(PROBE_LABEL, deps);
   const gone = new Set([...labelled.namespaces, ...probes.namespaces]);
@@ -51,7 +48,6 @@ export async function resetFastSteps(client: KubeClient, opts: ResetOptions): Pr
       {
         timeoutMs: opts.timeoutMs,
         signal: opts.signal,
-        lang,
         what: t({ en: 'lab namespaces to terminate', zh: '等待实验命名空间终止' }),
         onProgress: (v) => opts.progress(0.7 + 0.3 * (v.fraction ?? 0), v.message ?? ''),
       },

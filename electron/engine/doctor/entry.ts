@@ -20,7 +20,7 @@ export async function preflightDoctor(ctx: EngineContext, settings: ClusterSetti
   // The signal kills the running tool probes (a `docker info` that hangs on a wedged daemon).
   // The cancel is reported once they have exited, so no docker or kind outlives the operation.
   const facts = new DoctorFacts({ ...defaultProbes(ctx), signal }, ctx.pins);
-  const report = runDoctor(checks, facts, ctx.lang, settings);
+  const report = runDoctor(checks, facts, settings);
   const cancelledOnceStopped = async (): Promise<never> => {
     await facts.toolsSettled();
     throw cancelled('preflight');

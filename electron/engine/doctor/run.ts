@@ -1,10 +1,10 @@
 // Runs the doctor: every applicable check at once (they share one memoized facts bag), each
 // bounded in time. A check that throws or hangs becomes a finding of its own; the report always
 // comes back, in registry order.
-import type { ClusterSettings, DoctorFinding, DoctorReport, Lang } from '../../api.ts';
+import type { ClusterSettings, DoctorFinding, DoctorReport } from '../../api.ts';
 import type { EngineContext } from '../context.ts';
-import { toFailure } from '../errors.ts';
-import { fill, pick } from '../i18n/text.ts';
+import { errorText } from '../errors.ts';
+import { fill, toText } from '../i18n/text.ts';
 import { type CheckContext, type CheckOutcome, type DoctorCheck, TIMED_OUT, withTimeout } from './check.ts';
 import { DoctorFacts, defaultProbes } from './facts.ts';
 import { DOCTOR_CHECKS } from './registry.ts';
@@ -26,10 +26,9 @@ async function outcomeOf(check: DoctorCheck, ctx: CheckContext, timeoutMs: numbe
       fix: { en: 'Run the doctor again; if it keeps timing out, the tool it waits for is hanging.', zh: '请再运行一次检查；如果一直超时，说明它等待的工具卡住了。' },
     };
   } catch (err) {
-    const failure = toFailure(err);
     return {
       status: 'fail',
-      finding: fill({ en: 'The check itself failed: {error}', zh: '检查本身出错了：{error}' }, { error: failure.message }),
+      finding: fill({ en: 'The check itself failed: {error}', zh: '检查本身出错了：{error}' }, { error: errorText(err) }),
       fix: {
         en: 'This is probably a bug in kindlab. Run the doctor again, and report the message if it stays.',
         zh: '这很可能是 kindlab 的缺陷。请再运行一次检查；如果仍然出现，请报告这条信息。',
@@ -47,14 +46,15 @@ function applies(check: DoctorCheck, ctx: CheckContext): boolean {
   }
 }
 
-function toFinding(check: DoctorCheck, outcome: CheckOutcome, lang: Lang): DoctorFinding {
+/** The contract's finding: both languages, the edge picks (a marked engine error inside is resolved per side). */
+function toFinding(check: DoctorCheck, outcome: CheckOutcome): DoctorFinding {
   return {
     id: check.id,
     category: check.category,
-    title: pick(check.title, lang),
+    title: toText(check.title),
     status: outcome.status,
-    finding: pick(outcome.finding, lang),
-    ...(outcome.fix ? { fix: pick(outcome.fix, lang) } : {}),
+    finding: toText(outcome.finding),
+    ...(outcome.fix ? { fix: toText(outcome.fix) } : {}),
     ...(outcome.fixCommands && outcome.fixCommands.length > 0 ? { fixCommands: outcome.fixCommands } : {}),
   };
 }
@@ -62,7 +62,6 @@ function toFinding(check: DoctorCheck, outcome: CheckOutcome, lang: Lang): Docto
 export async function runDoctor(
   checks: readonly DoctorCheck[],
   facts: DoctorFacts,
-  lang: Lang,
   settings: ClusterSettings,
   opts: DoctorRunOptions = {},
 ): Promise<DoctorReport> {
@@ -71,11 +70,11 @@ export async function runDoctor(
   const timeoutMs = opts.checkTimeoutMs ?? CHECK_TIMEOUT_MS;
   const chosen = checks.filter((c) => applies(c, ctx));
   const outcomes = await Promise.all(chosen.map((c) => outcomeOf(c, ctx, timeoutMs)));
-  const findings = chosen.map((c, i) => toFinding(c, outcomes[i] as CheckOutcome, lang));
+  const findings = chosen.map((c, i) => toFinding(c, outcomes[i] as CheckOutcome));
   return { ok: !findings.some((f) => f.status === 'fail'), findings, durationMs: Date.now() - started };
 }
 
 /** The doctor on this machine, with the real probes. */
 export function defaultDoctor(ctx: EngineContext, settings: ClusterSettings): Promise<DoctorReport> {
-  return runDoctor(DOCTOR_CHECKS, new DoctorFacts(defaultProbes(ctx), ctx.pins), ctx.lang, settings);
+  return runDoctor(DOCTOR_CHECKS, new DoctorFacts(defaultProbes(ctx), ctx.pins), settings);
 }

@@ -1,7 +1,7 @@
 // What "ready" means for each kind of object, as pure functions over API objects, plus the
 // pod problems worth naming early (image pulls, crash loops, unschedulable pods).
-import type { Lang, LocalizedText } from '../../api.ts';
-import { pick } from '../i18n/text.ts';
+import type { LocalizedText } from '../../api.ts';
+import { both } from '../i18n/text.ts';
 import type { KubeObject } from './client.ts';
 import type { Verdict } from './wait.ts';
 
@@ -102,29 +102,28 @@ export function readyAddresses(slices: KubeObject[]): string[] {
  * All objects satisfy `pred` (and there are at least `minCount`). `noun` names them in the
  * progress line, in both languages when given as a LocalizedText ({ en: 'nodes', zh: '节点' }).
  */
-export function allOf(pred: (o: KubeObject) => boolean, noun: string | LocalizedText, minCount = 1, lang: Lang = 'en'): (objs: KubeObject[]) => Verdict {
-  const n = typeof noun === 'string' ? noun : pick(noun, lang);
+export function allOf(pred: (o: KubeObject) => boolean, noun: string | LocalizedText, minCount = 1): (objs: KubeObject[]) => Verdict {
+  const n = typeof noun === 'string' ? { en: noun, zh: noun } : noun;
   // Chinese puts no space between characters, but one around a Latin word such as "Pod".
-  const zhNoun = /^[A-Za-z0-9]/.test(n) ? ` ${n} ` : n;
+  const zhNoun = /^[A-Za-z0-9]/.test(n.zh) ? ` ${n.zh} ` : n.zh;
   return (objs) => {
     const ready = objs.filter(pred).length;
     const total = Math.max(objs.length, minCount);
     return {
       done: objs.length >= minCount && ready === objs.length,
       fraction: total ? ready / total : 0,
-      message: pick({ en: `${ready}/${total} ${n} ready`, zh: `${ready}/${total} 个${zhNoun}已就绪` }, lang),
+      message: both({ en: `${ready}/${total} ${n.en} ready`, zh: `${ready}/${total} 个${zhNoun}已就绪` }),
     };
   };
 }
 
 /** The object `name` satisfies `pred`; `noun` is its kind as shown (deployment, job, …). */
-export function named(name: string, pred: (o: KubeObject) => boolean, noun: string, lang: Lang = 'en'): (objs: KubeObject[]) => Verdict {
-  const t = (text: LocalizedText) => pick(text, lang);
+export function named(name: string, pred: (o: KubeObject) => boolean, noun: string): (objs: KubeObject[]) => Verdict {
   return (objs) => {
     const o = objs.find((x) => x.metadata.name === name);
-    if (!o) return { done: false, fraction: 0, message: t({ en: `${noun} ${name} not created yet`, zh: `${noun} ${name} 尚未创建` }) };
+    if (!o) return { done: false, fraction: 0, message: both({ en: `${noun} ${name} not created yet`, zh: `${noun} ${name} 尚未创建` }) };
     const ok = pred(o);
-    return { done: ok, fraction: ok ? 1 : 0.5, message: ok ? t({ en: `${noun} ${name} ready`, zh: `${noun} ${name} 已就绪` }) : t({ en: `${noun} ${name} not ready yet`, zh: `${noun} ${name} 尚未就绪` }) };
+    return { done: ok, fraction: ok ? 1 : 0.5, message: ok ? both({ en: `${noun} ${name} ready`, zh: `${noun} ${name} 已就绪` }) : both({ en: `${noun} ${name} not ready yet`, zh: `${noun} ${name} 尚未就绪` }) };
   };
 }
 

@@ -1,9 +1,8 @@
 // Waiting on the cluster by watching the API, never by sleeping: list once, judge the state,
 // then re-judge on every watch event until the condition holds, the bound runs out, or the
 // operation is cancelled. A watch that the server closes is resumed from the last version.
-import type { Lang } from '../../api.ts';
 import { KindlabError, cancelled } from '../errors.ts';
-import { pick } from '../i18n/text.ts';
+import { both } from '../i18n/text.ts';
 import type { KubeClient, KubeObject, ListOptions } from './client.ts';
 
 export interface Verdict {
@@ -28,8 +27,6 @@ export interface WaitOptions {
   /** Called on timeout to explain why: events, pod states, last log lines. */
   diagnose?: () => Promise<string[]>;
   hint?: string;
-  /** The language of the timeout message and of the default hint; English when absent. */
-  lang?: Lang;
 }
 
 /**
@@ -109,22 +106,18 @@ export async function waitFor(client: KubeClient, target: WaitTarget, judge: (ob
  * waited for, where things stood, and the diagnostics. Shared by every watched wait.
  */
 export async function waitFailure(opts: WaitOptions, last: Verdict): Promise<KindlabError> {
-  const lang = opts.lang ?? 'en';
-  if (opts.signal?.aborted) return cancelled(undefined, lang);
+  if (opts.signal?.aborted) return cancelled();
   const diagnostics = opts.diagnose
-    ? await opts.diagnose().catch((e: unknown) => [pick({ en: `(could not collect diagnostics: ${String(e)})`, zh: `（无法收集诊断信息：${String(e)}）` }, lang)])
+    ? await opts.diagnose().catch((e: unknown) => [both({ en: `(could not collect diagnostics: ${String(e)})`, zh: `（无法收集诊断信息：${String(e)}）` })])
     : [];
   const secs = Math.round(opts.timeoutMs / 1000);
   return new KindlabError({
     code: 'timeout',
-    message: pick(
-      {
-        en: `${opts.what}: not done after ${secs} s${last.message ? ` (${last.message})` : ''}`,
-        zh: `${opts.what}：${secs} 秒后仍未完成${last.message ? `（${last.message}）` : ''}`,
-      },
-      lang,
-    ),
-    hint: opts.hint ?? pick({ en: 'See the diagnostics below for the first thing that is stuck.', zh: '请查看下方的诊断信息，找出第一个卡住的环节。' }, lang),
+    message: both({
+      en: `${opts.what}: not done after ${secs} s${last.message ? ` (${last.message})` : ''}`,
+      zh: `${opts.what}：${secs} 秒后仍未完成${last.message ? `（${last.message}）` : ''}`,
+    }),
+    hint: opts.hint ?? both({ en: 'See the diagnostics below for the first thing that is stuck.', zh: '请查看下方的诊断信息，找出第一个卡住的环节。' }),
     diagnostics,
   });
 }

@@ -4,7 +4,7 @@
 // `evaluate` reads what it needs itself; changes that arrive while it runs make it run once
 // more afterwards. A slow re-check covers what the watched kinds do not show (an add-on's health
 // also reads objects nobody watches here). Bounded, cancellable, never a fixed sleep.
-import { KindlabError, isCancellation } from '../errors.ts';
+import { KindlabError, errorText, isCancellation } from '../errors.ts';
 import type { KubeClient } from './client.ts';
 import { type Verdict, type WaitOptions, type WaitTarget, pause, waitFailure } from './wait.ts';
 
@@ -75,7 +75,7 @@ export async function watchUntil(client: KubeClient, targets: WaitTarget[], eval
         last = await evaluate();
       } catch (err) {
         if (isCancellation(err) || !transient(err)) throw err;
-        last = { done: false, message: (err as KindlabError).failure.message };
+        last = { done: false, message: errorText(err) };
       }
       opts.onProgress?.(last);
       if (last.done) return last;

@@ -5,9 +5,8 @@
 // install early with the registry's own message (rate limit, image moved) instead of letting the
 // wait run into its timeout; pods get a grace period, because a back-off that clears on the next
 // attempt is normal.
-import type { Lang } from '../../api.ts';
 import { KindlabError } from '../errors.ts';
-import { pick } from '../i18n/text.ts';
+import { both } from '../i18n/text.ts';
 import { classifyStderr } from '../tools/hints.ts';
 import type { KubeClient, KubeObject } from './client.ts';
 import { summarizeEvents } from './diagnose.ts';
@@ -27,7 +26,7 @@ export function problemLine(namespace: string, p: PodProblem): string {
   return `${namespace}/${p.pod}: ${p.reason}${p.image ? ` (${p.image})` : ''}${detail ? ` — ${detail}` : ''}`;
 }
 
-export function watchPullProblems(client: KubeClient, namespace: string, graceMs: number, outer?: AbortSignal, lang: Lang = 'en'): Watchdog {
+export function watchPullProblems(client: KubeClient, namespace: string, graceMs: number, outer?: AbortSignal): Watchdog {
   const ac = new AbortController();
   const stopAll = () => ac.abort();
   outer?.addEventListener('abort', stopAll, { once: true });
@@ -81,15 +80,12 @@ export function watchPullProblems(client: KubeClient, namespace: string, graceMs
       new KindlabError({
         code: 'image-pull',
         message: `${namespace}/${p.pod} cannot pull ${p.image ?? 'its image'}: ${p.reason}`,
-        hint: pick(
-          cls?.code === 'image-pull'
+        hint: both(cls?.code === 'image-pull'
             ? cls.hint
             : {
                 en: 'The node cannot pull this image. Check the internet connection and proxy of the container engine; a rate limit (toomanyrequests) clears after an hour or with `docker login`.',
                 zh: '节点无法拉取这个镜像。请检查容器引擎的网络连接和代理；限流（toomanyrequests）一小时后会解除，或先运行 `docker login`。',
-              },
-          lang,
-        ),
+              }),
         diagnostics: [p.message, ...evLines].filter(Boolean),
       }),
     );

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyWithWebhookRetry, orderForApply } from '../addons/apply.ts';
 import { KindlabError, cancelled, isCancellation } from '../errors.ts';
+import { fromText } from '../i18n/text.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { diagnose } from '../kube/diagnose.ts';
 import { waitFor } from '../kube/wait.ts';
@@ -18,7 +19,7 @@ import type { LoadedLab } from './loader.ts';
 import { namespaceFor, prepareObjects } from './manifest.ts';
 import type { ProbeRunner, ToolExec } from './probes.ts';
 import { waitForClusterDns, waitForDataPlane } from './recovery.ts';
-import { type Say, langOf } from './say.ts';
+import type { Say } from './say.ts';
 import type { LabAction } from './schema.ts';
 import type { RunState } from './state.ts';
 import { renderDeep } from './render.ts';
@@ -85,7 +86,6 @@ async function waitForRef(ref: Ref, condition: WaitCondition, timeoutMs: number,
       timeoutMs,
       signal: deps.signal,
       what,
-      lang: langOf(deps.say),
       onProgress: (v) => deps.progress(v.fraction ?? 0, v.message ?? what),
       diagnose: async () => {
         const obj = await deps.client.get(ref.apiVersion, ref.kind, ref.name, ns).catch(() => null);
@@ -110,7 +110,7 @@ async function applyManifest(path: string, deps: ActionDeps): Promise<ActionOutc
   const lines: string[] = [];
   for (const [i, o] of objs.entries()) {
     deps.progress(i / objs.length, `${o.kind} ${o.metadata.name}`);
-    await applyWithWebhookRetry(deps.client, o, { signal: deps.signal, log: deps.log, fieldManager: LAB_FIELD_MANAGER, webhookRetryMs: 90_000 * deps.timeoutScale, lang: langOf(deps.say) });
+    await applyWithWebhookRetry(deps.client, o, { signal: deps.signal, log: deps.log, fieldManager: LAB_FIELD_MANAGER, webhookRetryMs: 90_000 * deps.timeoutScale });
     lines.push(`${o.kind.toLowerCase()}/${o.metadata.name}${o.metadata.namespace ? ` -n ${o.metadata.namespace}` : ''} ${deps.say('applied', '已应用')}`);
   }
   return { status: 'done', output: lines.join('\n') };
@@ -224,7 +224,6 @@ async function recoveryGate(action: Extract<LabAction, { waitDataPlane: unknown 
     tools: deps.tools,
     probes: deps.probes,
     vars: deps.vars,
-    lang: langOf(say),
     say,
     state: deps.state,
     labId: deps.lab.id,
@@ -245,7 +244,7 @@ export async function runAction(action: LabAction, deps: ActionDeps): Promise<Ac
     if (isCancellation(err) || deps.signal.aborted) throw err;
     if (err instanceof KindlabError) {
       const f = err.failure;
-      return { status: 'failed', output: [f.message, f.hint, ...(f.diagnostics ?? [])].filter(Boolean).join('\n') };
+      return { status: 'failed', output: [f.message, f.hint, ...(f.diagnostics ?? [])].map(fromText).filter(Boolean).join('\n') };
     }
     return { status: 'failed', output: err instanceof Error ? err.message : String(err) };
   }

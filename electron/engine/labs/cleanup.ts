@@ -13,7 +13,6 @@ import { type KindRef, NAMESPACED_LAB_KINDS } from '../kube/kinds.ts';
 import { SYSTEM_NAMESPACES } from '../../shared/system-namespaces.ts';
 import type { ProbeRunner, ToolExec } from './probes.ts';
 import { waitForClusterDns } from './recovery.ts';
-import { langOf } from './say.ts';
 
 export interface CleanupDeps {
   client: KubeClient;
@@ -163,7 +162,6 @@ async function cleanupDnsWait(lab: LoadedLab, timeoutSeconds: number, deps: Clea
     tools: deps.tools,
     probes: deps.probes,
     vars: deps.vars,
-    lang: langOf(say),
     say,
     labId: lab.id,
     signal: deps.signal,

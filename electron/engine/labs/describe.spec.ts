@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeAction, describeStep } from './describe.ts';
+import { sayer } from './say.ts';
 import { lab, step } from './testing/harness.ts';
 import { EXAMPLE_VARS } from './vars.ts';
 
@@ -32,10 +33,10 @@ describe('describeStep', () => {
   });
 
   it('describes records and manifest deletes', () => {
-    expect(describeAction({ record: { key: 'k', service: { namespace: 'default', name: 's', port: 80 }, field: 'nodePort' } }, EXAMPLE_VARS, 'en')).toEqual({
+    expect(describeAction({ record: { key: 'k', service: { namespace: 'default', name: 's', port: 80 }, field: 'nodePort' } }, EXAMPLE_VARS, sayer('en'))).toEqual({
       kind: 'command',
       description: 'Remember the nodePort of Service default/s (port 80) as k',
     });
-    expect(describeAction({ deleteManifest: 'manifests/a.yaml' }, EXAMPLE_VARS, 'en')).toMatchObject({ kind: 'delete', file: 'manifests/a.yaml' });
+    expect(describeAction({ deleteManifest: 'manifests/a.yaml' }, EXAMPLE_VARS, sayer('en'))).toMatchObject({ kind: 'delete', file: 'manifests/a.yaml' });
   });
 });

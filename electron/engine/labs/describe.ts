@@ -1,12 +1,11 @@
 // A lab step as the UI and --dry-run show it: Markdown with the cluster's own values, the
 // book note as a callout on top, and every action and check described in words. Pure.
 import type { ActionView, CheckView, Lang, LabStepView } from '../../api.ts';
-import { pick } from '../i18n/text.ts';
 import { describeCheck } from './checks/registry.ts';
 import type { LoadedLab } from './loader.ts';
 import { namespaceFor } from './manifest.ts';
 import { missingVars, renderDeepLenient, renderLenient } from './render.ts';
-import { type Say, sayer } from './say.ts';
+import { type Say, sayText, sayer } from './say.ts';
 import type { LabAction } from './schema.ts';
 import type { LabVars } from './vars.ts';
 
@@ -15,9 +14,9 @@ function refText(ref: { kind: string; name: string; namespace?: string | undefin
   return `${ref.kind} ${ns ? `${ns}/` : ''}${ref.name}`;
 }
 
-export function describeAction(action: LabAction, vars: LabVars, lang: Lang): ActionView {
-  const say = sayer(lang);
-  const own = 'description' in action && action.description ? pick(action.description, lang) : undefined;
+/** An action in words; `say` is one language for a step on screen, both for a run's results. */
+export function describeAction(action: LabAction, vars: LabVars, say: Say): ActionView {
+  const own = 'description' in action && action.description ? sayText(say, action.description) : undefined;
   if ('apply' in action) return { kind: 'apply', description: own ?? say(`Apply ${action.apply}`, `应用 ${action.apply}`), file: action.apply };
   if ('run' in action) {
     const command = renderLenient(action.run, vars, say);
@@ -89,18 +88,18 @@ export function describeStep(lab: LoadedLab, index: number, vars: LabVars, lang:
   const step = lab.spec.steps[index];
   if (!step) throw new RangeError(`lab ${lab.id} has no step ${index + 1}`);
   let markdown = '';
-  if (step.bookNote) markdown += callout(say('Differs from the book:', '与书中不同：'), pick(step.bookNote, lang));
+  if (step.bookNote) markdown += callout(say('Differs from the book:', '与书中不同：'), sayText(say, step.bookNote));
   const missing = missingVars(step.requiresVar, vars);
   if (missing.length) markdown += callout(say('Not available on this cluster:', '当前集群不可用：'), missingVarsNote(missing, say));
   markdown += renderLenient(lab.texts[lang].steps[index] ?? '', vars, say);
-  const checks: CheckView[] = step.checks.map((c) => ({ id: c.id, type: c.type, description: describeCheck(renderDeepLenient(c, vars, say), lang, say) }));
+  const checks: CheckView[] = step.checks.map((c) => ({ id: c.id, type: c.type, description: describeCheck(renderDeepLenient(c, vars, say), say) }));
   return {
     index,
     id: step.id,
-    title: pick(step.title, lang),
+    title: sayText(say, step.title),
     markdown,
-    actions: step.actions.map((a) => describeAction(a, vars, lang)),
+    actions: step.actions.map((a) => describeAction(a, vars, say)),
     checks,
-    ...(step.noCheckReason ? { noCheckReason: pick(step.noCheckReason, lang) } : {}),
+    ...(step.noCheckReason ? { noCheckReason: sayText(say, step.noCheckReason) } : {}),
   };
 }

@@ -2,6 +2,7 @@
 // Ready and the Deployment available at once, while the worker's kube-proxy and CNI, and the
 // CoreDNS replicas that ran there, came back later. The lab's own waits must cover that gap.
 import { describe, expect, it } from 'vitest';
+import { textIn } from '../../shared/text.ts';
 import { cleanupLab } from './cleanup.ts';
 import { DEFAULT_LABS_DIR, loadLabs } from './loader.ts';
 import { runStep } from './runner.ts';
@@ -42,8 +43,8 @@ describe('nodeport: bringing the worker back', () => {
     const r = await runStep(nodeport, stepIndex('start-worker'), runnerDeps(w.client, { tools: w.tools }));
     expect(r.status).toBe('fail');
     const gate = r.actions.find((a) => a.status === 'failed');
-    expect(gate?.description).toMatch(/^Wait until the data plane of the worker node is back/);
-    expect(gate?.output).toMatch(/waiting for kube-system\/kube-proxy-w/);
+    expect(textIn(gate?.description, 'en')).toMatch(/^Wait until the data plane of the worker node is back/);
+    expect(textIn(gate?.output, 'en')).toMatch(/waiting for kube-system\/kube-proxy-w/);
   });
 
   it('the last step hands the cluster back only with DNS answering', () => {

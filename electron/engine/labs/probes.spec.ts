@@ -5,7 +5,7 @@ import { FakeTools } from './testing/fake-tools.ts';
 import { TEST_IMAGES } from './testing/harness.ts';
 
 const runner = (tools = new FakeTools(), lookup?: Parameters<typeof createProbeRunner>[0]['lookup']) =>
-  createProbeRunner({ client: new FakeKubeClient(), tools, images: TEST_IMAGES, lang: 'en', timeoutScale: 1, ...(lookup ? { lookup } : {}) });
+  createProbeRunner({ client: new FakeKubeClient(), tools, images: TEST_IMAGES, timeoutScale: 1, ...(lookup ? { lookup } : {}) });
 
 describe('probes', () => {
   it('runs curl in a throwaway container on the kind network and classifies the exit code', async () => {

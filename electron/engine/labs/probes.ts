@@ -7,14 +7,13 @@
 //   - from a pod with given labels: ClusterIPs, cluster DNS, and NetworkPolicies.
 import { promises as dnsPromises } from 'node:dns';
 import http from 'node:http';
-import type { Lang } from '../../api.ts';
 import { isCancellation } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { classifyStderr } from '../tools/hints.ts';
 import type { ToolRunner } from '../tools/run.ts';
 import { type PodProbeRequest, type PodProbeResult, SESSION_POLL_MS, runPodProbe, runPodSession } from './pod-probe.ts';
 import { type DnsObservation, type HttpObservation, type TcpObservation, classifyCurl, classifyNc, parseDig } from './probe-output.ts';
-import { type Say, sayer } from './say.ts';
+import { type Say, sayBoth } from './say.ts';
 import { type SessionPlan, type TcpAttempt, parseSession, sessionBoundS, sessionScript } from './tcp-session.ts';
 
 export type ToolExec = Pick<ToolRunner, 'run'>;
@@ -91,7 +90,8 @@ export interface ProbeRunnerDeps {
   client: KubeClient;
   tools: ToolExec;
   images: ProbeImages;
-  lang: Lang;
+  /** How the probes put what they saw into words: both languages (a run), or one (a test that reads one). */
+  say?: Say;
   timeoutScale: number;
   signal?: AbortSignal;
   /** Labels every probe pod carries besides its own (the lab, for cleanup). */
@@ -141,7 +141,7 @@ export function splitCurlLog(log: string): { stdout: string; stderr: string } {
 }
 
 export function createProbeRunner(deps: ProbeRunnerDeps): ProbeRunner {
-  const say: Say = sayer(deps.lang);
+  const say: Say = deps.say ?? sayBoth;
   const lookup: Lookup = deps.lookup ?? ((host) => dnsPromises.lookup(host, { all: true, family: 4 }));
   const podDeps = { client: deps.client, say, timeoutScale: deps.timeoutScale, ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.podLabels ? { labels: deps.podLabels } : {}) };
   const podProbe = (req: PodProbeRequest) => runPodProbe(podDeps, req);

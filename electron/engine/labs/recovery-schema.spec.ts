@@ -4,7 +4,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { textIn } from '../../shared/text.ts';
 import { describeAction } from './describe.ts';
+import { sayer } from './say.ts';
 import { DEFAULT_LABS_DIR, loadLabs } from './loader.ts';
 import { actionSchema, labSchema } from './schema.ts';
 import { unexecutedStep } from './service.ts';
@@ -49,17 +51,17 @@ describe('waitDataPlane and waitClusterDns in lab.yaml', () => {
 
   it('are described in both languages, and shown by a dry run', () => {
     const gate = actionSchema.parse({ waitDataPlane: { node: 'control-plane', nodePort: { namespace: 'default', name: 'web', port: 80 }, expectStatus: 204, timeoutSeconds: 60 } });
-    expect(describeAction(gate, EXAMPLE_VARS, 'en')).toEqual({
+    expect(describeAction(gate, EXAMPLE_VARS, sayer('en'))).toEqual({
       kind: 'wait',
       description: "Wait until the data plane of the control-plane node is back: its kubelet has reported since the container started, kube-proxy and the CNI's pods run again, and the node port of default/web (port 80) on it answers HTTP 204 (at most 60 s)",
     });
-    expect(describeAction(gate, EXAMPLE_VARS, 'zh').description).toBe('等待 control-plane 节点的数据平面恢复：容器启动后 kubelet 已重新上报，kube-proxy 和 CNI 的 Pod 重新运行，并且其上 default/web（端口 80）的节点端口返回 HTTP 204（最多 60 秒）');
-    expect(describeAction(actionSchema.parse({ waitClusterDns: { timeoutSeconds: 30 }, description: { en: 'DNS back', zh: 'DNS 恢复' } }), EXAMPLE_VARS, 'zh')).toEqual({ kind: 'wait', description: 'DNS 恢复' });
+    expect(describeAction(gate, EXAMPLE_VARS, sayer('zh')).description).toBe('等待 control-plane 节点的数据平面恢复：容器启动后 kubelet 已重新上报，kube-proxy 和 CNI 的 Pod 重新运行，并且其上 default/web（端口 80）的节点端口返回 HTTP 204（最多 60 秒）');
+    expect(describeAction(actionSchema.parse({ waitClusterDns: { timeoutSeconds: 30 }, description: { en: 'DNS back', zh: 'DNS 恢复' } }), EXAMPLE_VARS, sayer('zh'))).toEqual({ kind: 'wait', description: 'DNS 恢复' });
     const nodeport = loadLabs().labs.find((l) => l.id === 'nodeport');
     if (!nodeport) throw new Error('no nodeport lab');
     const i = nodeport.spec.steps.findIndex((s) => s.id === 'start-worker');
     const dry = unexecutedStep(nodeport, i, EXAMPLE_VARS, 'en', 'dry run');
-    expect(dry.actions.map((a) => a.description.split(':')[0])).toEqual([
+    expect(dry.actions.map((a) => textIn(a.description, 'en').split(':')[0])).toEqual([
       'Run docker start cluster01-worker',
       'Run kubectl wait node/cluster01-worker --for=condition=Ready --timeout=240s',
       'Wait until the data plane of the worker node is back',

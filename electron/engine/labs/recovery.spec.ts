@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { textIn } from '../../shared/text.ts';
 import { KindlabError } from '../errors.ts';
 import { type RecoveryDeps, waitForClusterDns, waitForDataPlane } from './recovery.ts';
 import { sayer } from './say.ts';
@@ -13,9 +14,8 @@ function deps(w: RestartWorld, lang: 'en' | 'zh' = 'en'): RecoveryDeps & { lines
   return {
     client: w.client,
     tools: w.tools,
-    probes: probesFor(w.client, { tools: w.tools, lang }),
+    probes: probesFor(w.client, { tools: w.tools }),
     vars: EXAMPLE_VARS,
-    lang,
     say: sayer(lang),
     state: new MemoryRunState(),
     labId: 'nodeport',
@@ -52,7 +52,7 @@ describe('waitForDataPlane', () => {
     const err = await waitForDataPlane({ ...gate, timeoutSeconds: 1 }, { ...deps(w), timeoutScale: 0.2 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KindlabError);
     expect((err as KindlabError).failure.code).toBe('timeout');
-    expect((err as KindlabError).failure.message).toMatch(/waiting for kube-system\/kube-proxy-w, kube-system\/kube-router-w/);
+    expect(textIn((err as KindlabError).failure.message, 'en')).toMatch(/waiting for kube-system\/kube-proxy-w, kube-system\/kube-router-w/);
   });
 
   it('keeps asking a node port that answers 404 from stale rules, and fails with what it saw', async () => {
@@ -68,7 +68,7 @@ describe('waitForDataPlane', () => {
     d.probes = probesFor(w.client, { tools, lang: 'zh' });
     const err = await waitForDataPlane({ ...gate, timeoutSeconds: 1 }, d).catch((e: unknown) => e);
     expect((err as KindlabError).failure.code).toBe('timeout');
-    expect((err as KindlabError).failure.message).toMatch(/节点端口在 1 秒内没有按预期响应.*HTTP 404/);
+    expect(textIn((err as KindlabError).failure.message, 'en')).toMatch(/节点端口在 1 秒内没有按预期响应.*HTTP 404/);
   });
 
   it('says at once when the node container is not running', async () => {
@@ -95,8 +95,8 @@ describe('waitForClusterDns', () => {
     const w = restartWorld();
     const err = await waitForClusterDns(1, { ...deps(w, 'zh'), timeoutScale: 0.2 }).catch((e: unknown) => e);
     expect((err as KindlabError).failure.code).toBe('timeout');
-    expect((err as KindlabError).failure.message).toMatch(/CoreDNS：0\/2 个 Pod 在其节点恢复后已 Ready；正在等待 coredns-0 \(cluster01-worker\)/);
-    expect((err as KindlabError).failure.hint).toMatch(/docker start/);
+    expect(textIn((err as KindlabError).failure.message, 'en')).toMatch(/CoreDNS：0\/2 个 Pod 在其节点恢复后已 Ready；正在等待 coredns-0 \(cluster01-worker\)/);
+    expect(textIn((err as KindlabError).failure.hint, 'en')).toMatch(/docker start/);
   });
 
   it('does not accept CoreDNS pods that look fresh but do not answer', async () => {
@@ -106,6 +106,6 @@ describe('waitForClusterDns', () => {
     const d = deps(w);
     d.probes = { ...d.probes, dnsFromPod: async () => ({ outcome: 'timeout', status: null, records: [], detail: 'the DNS server did not answer (timed out)' }) };
     const err = await waitForClusterDns(1, d).catch((e: unknown) => e);
-    expect((err as KindlabError).failure.message).toMatch(/not answering after 1 s \(CoreDNS at 10\.240\.1\.20 did not answer kubernetes\.default\.svc\.cluster\.local: the DNS server did not answer/);
+    expect(textIn((err as KindlabError).failure.message, 'en')).toMatch(/not answering after 1 s \(CoreDNS at 10\.240\.1\.20 did not answer kubernetes\.default\.svc\.cluster\.local: the DNS server did not answer/);
   });
 });

@@ -8,7 +8,6 @@
 // The API side is watched (watchUntil); the probes are retried after growing pauses, within the
 // same bound. Nothing sleeps for a fixed time.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Lang } from '../../api.ts';
 import { KindlabError, cancelled } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { watchUntil } from '../kube/watch-until.ts';
@@ -27,7 +26,6 @@ export interface RecoveryDeps {
   tools: ToolExec;
   probes: ProbeRunner;
   vars: LabVars;
-  lang: Lang;
   say: Say;
   /** The run's recorded values; a cleanup has none (the checks the gates run record nothing). */
   state?: RunState;
@@ -54,8 +52,8 @@ const FIRST_PAUSE_MS = 250;
 const MAX_PAUSE_MS = 2000;
 
 function checkContext(deps: RecoveryDeps): CheckContext {
-  const { client, probes, vars, lang, say, labId, signal, timeoutScale, log } = deps;
-  return { client, probes, vars, lang, say, state: deps.state ?? new MemoryRunState(), labId, signal, timeoutScale, log };
+  const { client, probes, vars, say, labId, signal, timeoutScale, log } = deps;
+  return { client, probes, vars, say, state: deps.state ?? new MemoryRunState(), labId, signal, timeoutScale, log };
 }
 
 function timeout(message: string, hint: string, diagnostics: string[] = []): KindlabError {
@@ -66,7 +64,7 @@ function timeout(message: string, hint: string, diagnostics: string[] = []): Kin
  * Runs `attempt` until it returns null (success), pausing 250 ms, 500 ms, 1 s, 2 s, 2 s… in
  * between, and never past `deadline`; returns the last reason it gave.
  */
-async function retryUntil(attempt: () => Promise<string | null>, deadline: number, signal: AbortSignal, lang: Lang): Promise<string | null> {
+async function retryUntil(attempt: () => Promise<string | null>, deadline: number, signal: AbortSignal): Promise<string | null> {
   let pause = FIRST_PAUSE_MS;
   for (;;) {
     const reason = await attempt();
@@ -75,7 +73,7 @@ async function retryUntil(attempt: () => Promise<string | null>, deadline: numbe
     try {
       await sleep(pause, undefined, { signal });
     } catch {
-      throw cancelled(undefined, lang);
+      throw cancelled();
     }
     pause = Math.min(pause * 2, MAX_PAUSE_MS);
   }
@@ -132,7 +130,6 @@ export async function waitForDataPlane(gate: DataPlaneGate, deps: RecoveryDeps):
     {
       timeoutMs,
       signal: deps.signal,
-      lang: deps.lang,
       what: say(`the data plane of ${name}`, `${name} 的数据平面`),
       onProgress: (v) => deps.progress(0.8 * (v.fraction ?? 0), v.message ?? ''),
       hint: say(
@@ -168,7 +165,6 @@ export async function waitForDataPlane(gate: DataPlaneGate, deps: RecoveryDeps):
     },
     deadline,
     deps.signal,
-    deps.lang,
   );
   const where = say(`the node port of ${gate.nodePort.namespace}/${gate.nodePort.name} (port ${gate.nodePort.port}) on ${name}`, `${name} 上 ${gate.nodePort.namespace}/${gate.nodePort.name}（端口 ${gate.nodePort.port}）的节点端口`);
   if (last !== null) {
@@ -219,7 +215,7 @@ export async function waitForClusterDns(timeoutSeconds: number, deps: RecoveryDe
           { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', namespace: 'kube-system', labelSelector: 'kubernetes.io/service-name=kube-dns' },
         ],
         async () => dnsRecovery(await dnsFacts(client), say),
-        { timeoutMs: remaining, signal: deps.signal, lang: deps.lang, what, hint, onProgress: (v) => deps.progress(0.7 * (v.fraction ?? 0), v.message ?? '') },
+        { timeoutMs: remaining, signal: deps.signal, what, hint, onProgress: (v) => deps.progress(0.7 * (v.fraction ?? 0), v.message ?? '') },
       );
       summary = verdict.message ?? '';
       const servers = (verdict as { servers?: string[] }).servers ?? [];
@@ -238,7 +234,6 @@ export async function waitForClusterDns(timeoutSeconds: number, deps: RecoveryDe
     },
     deadline,
     deps.signal,
-    deps.lang,
   ).catch((err: unknown) => {
     // The API side ran out of time: its own timeout names what was still missing.
     if (err instanceof KindlabError && err.failure.code === 'timeout') throw new KindlabError({ ...err.failure, hint });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { failureIn } from '../../shared/text.ts';
 import { DEFAULT_LABS_DIR, loadLabs } from './loader.ts';
 import { leftBehind, refText, requirementError, unmetRequirements } from './requires.ts';
 import { FakeKubeClient } from './testing/fake-kube.ts';
@@ -60,7 +61,7 @@ describe('requirementError', () => {
   const unmet = [{ lab: byId('services'), missing: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'nginx-frontend', namespace: 'default' }] }];
 
   it('names the lab to run first, the command and the place in the app', () => {
-    const f = requirementError(nodeport, unmet, 'en').failure;
+    const f = failureIn(requirementError(nodeport, unmet).failure, 'en');
     expect(f.code).toBe('bad-input');
     expect(f.message).toBe('lab nodeport builds on lab services ("Services: one stable address for many pods"), and this cluster does not have what that lab leaves behind: Deployment default/nginx-frontend');
     expect(f.hint).toBe('Run services first: `kindlab lab run services && kindlab lab run nodeport`. In the app: open "Services: one stable address for many pods" in the lab list and run its steps, then come back to this lab.');
@@ -68,14 +69,14 @@ describe('requirementError', () => {
   });
 
   it('in Chinese', () => {
-    const f = requirementError(nodeport, unmet, 'zh').failure;
+    const f = failureIn(requirementError(nodeport, unmet).failure, 'zh');
     expect(f.message).toBe('实验 nodeport 建立在实验 services（“Service：用一个稳定地址访问多个 Pod”）的基础上，而当前集群上没有该实验留下的对象：Deployment default/nginx-frontend');
     expect(f.hint).toMatch(/^请先运行 services：`kindlab lab run services && kindlab lab run nodeport`。在应用中：在实验列表里打开“Service：用一个稳定地址访问多个 Pod”，依次运行其步骤/);
   });
 
   it('lists several labs in order', () => {
     const two = labFrom({ id: 'z', order: 9, title: { en: 'Z', zh: 'Z' }, summary: { en: 'z', zh: 'z' }, requires: ['services', 'dns'], steps: [step('a', {})], cleanup: [{ deleteNamespace: 'z' }] });
-    const f = requirementError(two, [...unmet, { lab: byId('dns'), missing: [{ apiVersion: 'v1', kind: 'Namespace', name: 'database' }] }], 'en').failure;
+    const f = failureIn(requirementError(two, [...unmet, { lab: byId('dns'), missing: [{ apiVersion: 'v1', kind: 'Namespace', name: 'database' }] }]).failure, 'en');
     expect(f.message).toMatch(/^lab z builds on labs services \(.*\) and dns \(.*\), and this cluster does not have what they leave behind: Deployment default\/nginx-frontend, Namespace database$/);
     expect(f.hint).toMatch(/^Run services, then dns first: `kindlab lab run services && kindlab lab run dns && kindlab lab run z`/);
   });

@@ -16,9 +16,8 @@
 // could also fail for its own reasons and be reported as this lab's failure; and in the app
 // each step is its own run, so "run services first" would otherwise happen on a click on, say,
 // step 3 of nodeport. The message names the lab, the command and the place in the app.
-import type { Lang } from '../../api.ts';
 import { KindlabError } from '../errors.ts';
-import { pick } from '../i18n/text.ts';
+import { both } from '../i18n/text.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { LoadedLab } from './loader.ts';
 import { namespaceFor, prepareObjects } from './manifest.ts';
@@ -88,13 +87,13 @@ export async function unmetRequirements(lab: LoadedLab, labs: LoadedLab[], clien
 }
 
 /** Pure: the failure for unmet requirements, naming the labs to run first, the command and the place in the app. */
-export function requirementError(lab: LoadedLab, unmet: UnmetRequirement[], lang: Lang): KindlabError {
-  const say = (en: string, zh: string) => pick({ en, zh }, lang);
+export function requirementError(lab: LoadedLab, unmet: UnmetRequirement[]): KindlabError {
+  const say = (en: string, zh: string) => both({ en, zh });
   const ids = unmet.map((u) => u.lab.id);
-  const named = unmet.map((u) => say(`${u.lab.id} ("${pick(u.lab.spec.title, lang)}")`, `${u.lab.id}（“${pick(u.lab.spec.title, lang)}”）`));
+  const named = unmet.map((u) => say(`${u.lab.id} ("${both(u.lab.spec.title)}")`, `${u.lab.id}（“${both(u.lab.spec.title)}”）`));
   const missing = unmet.flatMap((u) => u.missing.map(refText));
   const commands = [...ids, lab.id].map((id) => `kindlab lab run ${id}`).join(' && ');
-  const titles = unmet.map((u) => say(`"${pick(u.lab.spec.title, lang)}"`, `“${pick(u.lab.spec.title, lang)}”`));
+  const titles = unmet.map((u) => say(`"${both(u.lab.spec.title)}"`, `“${both(u.lab.spec.title)}”`));
   return new KindlabError({
     code: 'bad-input',
     message: say(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { textIn } from '../../shared/text.ts';
 import { isCancellation } from '../errors.ts';
 import { KubeApiError, type KubeObject } from '../kube/client.ts';
 import { CANARY_STATE_KEY, gradesPolicy, runStep } from './runner.ts';
@@ -46,7 +47,7 @@ describe('runStep: actions', () => {
     const l = lab('services', [step('deploy', { actions: [{ apply: 'manifests/d.yaml' }], checks: [deploymentExists] })], { 'manifests/d.yaml': DEPLOYMENT });
     const r = await runStep(l, 0, runnerDeps(client));
     expect(r.status).toBe('pass');
-    expect(r.actions[0]).toMatchObject({ status: 'done', output: 'deployment/nginx-frontend -n default applied' });
+    expect(r.actions[0]).toMatchObject({ status: 'done', output: { en: 'deployment/nginx-frontend -n default applied' } });
     const d = client.all('Deployment')[0];
     expect(d?.metadata.namespace).toBe('default');
     expect(d?.metadata.labels).toEqual({ 'kindlab.io/lab': 'services' });
@@ -83,7 +84,7 @@ describe('runStep: actions', () => {
     if (action && 'run' in action) action.run = 'kubectl get pods | grep web';
     const r = await runStep(l, 0, runnerDeps(new FakeKubeClient(), { tools }));
     expect(r.status).toBe('fail');
-    expect(r.actions[0]?.output).toContain('operator |');
+    expect(textIn(r.actions[0]?.output, 'en')).toContain('operator |');
     expect(tools.calls).toEqual([]);
   });
 
@@ -92,7 +93,7 @@ describe('runStep: actions', () => {
     const l = lab('x', [step('s', { actions: [{ run: 'kubectl get pods --show-labels', expect: { contains: ['run=nginx-frontend'] } }, { run: 'kubectl get svc' }], checks: [deploymentExists] })]);
     const r = await runStep(l, 0, runnerDeps(new FakeKubeClient(), { tools }));
     expect(r.actions.map((a) => a.status)).toEqual(['failed', 'skipped']);
-    expect(r.actions[0]?.output).toContain('the output does not contain "run=nginx-frontend"');
+    expect(textIn(r.actions[0]?.output, 'en')).toContain('the output does not contain "run=nginx-frontend"');
     expect(r.checks[0]).toMatchObject({ status: 'fail', layer: 'pod' });
     expect(tools.calls).toHaveLength(1);
   });
@@ -119,8 +120,8 @@ describe('runStep: actions', () => {
     const second = await runStep(l, 0, deps);
     expect(first.status).toBe('pass');
     expect(second.status).toBe('pass');
-    expect(second.actions[1]?.output).toContain('already exists from an earlier run');
-    expect(second.actions[2]?.output).toBe('was already gone');
+    expect(textIn(second.actions[1]?.output, 'en')).toContain('already exists from an earlier run');
+    expect(textIn(second.actions[2]?.output, 'en')).toBe('was already gone');
   });
 
   it('removes a kubectl run --rm pod left over from an interrupted run before running it again', async () => {
@@ -149,11 +150,11 @@ describe('runStep: actions', () => {
     const l = lab('ingress', [step('s', { actions: [{ run: 'kubectl get pods -n {{ingressNamespace}}', expect: { contains: ['{{ingressDeployment}}'] } }] })]);
     const vars = { ...EXAMPLE_VARS, ingressNamespace: 'traefik', ingressDeployment: 'traefik' };
     const r = await runStep(l, 0, runnerDeps(new FakeKubeClient(), { tools, vars }));
-    expect(r.actions[0]?.status, r.actions[0]?.output).toBe('done');
+    expect(r.actions[0]?.status, textIn(r.actions[0]?.output, 'en')).toBe('done');
     expect(tools.calls[0]?.args).toEqual(['--kubeconfig', '/data/clusters/cluster01/kubeconfig', 'get', 'pods', '-n', 'traefik']);
     // With the book's controller the same text fails on the same output: the expectation was rendered.
     const nginx = await runStep(l, 0, runnerDeps(new FakeKubeClient(), { tools }));
-    expect(nginx.actions[0]?.output).toContain('the output does not contain "ingress-nginx-controller"');
+    expect(textIn(nginx.actions[0]?.output, 'en')).toContain('the output does not contain "ingress-nginx-controller"');
   });
 
   it('runs a one-off client pod again (removed first) while its path is not programmed yet', async () => {
@@ -169,7 +170,7 @@ describe('runStep: actions', () => {
     const l = lab('services', [step('s', { actions: [{ run: 'kubectl run tmp-curl --rm -i --restart=Never --image curlimages/curl:8.22.0 -- curl -s -m 5 http://nginx-frontend', needs: 'dataplane', expect: { contains: ['Welcome to nginx'] } }] })]);
     // A settle window (15 s × 0.1) wide enough for the first pause of 250 ms.
     const r = await runStep(l, 0, { ...runnerDeps(client, { tools }), timeoutScale: 0.1 });
-    expect(r.actions[0]?.status, r.actions[0]?.output).toBe('done');
+    expect(r.actions[0]?.status, textIn(r.actions[0]?.output, 'en')).toBe('done');
     expect(runs).toBe(2);
     expect(client.calls.filter((c) => c.verb === 'delete' && c.name === 'tmp-curl')).toHaveLength(1);
   });
@@ -191,9 +192,9 @@ describe('runStep: actions', () => {
     const l = lab('lb', [step('s', { actions: [{ wait: { apiVersion: 'v1', kind: 'Pod', name: 'nginx-lb', condition: 'ready', timeoutSeconds: 1 } }] })]);
     const r = await runStep(l, 0, runnerDeps(client));
     expect(r.actions[0]?.status).toBe('failed');
-    expect(r.actions[0]?.output).toContain('ImagePullBackOff');
+    expect(textIn(r.actions[0]?.output, 'en')).toContain('ImagePullBackOff');
     const zh = await runStep(l, 0, runnerDeps(new FakeKubeClient(fixture('pod-imagepullbackoff')), { lang: 'zh' }));
-    expect(zh.actions[0]?.output).toMatch(/秒后仍未完成/);
+    expect(textIn(zh.actions[0]?.output, 'zh')).toMatch(/秒后仍未完成/);
   });
 
   it('records a nodePort that a later check compares with', async () => {
@@ -211,7 +212,7 @@ describe('runStep: actions', () => {
       { 'manifests/a.yaml': nodePortService(30080), 'manifests/b.yaml': nodePortService(30081) },
     );
     const first = await runStep(l, 0, runnerDeps(client, { state }));
-    expect(first.actions[1]?.output).toBe('firstNodePort = 30080');
+    expect(textIn(first.actions[1]?.output, 'en')).toBe('firstNodePort = 30080');
     expect(state.get('nodeport', 'firstNodePort')).toBe('30080');
     const second = await runStep(l, 1, runnerDeps(client, { state }));
     expect(second.checks[0]).toMatchObject({ status: 'pass' });

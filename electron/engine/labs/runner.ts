@@ -1,16 +1,17 @@
 // Running one step of a lab: its actions in order, then its checks. Pure-ish — everything it
 // touches comes in through RunnerDeps, so the engine, the control-plane tier and the tests run
 // the same code against a real cluster, a KWOK cluster or an in-memory API.
-import type { CheckResult, Lang, StepRunResult } from '../../api.ts';
+import type { Lang, StepRunResult } from '../../api.ts';
+import { toText } from '../i18n/text.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { type ActionOutcome, type CommandPolicy, runAction } from './actions.ts';
-import { runCheck, skippedResult } from './checks/registry.ts';
+import { type CheckVerdict, runCheck, skippedResult, toCheckResult } from './checks/registry.ts';
 import type { CheckContext } from './checks/types.ts';
 import { describeAction, missingVarsNote } from './describe.ts';
 import type { LoadedLab } from './loader.ts';
 import type { ProbeRunner, ToolExec } from './probes.ts';
 import { missingVars } from './render.ts';
-import { sayer } from './say.ts';
+import { sayBoth } from './say.ts';
 import type { LabCheck } from './schema.ts';
 import type { RunState } from './state.ts';
 import type { LabVars } from './vars.ts';
@@ -23,6 +24,7 @@ export interface RunnerDeps {
   /** The lab cluster's own kubeconfig, passed to every kubectl command. */
   kubeconfig: string;
   vars: LabVars;
+  /** The language of the checks' plain words in the result (`localized` has both); the run itself speaks both. */
   lang: Lang;
   signal: AbortSignal;
   /**
@@ -37,6 +39,7 @@ export interface RunnerDeps {
   commands?: CommandPolicy;
   probes: ProbeRunner;
   state: RunState;
+  /** Lines and messages in both languages (i18n/text.ts): the host shows the learner's. */
   log(line: string): void;
   progress(fraction: number, message: string): void;
   timeoutScale: number;
@@ -66,17 +69,17 @@ function labCanary(lab: LoadedLab): LabCheck | undefined {
   return undefined;
 }
 
-function stepStatus(actions: ActionOutcome[], checks: CheckResult[]): StepRunResult['status'] {
+function stepStatus(actions: ActionOutcome[], checks: CheckVerdict[]): StepRunResult['status'] {
   if (actions.some((a) => a.status === 'failed') || checks.some((c) => c.status === 'fail')) return 'fail';
   if (actions.every((a) => a.status === 'skipped') && checks.every((c) => c.status === 'skipped')) return 'skipped';
   return 'pass';
 }
 
 export async function runStep(lab: LoadedLab, index: number, deps: RunnerDeps): Promise<StepRunResult> {
-  const say = sayer(deps.lang);
+  const say = sayBoth;
   const step = lab.spec.steps[index];
   if (!step) throw new RangeError(`lab ${lab.id} has no step ${index + 1}`);
-  const views = step.actions.map((a) => describeAction(a, deps.vars, deps.lang));
+  const views = step.actions.map((a) => describeAction(a, deps.vars, say));
   const missing = missingVars(step.requiresVar, deps.vars);
   if (missing.length) {
     const reason = missingVarsNote(missing, say);
@@ -85,8 +88,8 @@ export async function runStep(lab: LoadedLab, index: number, deps: RunnerDeps): 
       index,
       id: step.id,
       status: 'skipped',
-      actions: views.map((v) => ({ description: v.description, status: 'skipped', output: reason })),
-      checks: step.checks.map((c) => skippedResult(c, deps.lang, say, reason)),
+      actions: views.map((v) => ({ description: toText(v.description), status: 'skipped', output: toText(reason) })),
+      checks: step.checks.map((c) => toCheckResult(skippedResult(c, say, reason), deps.lang)),
     };
   }
 
@@ -129,7 +132,6 @@ export async function runStep(lab: LoadedLab, index: number, deps: RunnerDeps): 
     client: deps.client,
     probes: deps.probes,
     vars: deps.vars,
-    lang: deps.lang,
     say,
     state: deps.state,
     labId: lab.id,
@@ -137,7 +139,7 @@ export async function runStep(lab: LoadedLab, index: number, deps: RunnerDeps): 
     timeoutScale: deps.timeoutScale,
     log: deps.log,
   };
-  const checks: CheckResult[] = [];
+  const checks: CheckVerdict[] = [];
   let canaryFailed = false;
   let canaryReason = say('skipped: the NetworkPolicy canary failed, so grading policies would be meaningless', '已跳过：NetworkPolicy 金丝雀测试失败，评判策略已没有意义');
   const canary = labCanary(lab);
@@ -145,7 +147,7 @@ export async function runStep(lab: LoadedLab, index: number, deps: RunnerDeps): 
   const gradesPolicies = step.checks.some(gradesPolicy);
   // One GET, and only for the steps the canary concerns (not for every step of the lab).
   const clusterId = canary && deps.dataPlane && (stepHasCanary || gradesPolicies) ? await clusterIdentity(deps.client) : '';
-  const recordCanary = async (result: CheckResult) => {
+  const recordCanary = async (result: CheckVerdict) => {
     if (result.status === 'pass') await deps.state.set(lab.id, CANARY_STATE_KEY, `passed:${clusterId}`);
     if (result.status === 'fail') {
       canaryFailed = true;
@@ -166,7 +168,7 @@ export async function runStep(lab: LoadedLab, index: number, deps: RunnerDeps): 
   for (const [j, check] of step.checks.entries()) {
     deps.progress((step.actions.length + j) / total, check.id);
     if (canaryFailed && gradesPolicy(check)) {
-      checks.push(skippedResult(check, deps.lang, say, canaryReason));
+      checks.push(skippedResult(check, say, canaryReason));
       continue;
     }
     const result = await runCheck(check, ctx, deps.dataPlane);
@@ -179,7 +181,7 @@ export async function runStep(lab: LoadedLab, index: number, deps: RunnerDeps): 
     index,
     id: step.id,
     status: stepStatus(actions, checks),
-    actions: actions.map((a) => ({ description: a.description, status: a.status, ...(a.output !== undefined ? { output: a.output } : {}) })),
-    checks,
+    actions: actions.map((a) => ({ description: toText(a.description), status: a.status, ...(a.output !== undefined ? { output: toText(a.output) } : {}) })),
+    checks: checks.map((c) => toCheckResult(c, deps.lang)),
   };
 }

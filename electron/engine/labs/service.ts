@@ -5,11 +5,11 @@ import type { ClusterSettings, LabDetail, LabProblem, LabRunResult, LabSummary, 
 import type { ClusterLifecycle } from '../cluster/lifecycle.ts';
 import { type EngineContext, requestSettings, settingsFrom } from '../context.ts';
 import { KindlabError } from '../errors.ts';
-import { pick } from '../i18n/text.ts';
+import { both, toText } from '../i18n/text.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { OperationHost } from '../operation-runner.ts';
 import type { CommandPolicy } from './actions.ts';
-import { skippedResult } from './checks/registry.ts';
+import { skippedResult, toCheckResult } from './checks/registry.ts';
 import { awaitNamespacesGone, cleanupLab, removeLabelled } from './cleanup.ts';
 import { describeAction, describeStep } from './describe.ts';
 import { DEFAULT_LABS_DIR, type LoadedLab, loadLabs, summarize } from './loader.ts';
@@ -18,7 +18,7 @@ import { createProbeRunner } from './probes.ts';
 import { renderDeepLenient, renderLenient } from './render.ts';
 import { requirementError, unmetRequirements } from './requires.ts';
 import { runStep } from './runner.ts';
-import { type Say, sayer } from './say.ts';
+import { type Say, sayBoth, sayer } from './say.ts';
 import { FileRunState, type RunState } from './state.ts';
 import { EXAMPLE_VARS, type LabVars, computeLabVars } from './vars.ts';
 
@@ -31,9 +31,9 @@ interface LiveCluster {
   vars: LabVars;
 }
 
-/** A step as --dry-run (or a run stopped early) reports it: described, nothing executed. */
+/** A step as --dry-run (or a run stopped early) reports it: described, nothing executed. `lang`: the checks' plain words. */
 export function unexecutedStep(lab: LoadedLab, index: number, vars: LabVars, lang: Lang, reason: string): StepRunResult {
-  const say = sayer(lang);
+  const say = sayBoth;
   const step = lab.spec.steps[index];
   if (!step) throw new RangeError(`lab ${lab.id} has no step ${index + 1}`);
   return {
@@ -41,11 +41,11 @@ export function unexecutedStep(lab: LoadedLab, index: number, vars: LabVars, lan
     id: step.id,
     status: 'skipped',
     actions: step.actions.map((a) => {
-      const v = describeAction(a, vars, lang);
+      const v = describeAction(a, vars, say);
       const output = v.command ?? v.file;
-      return { description: v.description, status: 'skipped' as const, ...(output ? { output } : {}) };
+      return { description: toText(v.description), status: 'skipped' as const, ...(output ? { output } : {}) };
     }),
-    checks: step.checks.map((c) => skippedResult(renderDeepLenient(c, vars, say), lang, say, reason)),
+    checks: step.checks.map((c) => toCheckResult(skippedResult(renderDeepLenient(c, vars, say), say, reason), lang)),
   };
 }
 
@@ -60,8 +60,8 @@ export class LabService {
   constructor(
     private readonly ctx: EngineContext,
     private readonly makeClient: (kubeconfig: string) => KubeClient,
-    /** The cluster lifecycle speaking a language (the engine keeps one per language). */
-    private readonly cluster: (lang: Lang) => LabCluster,
+    /** The cluster lifecycle (asked for late: the engine builds it after the labs). */
+    private readonly cluster: () => LabCluster,
     /** Runs the lab runs and cleanups as operations (events, phases, cancel). */
     private readonly ops: OperationHost,
   ) {}
@@ -82,8 +82,8 @@ export class LabService {
 
   /** `settings`: which cluster's values fill the text (--name); the default cluster's without. */
   async detail(id: string, lang: Lang, settings?: Partial<ClusterSettings>): Promise<LabDetail> {
-    const lab = this.find(id, lang);
-    const vars = (await this.live(settings, undefined, lang))?.vars ?? EXAMPLE_VARS;
+    const lab = this.find(id);
+    const vars = (await this.live(settings))?.vars ?? EXAMPLE_VARS;
     const say = sayer(lang);
     return {
       summary: summarize(lab),
@@ -94,14 +94,16 @@ export class LabService {
   }
 
   async run(req: RequestOf<'lab:run'>): Promise<LabRunResult> {
+    // The run's words are in both languages (its log, phases, failures, the checks' `localized`);
+    // `lang` only picks the checks' plain strings.
     const lang = req.lang ?? this.ctx.lang;
-    const say = sayer(lang);
-    const lab = this.find(req.id, lang);
+    const say = sayBoth;
+    const lab = this.find(req.id);
     const indices = this.selectSteps(lab, req.step, say);
-    const phases = indices.map((i) => ({ id: lab.spec.steps[i]?.id ?? String(i), title: `${i + 1}. ${lab.spec.steps[i] ? pick(lab.spec.steps[i].title, lang) : ''}` }));
-    return this.ops.run('lab-run', req.opId, phases, { locked: false, lang }, async (op) => {
+    const phases = indices.map((i) => ({ id: lab.spec.steps[i]?.id ?? String(i), title: `${i + 1}. ${lab.spec.steps[i] ? both(lab.spec.steps[i].title) : ''}` }));
+    return this.ops.run('lab-run', req.opId, phases, { locked: false }, async (op) => {
       if (req.dryRun) {
-        const vars = (await this.live(req.settings, op.signal, lang))?.vars ?? EXAMPLE_VARS;
+        const vars = (await this.live(req.settings, op.signal))?.vars ?? EXAMPLE_VARS;
         const reason = say('dry run: not executed', '演练：未执行');
         const steps = indices.map((i) => {
           op.skip(lab.spec.steps[i]?.id ?? '', reason);
@@ -109,17 +111,16 @@ export class LabService {
         });
         return { lab: lab.id, dryRun: true, steps, ok: true };
       }
-      const live = await this.live(req.settings, op.signal, lang);
-      if (!live) throw this.clusterMissing(say, req.settings, lang);
+      const live = await this.live(req.settings, op.signal);
+      if (!live) throw this.clusterMissing(req.settings);
       // Before any step, also a single one: a lab built on another needs that one's objects.
       const unmet = await unmetRequirements(lab, loadLabs(this.labsDir()).labs, live.client, live.vars);
-      if (unmet.length > 0) throw requirementError(lab, unmet, lang);
+      if (unmet.length > 0) throw requirementError(lab, unmet);
       const state = await this.runState();
       const probes = createProbeRunner({
         client: live.client,
         tools: this.ctx.tools,
         images: this.ctx.pins.images,
-        lang,
         timeoutScale: this.ctx.timeoutScale,
         signal: op.signal,
         podLabels: { [LAB_LABEL]: lab.id },
@@ -167,15 +168,14 @@ export class LabService {
   }
 
   async cleanup(req: RequestOf<'lab:cleanup'>): Promise<{ removed: number }> {
-    const lang = req.lang ?? this.ctx.lang;
-    const say = sayer(lang);
-    const lab = this.find(req.id, lang);
-    return this.ops.run('lab-cleanup', req.opId, [{ id: 'cleanup', title: 'cleanup' }], { locked: false, lang }, (op) =>
+    const say = sayBoth;
+    const lab = this.find(req.id);
+    return this.ops.run('lab-cleanup', req.opId, [{ id: 'cleanup', title: { en: 'Clean up', zh: '清理' } }], { locked: false }, (op) =>
       op.phase(
         'cleanup',
         async () => {
-          const live = await this.live(req.settings, op.signal, lang);
-          if (!live) throw this.clusterMissing(say, req.settings, lang);
+          const live = await this.live(req.settings, op.signal);
+          if (!live) throw this.clusterMissing(req.settings);
           const removed = await cleanupLab(lab, {
             client: live.client,
             vars: live.vars,
@@ -183,7 +183,7 @@ export class LabService {
             signal: op.signal,
             timeoutScale: this.ctx.timeoutScale,
             log: (l) => op.log('cleanup', l),
-            ...this.dataPlaneDeps(live.client, lang, op.signal, lab.id),
+            ...this.dataPlaneDeps(live.client, op.signal, lab.id),
           });
           await (await this.runState()).clear(lab.id);
           return { removed };
@@ -194,13 +194,13 @@ export class LabService {
   }
 
   /** Every lab's cleanup, for the fast reset. Labs that do not load are still swept by label. */
-  async cleanupAll(client: KubeClient, log: (line: string) => void, signal: AbortSignal, lang: Lang = this.ctx.lang): Promise<number> {
-    const say = sayer(lang);
+  async cleanupAll(client: KubeClient, log: (line: string) => void, signal: AbortSignal): Promise<number> {
+    const say = sayBoth;
     const { labs } = loadLabs(this.labsDir());
     // Only manifest-based cleanup entries need the cluster's values (to render the manifest).
     const needsVars = labs.some((l) => l.spec.cleanup.some((c) => 'deleteManifest' in c));
-    const vars = (needsVars ? (await this.live(undefined, signal, lang))?.vars : undefined) ?? EXAMPLE_VARS;
-    const deps = { client, vars, say, signal, timeoutScale: this.ctx.timeoutScale, log, ...this.dataPlaneDeps(client, lang, signal) };
+    const vars = (needsVars ? (await this.live(undefined, signal))?.vars : undefined) ?? EXAMPLE_VARS;
+    const deps = { client, vars, say, signal, timeoutScale: this.ctx.timeoutScale, log, ...this.dataPlaneDeps(client, signal) };
     let removed = 0;
     // Every namespace any lab's cleanup deleted is waited for once, at the end: a lab run right
     // after the reset must not meet "namespace sales is being terminated".
@@ -215,12 +215,12 @@ export class LabService {
 
   // ── helpers ──
 
-  private find(id: string, lang: Lang): LoadedLab {
+  private find(id: string): LoadedLab {
     const { labs, problems } = loadLabs(this.labsDir());
     const lab = labs.find((l) => l.id === id);
     if (lab) return lab;
     const own = problems.filter((p) => p.lab === id);
-    const say = sayer(lang);
+    const say = sayBoth;
     if (own.length > 0) {
       throw new KindlabError({
         code: 'lab-invalid',
@@ -244,32 +244,33 @@ export class LabService {
       throw new KindlabError({
         code: 'bad-input',
         message: say(`lab ${lab.id} has steps 1 to ${count}, not ${step}`, `实验 ${lab.id} 的步骤为 1 到 ${count}，没有 ${step}`),
-        hint: say(`Steps: ${lab.spec.steps.map((s, i) => `${i + 1} ${pick(s.title, 'en')}`).join('; ')}`, `步骤：${lab.spec.steps.map((s, i) => `${i + 1} ${pick(s.title, 'zh')}`).join('；')}`),
+        hint: say(`Steps: ${lab.spec.steps.map((s, i) => `${i + 1} ${s.title.en}`).join('; ')}`, `步骤：${lab.spec.steps.map((s, i) => `${i + 1} ${s.title.zh}`).join('；')}`),
       });
     }
     return [step - 1];
   }
 
   /** What a cleanup needs to wait on the data plane (the nodeport lab's DNS wait): probes, tools, and whether pods really run. */
-  private dataPlaneDeps(client: KubeClient, lang: Lang, signal: AbortSignal, labId?: string) {
+  private dataPlaneDeps(client: KubeClient, signal: AbortSignal, labId?: string) {
     return {
-      probes: createProbeRunner({ client, tools: this.ctx.tools, images: this.ctx.pins.images, lang, timeoutScale: this.ctx.timeoutScale, signal, ...(labId ? { podLabels: { [LAB_LABEL]: labId } } : {}) }),
+      probes: createProbeRunner({ client, tools: this.ctx.tools, images: this.ctx.pins.images, timeoutScale: this.ctx.timeoutScale, signal, ...(labId ? { podLabels: { [LAB_LABEL]: labId } } : {}) }),
       tools: this.ctx.tools,
       dataPlane: this.ctx.env.KINDLAB_DATAPLANE !== '0',
     };
   }
 
-  private clusterMissing(say: Say, settings: Partial<ClusterSettings> | undefined, lang: Lang): KindlabError {
-    const name = settingsFrom(settings, this.ctx.env, lang).name;
+  /** No cluster to run against: built later on the Cluster screen (Build cluster) or with `kindlab up`. */
+  private clusterMissing(settings: Partial<ClusterSettings> | undefined): KindlabError {
+    const name = settingsFrom(settings, this.ctx.env).name;
     // The command to type names the cluster whenever it is not the one a bare `kindlab up` makes.
-    const flag = name === settingsFrom(undefined, {}, lang).name ? '' : ` --name ${name}`;
+    const flag = name === settingsFrom(undefined, {}).name ? '' : ` --name ${name}`;
     return new KindlabError({
       code: 'cluster-missing',
-      message: say(`the cluster ${name} is not running or does not answer`, `集群 ${name} 未运行或没有响应`),
-      hint: say(
-        `Create it with \`kindlab up${flag}\` (or the Create button), then run the lab again. --dry-run shows the steps without a cluster.`,
-        `请用 \`kindlab up${flag}\`（或“创建”按钮）创建集群，然后重新运行实验。--dry-run 可在没有集群时查看各步骤。`,
-      ),
+      message: { en: `the cluster ${name} is not there yet, or does not answer`, zh: `集群 ${name} 还不存在，或没有响应` },
+      hint: {
+        en: `Build it (Build cluster on the Cluster screen, or \`kindlab up${flag}\` in a terminal), then run the lab again.`,
+        zh: `请先构建它（在“集群”页面点“构建集群”，或在终端运行 \`kindlab up${flag}\`），然后重新运行实验。`,
+      },
     });
   }
 
@@ -278,11 +279,11 @@ export class LabService {
    * $KINDLAB_CLUSTER, else cluster01), its kubeconfig and its lab variables — or null when there
    * is no answering cluster.
    */
-  private async live(partial?: Partial<ClusterSettings>, signal?: AbortSignal, lang: Lang = this.ctx.lang): Promise<LiveCluster | null> {
-    // An invalid name is the learner's mistake, not a missing cluster: it throws, in their language.
-    const settings = requestSettings(this.ctx, partial, lang);
+  private async live(partial?: Partial<ClusterSettings>, signal?: AbortSignal): Promise<LiveCluster | null> {
+    // An invalid name is the learner's mistake, not a missing cluster: it throws.
+    const settings = requestSettings(this.ctx, partial);
     try {
-      const cluster = this.cluster(lang);
+      const cluster = this.cluster();
       const status = await cluster.status(settings);
       if (!status.exists || !status.apiReachable) return null;
       const plan = await cluster.poolPlan(signal);

@@ -6,10 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { ClusterSettings, EventEnvelope, TerminalOpenRequest, TerminalSession } from '../../api.ts';
+import { join } from 'node:path';
+import type { ClusterSettings, EventEnvelope, Lang, TerminalOpenRequest, TerminalSession } from '../../api.ts';
 import type { EngineContext } from '../context.ts';
 import { KindlabError } from '../errors.ts';
 import { clusterPaths } from '../paths.ts';
+import { installKubectlGuard } from './kubectl-guard.ts';
 import { type FlowDecision, FlowControl } from '../../shared/terminal-flow.ts';
 
 interface Pty {
@@ -33,12 +35,22 @@ export function defaultShell(env: NodeJS.ProcessEnv, platform: NodeJS.Platform):
   return { file: sh, args: ['-i'] };
 }
 
-/** The shell's environment: the engine's (repaired PATH) plus the lab kubeconfig. */
-export function terminalEnv(base: NodeJS.ProcessEnv, kubeconfig: string, clusterName: string): Record<string, string> {
+/**
+ * The shell's environment: the engine's (repaired PATH) plus the lab kubeconfig, and, first on
+ * PATH, the folder of the kubectl that says "no cluster yet" while that file is missing
+ * (kubectl-guard.ts).
+ */
+export function terminalEnv(base: NodeJS.ProcessEnv, kubeconfig: string, clusterName: string, guard?: { dir: string; lang: Lang; platform: NodeJS.Platform }): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
   env.KUBECONFIG = kubeconfig;
   env.KINDLAB_CLUSTER = clusterName;
+  if (guard) {
+    const pathKey = guard.platform === 'win32' ? (Object.keys(env).find((k) => k.toUpperCase() === 'PATH') ?? 'Path') : 'PATH';
+    env[pathKey] = [guard.dir, env[pathKey]].filter(Boolean).join(guard.platform === 'win32' ? ';' : ':');
+    env.KINDLAB_KUBECONFIG = kubeconfig;
+    env.KINDLAB_LANG = guard.lang;
+  }
   env.TERM = 'xterm-256color';
   env.COLORTERM = 'truecolor';
   return env;
@@ -68,8 +80,8 @@ export class TerminalManager {
     } catch (err) {
       throw new KindlabError({
         code: 'internal',
-        message: `the terminal module (node-pty) could not be loaded: ${(err as Error).message.split('\n')[0]}`,
-        hint: 'Reinstall with `npm install` (node-pty is compiled for this machine); in the packaged app, reinstall kindlab.',
+        message: { en: `the terminal module (node-pty) could not be loaded: ${(err as Error).message.split('\n')[0]}`, zh: `无法加载终端模块（node-pty）：${(err as Error).message.split('\n')[0]}` },
+        hint: { en: 'Reinstall with `npm install` (node-pty is compiled for this machine); in the packaged app, reinstall kindlab.', zh: '请用 `npm install` 重新安装（node-pty 是为本机编译的）；如果是打包好的应用，请重新安装 kindlab。' },
       });
     }
   }
@@ -79,12 +91,14 @@ export class TerminalManager {
     const rows = Math.max(5, Math.min(300, Math.floor(req.rows)));
     const { kubeconfig } = clusterPaths(this.ctx.dataDir, settings.name);
     const shell = defaultShell(this.ctx.env, this.ctx.platform);
+    const realKubectl = this.ctx.tools.paths.kubectl;
+    const guard = realKubectl ? { dir: installKubectlGuard(join(this.ctx.dataDir, 'terminal', 'bin'), realKubectl, this.ctx.platform), lang: req.lang ?? this.ctx.lang, platform: this.ctx.platform } : undefined;
     const pty = this.loadPty().spawn(shell.file, shell.args, {
       name: 'xterm-256color',
       cols,
       rows,
       cwd: this.ctx.home,
-      env: terminalEnv(this.ctx.env, kubeconfig, settings.name),
+      env: terminalEnv(this.ctx.env, kubeconfig, settings.name, guard),
     });
     const sessionId = randomUUID();
     const s: Session = { pty, pending: '', timer: null, flow: new FlowControl() };
@@ -128,7 +142,7 @@ export class TerminalManager {
 
   private get(sessionId: string): Session {
     const s = this.sessions.get(sessionId);
-    if (!s) throw new KindlabError({ code: 'bad-input', message: `no terminal session ${sessionId}`, hint: 'The shell has exited; open a new terminal.' });
+    if (!s) throw new KindlabError({ code: 'bad-input', message: { en: `no terminal session ${sessionId}`, zh: `没有终端会话 ${sessionId}` }, hint: { en: 'The shell has exited; open a new terminal.', zh: 'Shell 已退出；请打开一个新终端。' } });
     return s;
   }
 

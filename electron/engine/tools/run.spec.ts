@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { textIn } from '../../shared/text.ts';
 import type { Failure } from '../../api.ts';
 import { ToolRunner } from './run.ts';
 
@@ -41,15 +42,15 @@ describe.skipIf(process.platform === 'win32')('ToolRunner', () => {
   it('a tool killed by a signal is reported as killed, not as missing', async () => {
     const f = await failureOf(fakeKind('echo "creating" >&2; kill -9 $$').run('kind', ['create', 'cluster']));
     expect(f.code).toBe('command-failed');
-    expect(f.message).toMatch(/was killed by SIGKILL/);
-    expect(f.hint).toMatch(/memory/);
-    expect(f.hint).not.toMatch(/Install kind/);
+    expect(textIn(f.message, 'en')).toMatch(/was killed by SIGKILL/);
+    expect(textIn(f.hint, 'en')).toMatch(/memory/);
+    expect(textIn(f.hint, 'en')).not.toMatch(/Install kind/);
   });
 
   it('a missing tool says how to install it', async () => {
     const f = await failureOf(new ToolRunner({ docker: null, kind: null, kubectl: null }, {}).run('kind', ['version']));
     expect(f.code).toBe('tool-missing');
-    expect(f.hint).toMatch(/Install kind/);
+    expect(textIn(f.hint, 'en')).toMatch(/Install kind/);
   });
 
   it('a hanging tool is stopped at its timeout', async () => {

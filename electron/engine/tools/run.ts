@@ -3,9 +3,8 @@
 // a Failure with the command, the exit code, the stderr tail and a hint.
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
-import type { Lang, LocalizedText } from '../../api.ts';
+import type { LocalizedText } from '../../api.ts';
 import { KindlabError, tail } from '../errors.ts';
-import { pick } from '../i18n/text.ts';
 import { classifyStderr } from './hints.ts';
 import { isAlive, killTree } from './kill-tree.ts';
 import type { ToolName, ToolPaths } from './resolve.ts';
@@ -51,6 +50,11 @@ export function installHint(tool: ToolName): LocalizedText {
   return INSTALL_HINTS[tool];
 }
 
+const CANCELLED = {
+  message: { en: 'cancelled', zh: '已取消' },
+  hint: { en: 'The operation was cancelled. Run it again to continue; finished stages are kept.', zh: '操作已取消，已完成的阶段会保留。再次运行即可继续。' },
+};
+
 export class ToolRunner {
   /** pids of commands still running, so a cancelled operation can prove nothing is left. */
   private readonly running = new Set<number>();
@@ -58,8 +62,16 @@ export class ToolRunner {
   constructor(
     readonly paths: ToolPaths,
     private readonly env: NodeJS.ProcessEnv,
-    private readonly lang: Lang = 'en',
+    /**
+     * How to install each tool; the context passes the doctor's own advice (the pinned kind's
+     * real download URL for this OS and CPU), so every screen names the same fix.
+     */
+    private readonly installHints: Partial<Record<ToolName, LocalizedText>> = {},
   ) {}
+
+  private installHintFor(tool: ToolName): LocalizedText {
+    return this.installHints[tool] ?? INSTALL_HINTS[tool];
+  }
 
   has(tool: ToolName): boolean {
     return this.paths[tool] !== null;
@@ -70,8 +82,8 @@ export class ToolRunner {
     if (!p) {
       throw new KindlabError({
         code: 'tool-missing',
-        message: this.lang === 'zh' ? `找不到 ${tool}` : `${tool} was not found on PATH`,
-        hint: pick(INSTALL_HINTS[tool], this.lang),
+        message: { en: `${tool} was not found on PATH`, zh: `在 PATH 中找不到 ${tool}` },
+        hint: this.installHintFor(tool),
         command: [tool],
       });
     }
@@ -138,8 +150,8 @@ export class ToolRunner {
     if (killedFor === 'timeout') {
       throw new KindlabError({
         code: 'timeout',
-        message: this.lang === 'zh' ? `${tool} 在 ${Math.round(timeoutMs / 1000)} 秒内没有结束` : `${tool} did not finish within ${Math.round(timeoutMs / 1000)} s`,
-        hint: pick(classifyStderr(stderr)?.hint ?? opts.hint ?? { en: 'The command hung. Check that the container engine is responsive (`docker info`) and try again.', zh: '命令卡住了。请确认容器引擎响应正常（`docker info`），然后重试。' }, this.lang),
+        message: { en: `${tool} did not finish within ${Math.round(timeoutMs / 1000)} s`, zh: `${tool} 在 ${Math.round(timeoutMs / 1000)} 秒内没有结束` },
+        hint: classifyStderr(stderr)?.hint ?? opts.hint ?? { en: 'The command hung. Check that the container engine is responsive (`docker info`) and try again.', zh: '命令卡住了。请确认容器引擎响应正常（`docker info`），然后重试。' },
         command,
         exitCode: null,
         stderrTail: tail(stderr),
@@ -149,14 +161,11 @@ export class ToolRunner {
       // Killed from outside (the OOM killer, a learner's `kill -9`): not a missing tool.
       throw new KindlabError({
         code: 'command-failed',
-        message: this.lang === 'zh' ? `${command.join(' ')} 被信号 ${result.signal} 终止` : `${command.join(' ')} was killed by ${result.signal}`,
-        hint: pick(
-          {
-            en: 'Something outside kindlab stopped the command; on a machine short of memory that is usually the out-of-memory killer. Check free memory (and the container engine\'s memory limit), then run it again.',
-            zh: '命令被 kindlab 之外的因素终止了；在内存不足的机器上，通常是内存不足时的进程终止机制（OOM killer）所为。请检查可用内存（以及容器引擎的内存上限），然后重试。',
-          },
-          this.lang,
-        ),
+        message: { en: `${command.join(' ')} was killed by ${result.signal}`, zh: `${command.join(' ')} 被信号 ${result.signal} 终止` },
+        hint: {
+          en: 'Something outside kindlab stopped the command; on a machine short of memory that is usually the out-of-memory killer. Check free memory (and the container engine\'s memory limit), then run it again.',
+          zh: '命令被 kindlab 之外的因素终止了；在内存不足的机器上，通常是内存不足时的进程终止机制（OOM killer）所为。请检查可用内存（以及容器引擎的内存上限），然后重试。',
+        },
         command,
         exitCode: null,
         stderrTail: tail(stderr),
@@ -166,8 +175,8 @@ export class ToolRunner {
       // Spawning itself failed (ENOENT, EACCES).
       throw new KindlabError({
         code: 'tool-missing',
-        message: this.lang === 'zh' ? `无法运行 ${file}` : `could not run ${file}: ${result.originalMessage ?? result.shortMessage}`,
-        hint: pick(INSTALL_HINTS[tool], this.lang),
+        message: { en: `could not run ${file}: ${result.originalMessage ?? result.shortMessage}`, zh: `无法运行 ${file}：${result.originalMessage ?? result.shortMessage}` },
+        hint: this.installHintFor(tool),
         command,
       });
     }
@@ -182,15 +191,12 @@ export class ToolRunner {
     const lastLine = tail(run.stderr, 1)[0] ?? tail(run.stdout, 1)[0] ?? '';
     return new KindlabError({
       code: cls?.code ?? 'command-failed',
-      message: `${run.command.join(' ')} exited with ${run.exitCode}${lastLine ? `: ${lastLine}` : ''}`,
-      hint: pick(
-        cls?.hint ??
-          fallbackHint ?? {
-            en: 'Read the error output above; run the same command in a terminal to see it in full.',
-            zh: '请阅读上面的错误输出；在终端中运行同一命令可以看到完整信息。',
-          },
-        this.lang,
-      ),
+      message: { en: `${run.command.join(' ')} exited with ${run.exitCode}${lastLine ? `: ${lastLine}` : ''}`, zh: `${run.command.join(' ')} 以退出码 ${run.exitCode} 结束${lastLine ? `：${lastLine}` : ''}` },
+      hint: cls?.hint ??
+        fallbackHint ?? {
+          en: 'Read the error output above; run the same command in a terminal to see it in full.',
+          zh: '请阅读上面的错误输出；在终端中运行同一命令可以看到完整信息。',
+        },
       command: run.command,
       exitCode: run.exitCode,
       stderrTail: tail(run.stderr),
@@ -198,11 +204,6 @@ export class ToolRunner {
   }
 
   private cancelledError(command: string[]): KindlabError {
-    return new KindlabError({
-      code: 'cancelled',
-      message: this.lang === 'zh' ? '已取消' : 'cancelled',
-      hint: this.lang === 'zh' ? '操作已取消，已完成的阶段会保留。再次运行即可继续。' : 'The operation was cancelled. Run it again to continue; finished stages are kept.',
-      command,
-    });
+    return new KindlabError({ code: 'cancelled', ...CANCELLED, command });
   }
 }

@@ -1,11 +1,18 @@
 // Live views: list + watch one kind of object and stream rows to the UI, resuming after the
 // server closes a watch. One watch per view; closing the view stops it.
-import type { ClusterSettings, EventEnvelope, WatchTarget } from '../../api.ts';
+import { existsSync } from 'node:fs';
+import type { ClusterSettings, EventEnvelope, Failure, WatchTarget } from '../../api.ts';
 import type { EngineContext } from '../context.ts';
 import { KindlabError, toFailure } from '../errors.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { clusterPaths } from '../paths.ts';
 import { WATCH_KINDS, toRow } from './rows.ts';
+
+const NO_CLUSTER_YET: Failure = {
+  code: 'cluster-missing',
+  message: { en: 'there is no cluster yet', zh: '还没有集群' },
+  hint: { en: 'Build the cluster (Build cluster on the Cluster screen, or kindlab up); this view starts by itself once it is there.', zh: '请先构建集群（在“集群”页面点“构建集群”，或运行 kindlab up）；集群建好后这个视图会自动开始。' },
+};
 
 export class WatchManager {
   private readonly active = new Map<string, AbortController>();
@@ -22,12 +29,20 @@ export class WatchManager {
     this.stop(watchId);
     const ac = new AbortController();
     this.active.set(watchId, ac);
-    const client = this.makeClient(clusterPaths(this.ctx.dataDir, settings.name).kubeconfig);
+    const { kubeconfig } = clusterPaths(this.ctx.dataDir, settings.name);
+    const client = this.makeClient(kubeconfig);
     const send = (payload: Parameters<typeof this.emit>[0]['payload']) => this.emit({ event: 'watch', payload } as EventEnvelope);
     const opts = { ...(target.namespace ? { namespace: target.namespace } : {}), ...(target.labelSelector ? { labelSelector: target.labelSelector } : {}) };
     void (async () => {
       let failures = 0;
       while (!ac.signal.aborted) {
+        // No kubeconfig yet: no cluster yet, not a lost one. Said once, then looked for again
+        // quietly, so the view comes alive by itself once the cluster is built.
+        if (!existsSync(kubeconfig)) {
+          if (failures++ === 0) send({ watchId, type: 'error', failure: NO_CLUSTER_YET });
+          await new Promise((r) => setTimeout(r, 2000));
+          continue;
+        }
         try {
           const list = await client.list(ref.apiVersion, ref.kind, opts);
           send({ watchId, type: 'snapshot', rows: list.items.map((o) => toRow(target.kind, o)) });

@@ -7,6 +7,7 @@
 // "blocked" check fail, or makes a wrong policy look right).
 import { randomBytes } from 'node:crypto';
 import { KindlabError } from '../../errors.ts';
+import { fromText } from '../../i18n/text.ts';
 import type { KubeObject } from '../../kube/client.ts';
 import { diagnose } from '../../kube/diagnose.ts';
 import { named, podReady } from '../../kube/readiness.ts';
@@ -67,7 +68,7 @@ async function runCanary(ctx: CheckContext, expected: string): Promise<CheckOutc
       server = list.find((p) => p.metadata.name === SERVER);
     } catch (err) {
       if (!(err instanceof KindlabError) || err.failure.code !== 'timeout') throw err;
-      return failed(expected, say(`the canary's server pod did not become Ready: ${(err.failure.diagnostics ?? []).join(' | ')}`, `金丝雀的服务端 Pod 未能 Ready：${(err.failure.diagnostics ?? []).join(' | ')}`), 'cluster', say(`Pods cannot start in this cluster (image ${CANARY_SERVER_IMAGE}); fix that first — kindlab status shows the add-ons.`, `该集群中的 Pod 无法启动（镜像 ${CANARY_SERVER_IMAGE}）；请先解决这个问题——kindlab status 会显示各插件的状态。`));
+      return failed(expected, say(`the canary's server pod did not become Ready: ${(err.failure.diagnostics ?? []).map(fromText).join(' | ')}`, `金丝雀的服务端 Pod 未能 Ready：${(err.failure.diagnostics ?? []).map(fromText).join(' | ')}`), 'cluster', say(`Pods cannot start in this cluster (image ${CANARY_SERVER_IMAGE}); fix that first — kindlab status shows the add-ons.`, `该集群中的 Pod 无法启动（镜像 ${CANARY_SERVER_IMAGE}）；请先解决这个问题——kindlab status 会显示各插件的状态。`));
     }
     const ip = server ? podIP(server) : null;
     if (!ip) return failed(expected, say('the canary server has no pod IP', '金丝雀服务端没有 Pod IP'), 'cni', say(`The CNI gave the pod no address: check its pods (${CNI_PODS}).`, `CNI 没有给 Pod 分配地址：请检查它的 Pod（${CNI_PODS}）。`));

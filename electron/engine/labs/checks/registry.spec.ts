@@ -36,8 +36,8 @@ describe('runCheck', () => {
   });
 
   it('uses the lab description when there is one', () => {
-    const say = checkContext(new FakeKubeClient()).say;
-    expect(describeCheck({ ...svcCheck, description: { en: 'Mine', zh: '我的' } }, 'zh', say)).toBe('我的');
+    const say = checkContext(new FakeKubeClient(), { lang: 'zh' }).say;
+    expect(describeCheck({ ...svcCheck, description: { en: 'Mine', zh: '我的' } }, say)).toBe('我的');
   });
 });
 

@@ -2,11 +2,11 @@
 // data-plane checks where there is no data plane, lets a failing check settle (watched for API
 // checks, retried for probes, held for probes that expect silence), times the check, and turns an
 // unexpected error into a failed result (a cancellation still cancels).
-import type { CheckResult } from '../../../api.ts';
-import { KindlabError, cancelled, isCancellation } from '../../errors.ts';
-import { pick } from '../../i18n/text.ts';
+import type { CheckResult, Lang } from '../../../api.ts';
+import { KindlabError, cancelled, errorText, isCancellation } from '../../errors.ts';
+import { fromText, inLang } from '../../i18n/text.ts';
 import { renderDeep } from '../render.ts';
-import type { Say } from '../say.ts';
+import { type Say, sayText } from '../say.ts';
 import type { CheckOf, LabCheck } from '../schema.ts';
 import { dnsChecker } from './dns.ts';
 import { endpointsChecker } from './endpoints.ts';
@@ -47,12 +47,31 @@ export function expectedText(check: LabCheck, say: Say): string {
 }
 
 /** The lab's description of the check, or the checker's expectation. */
-export function describeCheck(check: LabCheck, lang: 'en' | 'zh', say: Say): string {
-  return check.description ? pick(check.description, lang) : expectedText(check, say);
+export function describeCheck(check: LabCheck, say: Say): string {
+  return check.description ? sayText(say, check.description) : expectedText(check, say);
 }
 
-export function skippedResult(check: LabCheck, lang: 'en' | 'zh', say: Say, reason: string): CheckResult {
-  return { id: check.id, description: describeCheck(check, lang, say), status: 'skipped', expected: expectedText(check, say), observed: reason, durationMs: 0 };
+/**
+ * A check's verdict as the engine builds it: the contract's CheckResult, but its words are
+ * engine strings (both languages, i18n/text.ts) until `toCheckResult` hands them over.
+ */
+export type CheckVerdict = Omit<CheckResult, 'localized'>;
+
+/** The contract's result: the words in the run's language, and in both for a host that switches. */
+export function toCheckResult(v: CheckVerdict, lang: Lang): CheckResult {
+  const pair = (s: string) => ({ en: inLang(s, 'en'), zh: inLang(s, 'zh') });
+  return {
+    ...v,
+    description: inLang(v.description, lang),
+    expected: inLang(v.expected, lang),
+    observed: inLang(v.observed, lang),
+    ...(v.hint !== undefined ? { hint: inLang(v.hint, lang) } : {}),
+    localized: { description: pair(v.description), expected: pair(v.expected), observed: pair(v.observed), ...(v.hint !== undefined ? { hint: pair(v.hint) } : {}) },
+  };
+}
+
+export function skippedResult(check: LabCheck, say: Say, reason: string): CheckVerdict {
+  return { id: check.id, description: describeCheck(check, say), status: 'skipped', expected: expectedText(check, say), observed: reason, durationMs: 0 };
 }
 
 /** A probe that could not run (or an API that did not answer) is not a lag that a retry waits out. */
@@ -77,32 +96,32 @@ async function settled<T extends LabCheck['type']>(checker: Checker<T>, check: C
   };
 }
 
-export async function runCheck(check: LabCheck, ctx: CheckContext, dataPlane: boolean): Promise<CheckResult> {
-  const { say, lang } = ctx;
+export async function runCheck(check: LabCheck, ctx: CheckContext, dataPlane: boolean): Promise<CheckVerdict> {
+  const { say } = ctx;
   const t0 = Date.now();
   let rendered: LabCheck = check;
   try {
     rendered = renderDeep(check, ctx.vars);
     if (needsDataPlane(rendered) && !dataPlane) {
       const specific = (checkerFor(rendered.type) as Checker<LabCheck['type']>).skipReason?.(rendered as CheckOf<LabCheck['type']>, say);
-      return skippedResult(rendered, lang, say, specific ?? say('skipped: this run has no data plane (pods do not really run, packets do not flow)', '已跳过：本次运行没有数据平面（Pod 不会真正运行，数据包不会流动）'));
+      return skippedResult(rendered, say, specific ?? say('skipped: this run has no data plane (pods do not really run, packets do not flow)', '已跳过：本次运行没有数据平面（Pod 不会真正运行，数据包不会流动）'));
     }
     const checker = checkerFor(rendered.type) as Checker<LabCheck['type']>;
     const typed = rendered as CheckOf<LabCheck['type']>;
     const outcome = await settled(checker, typed, ctx);
-    if (ctx.signal.aborted) throw cancelled(undefined, lang);
-    return { id: check.id, description: describeCheck(rendered, lang, say), ...outcome, durationMs: Date.now() - t0 };
+    if (ctx.signal.aborted) throw cancelled();
+    return { id: check.id, description: describeCheck(rendered, say), ...outcome, durationMs: Date.now() - t0 };
   } catch (err) {
     if (isCancellation(err) || ctx.signal.aborted) throw err;
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorText(err);
     return {
       id: check.id,
-      description: describeCheck(rendered, lang, say),
+      description: describeCheck(rendered, say),
       status: 'fail',
       expected: expectedText(rendered, say),
       observed: say(`the check could not run: ${message}`, `检查无法运行：${message}`),
       layer: 'cluster',
-      hint: err instanceof KindlabError ? err.failure.hint : say('The cluster API did not answer as expected; is the cluster running (kindlab status)?', '集群 API 没有按预期应答；集群是否在运行（kindlab status）？'),
+      hint: err instanceof KindlabError ? fromText(err.failure.hint) : say('The cluster API did not answer as expected; is the cluster running (kindlab status)?', '集群 API 没有按预期应答；集群是否在运行（kindlab status）？'),
       durationMs: Date.now() - t0,
     };
   }

@@ -1,7 +1,7 @@
 // What a checker gets and gives. A checker observes one thing through the API or a probe and
-// says, in the learner's language, what it expected, what it saw, and — when it failed — the
+// says, in both of the learner's languages (`say`), what it expected, what it saw, and — when it failed — the
 // first layer on the path that is broken and what to look at there.
-import type { Lang, Layer } from '../../../api.ts';
+import type { Layer } from '../../../api.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import type { WaitTarget } from '../../kube/wait.ts';
 import type { ProbeRunner } from '../probes.ts';
@@ -14,7 +14,6 @@ export interface CheckContext {
   client: KubeClient;
   probes: ProbeRunner;
   vars: LabVars;
-  lang: Lang;
   say: Say;
   state: RunState;
   labId: string;

@@ -1,5 +1,6 @@
 // Builds what runner and checkers need around an in-memory API, for the lab tests.
 import type { Lang } from '../../../api.ts';
+import { inLang } from '../../i18n/text.ts';
 import type { CheckContext } from '../checks/types.ts';
 import type { LoadedLab } from '../loader.ts';
 import { type Lookup, type ProbeRunner, createProbeRunner } from '../probes.ts';
@@ -15,9 +16,10 @@ export const TEST_IMAGES = { probe: 'curlimages/curl:8.22.0', netshoot: 'nicolak
 
 export interface HarnessOptions {
   tools?: FakeTools;
+  /** The checkers' words in one language (readable assertions); runs speak both, see runner.ts. */
+  lang?: Lang;
   lookup?: Lookup;
   vars?: LabVars;
-  lang?: Lang;
   state?: RunState;
   signal?: AbortSignal;
   labId?: string;
@@ -31,7 +33,7 @@ export function probesFor(client: FakeKubeClient, o: HarnessOptions = {}): Probe
       client,
       tools: o.tools ?? new FakeTools(),
       images: TEST_IMAGES,
-      lang: o.lang ?? 'en',
+      say: sayer(o.lang ?? 'en'),
       timeoutScale: 0.01,
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.lookup ? { lookup: o.lookup } : {}),
@@ -47,7 +49,6 @@ export function checkContext(client: FakeKubeClient, o: HarnessOptions = {}): Ch
     client,
     probes: probesFor(client, o),
     vars: o.vars ?? EXAMPLE_VARS,
-    lang,
     say: sayer(lang),
     state: o.state ?? new MemoryRunState(),
     labId: o.labId ?? 'test',
@@ -71,7 +72,8 @@ export function runnerDeps(client: FakeKubeClient, o: HarnessOptions & { dataPla
     dataPlane: o.dataPlane ?? true,
     probes: probesFor(client, { ...o, tools }),
     state: o.state ?? new MemoryRunState(),
-    log: (l) => lines.push(l),
+    // A run speaks both languages; the tests read its lines in the one they name.
+    log: (l) => lines.push(inLang(l, o.lang ?? 'en')),
     progress: () => undefined,
     timeoutScale: 0.01,
     lines,

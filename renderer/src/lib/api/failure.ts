@@ -4,7 +4,7 @@ import type { Failure } from './contract.ts';
 
 export class ApiFailure extends Error {
   constructor(readonly failure: Failure) {
-    super(failure.message);
+    super(typeof failure.message === 'string' ? failure.message : failure.message.en);
     this.name = 'ApiFailure';
   }
 }

@@ -253,6 +253,14 @@ export const en = {
   'term.starting': 'Starting a shell…',
   'term.failed': 'Could not start a terminal.',
   'term.aria': 'Terminal with KUBECONFIG set to the lab cluster',
+
+  'noCluster.live': 'No cluster yet: the live picture starts once it is built.',
+  'noCluster.terminal': 'No cluster yet: kubectl has nothing to talk to until it is built.',
+  'noCluster.step': 'No cluster yet: this step runs against it.',
+  'noCluster.command': 'No cluster yet: this command talks to it.',
+  'noCluster.building': 'The cluster is being built.',
+  'noCluster.show': 'Show the build',
+  'noCluster.unreadable': 'Cannot tell whether a cluster exists: {reason}',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -1,6 +1,7 @@
 // The UI language: reactive, saved in localStorage, mirrored on <html lang>. Components call
 // t(key) in their markup; reading locale.lang inside t() makes the markup follow a switch.
-import type { Lang } from '../api/contract.ts';
+import { textIn } from '../../../../electron/shared/text.ts';
+import type { Lang, Text } from '../api/contract.ts';
 import { loadPref, savePref } from '../persist/prefs.ts';
 import type { MessageKey } from './en.ts';
 import { type Params, initialLang, isMessageKey, translate } from './translate.ts';
@@ -25,6 +26,14 @@ export const locale = new Locale();
 
 export function t(key: MessageKey, params?: Params): string {
   return translate(locale.lang, key, params);
+}
+
+/**
+ * The engine's words (doctor findings, failures, phases, check results) in the UI language.
+ * They arrive in both languages, so a switch redraws them at once, with no new request.
+ */
+export function tx(text: Text | null | undefined): string {
+  return textIn(text, locale.lang);
 }
 
 /** For keys built from engine data (phase ids, layers): the catalog text, or the fallback. */

@@ -251,4 +251,12 @@ export const zh: Catalog = {
   'term.starting': '正在启动 Shell…',
   'term.failed': '无法启动终端。',
   'term.aria': '终端，KUBECONFIG 指向实验集群',
+
+  'noCluster.live': '还没有集群：集群建好后，实时视图才会开始。',
+  'noCluster.terminal': '还没有集群：在它建好之前，kubectl 没有可以连接的对象。',
+  'noCluster.step': '还没有集群：这一步要在集群上运行。',
+  'noCluster.command': '还没有集群：这条命令要连接集群。',
+  'noCluster.building': '集群正在构建中。',
+  'noCluster.show': '查看构建进度',
+  'noCluster.unreadable': '无法确定集群是否存在：{reason}',
 };

@@ -1,7 +1,7 @@
 // What the progress views draw for one operation, folded from its OpEvents. Pure: the store
 // applies a whole animation frame's events at once, copying each touched view once, and keeps
 // only the newest log lines so a long kind log never grows without bound.
-import type { Failure, LogStream, OpEvent, OpKind, PhaseInfo, RunningOp } from '../api/contract.ts';
+import type { Failure, LogStream, OpEvent, OpKind, PhaseInfo, RunningOp, Text } from '../api/contract.ts';
 
 export const LOG_CAP = 3000;
 
@@ -12,7 +12,8 @@ export interface LogLine {
   seq: number;
   phaseId: string;
   stream: LogStream;
-  line: string;
+  /** Both languages where the engine wrote it: the view picks at draw time. */
+  line: Text;
 }
 
 export interface OpView {
@@ -31,9 +32,9 @@ export interface OpView {
   /** Lines received in total, kept or not. */
   logTotal: number;
   /** The latest log line per phase, for the "current message" under a running phase. */
-  lastLine: Record<string, string>;
+  lastLine: Record<string, Text>;
   /** Warnings (preflight findings): shown beside the progress, never dropped by the log cap. */
-  warnings: string[];
+  warnings: Text[];
 }
 
 export function emptyView(opId: string, now: number): OpView {
@@ -136,7 +137,7 @@ export function overallFraction(phases: readonly PhaseInfo[]): number {
 }
 
 /** The line to show under the progress bar: the running phase's message, else its last log line. */
-export function currentMessage(view: OpView): string {
+export function currentMessage(view: OpView): Text {
   const running = view.phases.filter((p) => p.state === 'running');
   for (const p of running.reverse()) {
     if (p.message) return p.message;

@@ -3,7 +3,6 @@
 import type { ClusterStatus, Failure, OpKind } from '../api/contract.ts';
 import { failureOf } from '../api/failure.ts';
 import { newId } from './ops.svelte.ts';
-import { locale } from '../i18n/locale.svelte.ts';
 import { choices } from './choices.svelte.ts';
 import { api } from './session.svelte.ts';
 
@@ -30,7 +29,7 @@ class ClusterStore {
   async refresh(): Promise<void> {
     this.loading = true;
     try {
-      this.status = await api().invoke('cluster:status', { lang: locale.lang });
+      this.status = await api().invoke('cluster:status', {});
       this.statusFailure = null;
       if (this.status.exists && this.subnet === null) {
         this.subnet = await api()
@@ -55,14 +54,13 @@ class ClusterStore {
     this.run = run;
     const { opId } = run;
     try {
-      const lang = locale.lang;
       // A new cluster and a full reset are built from the advanced options; "Build again" and a
       // fast reset keep what the cluster was built with (the engine remembers it).
       const fresh = kind === 'reset-full' || (kind === 'up' && !this.status?.exists);
       const settings = fresh ? choices.settings() : {};
-      if (kind === 'up') this.status = await api().invoke('cluster:up', { opId, lang, settings });
-      else if (kind === 'down') await api().invoke('cluster:down', { opId, lang });
-      else this.status = await api().invoke('cluster:reset', { opId, lang, settings, mode: kind === 'reset-fast' ? 'fast' : 'full' });
+      if (kind === 'up') this.status = await api().invoke('cluster:up', { opId, settings });
+      else if (kind === 'down') await api().invoke('cluster:down', { opId });
+      else this.status = await api().invoke('cluster:reset', { opId, settings, mode: kind === 'reset-fast' ? 'fast' : 'full' });
       this.run = { ...run, settled: true };
     } catch (err) {
       this.run = { ...run, settled: true, failure: failureOf(err) };

@@ -1,7 +1,7 @@
-// The last doctor report, kept across screen switches so the check runs once unless asked.
+// The last doctor report, kept across screen switches so the check runs once unless asked. Its
+// words come in both languages: a switch of language redraws it without running it again.
 import type { DoctorReport, Failure } from '../api/contract.ts';
 import { failureOf } from '../api/failure.ts';
-import { locale } from '../i18n/locale.svelte.ts';
 import { api } from './session.svelte.ts';
 
 class DoctorStore {
@@ -13,7 +13,7 @@ class DoctorStore {
     if (this.running) return;
     this.running = true;
     try {
-      this.report = await api().invoke('doctor:run', { lang: locale.lang });
+      this.report = await api().invoke('doctor:run', {});
       this.failure = null;
     } catch (err) {
       this.failure = failureOf(err);
