@@ -1,7 +1,8 @@
 // Reading what the probe tools print: curl (status line written by -w, exit codes), netcat
 // (open / refused / dropped) and dig (status and answer records). Pure, with the observed
-// outcome put in words a learner can act on. The strings come from curl 8, netcat-openbsd and
-// busybox nc, and BIND 9 dig as shipped in curlimages/curl and nicolaka/netshoot.
+// outcome put in words a learner can act on. The specs read what curl 7.88, netcat-openbsd 1.219,
+// busybox nc and BIND 9.18 dig printed on a real kind cluster (test/fixtures/probes/); upstream's
+// curl 8 and Alpine tools word a few things differently, and the parsers rely on what both print.
 import type { Say } from './say.ts';
 
 // ── curl ──
@@ -35,6 +36,9 @@ function lastLine(text: string): string {
   );
 }
 
+/** A failed connect that took this long was not refused: no host answered (ARP gives up after ~3 s). */
+const UNANSWERED_CONNECT_MS = 1000;
+
 /** curl's exit code (and its stderr) → what happened on the wire. */
 export function classifyCurl(exitCode: number, stdout: string, stderr: string, timeoutS: number, say: Say): HttpObservation {
   const { status, body } = parseCurlOutput(stdout);
@@ -45,9 +49,18 @@ export function classifyCurl(exitCode: number, stdout: string, stderr: string, t
       return obs('response', say(`HTTP ${status ?? '?'}`, `HTTP ${status ?? '?'}`));
     case 6:
       return obs('resolve', say('the host name could not be resolved (curl exit 6)', '无法解析主机名（curl 退出码 6）'));
-    case 7:
+    case 7: {
       if (/No route to host|Network is unreachable/i.test(stderr)) return obs('unreachable', say(`no route to the address (curl exit 7: ${err})`, `没有到该地址的路由（curl 退出码 7：${err}）`));
+      // curl 7.8x and 8 word every failed connect the same ("Couldn't/Could not connect to server");
+      // what tells them apart is the time: a refusal (RST, ICMP port unreachable) comes back at
+      // once, while an address nobody on the network answers ARP for fails after the kernel's 3 s
+      // (recorded on the kind network: "after 3075 ms").
+      const afterMs = Number(/after (\d+) ms/.exec(stderr)?.[1] ?? 0);
+      if (afterMs >= UNANSWERED_CONNECT_MS) {
+        return obs('unreachable', say(`nothing answered for the address within ${afterMs} ms: no machine on the network holds it (curl exit 7)`, `${afterMs} 毫秒内没有任何机器应答该地址：网络上没有主机持有它（curl 退出码 7）`));
+      }
       return obs('refused', say('connection refused: nothing listens on that address and port (curl exit 7)', '连接被拒绝：该地址和端口上没有程序在监听（curl 退出码 7）'));
+    }
     case 28:
       return obs('timeout', say(`no answer within ${timeoutS} s: the packets were dropped or nobody answered (curl exit 28)`, `${timeoutS} 秒内没有响应：数据包被丢弃或无人应答（curl 退出码 28）`));
     case 35:

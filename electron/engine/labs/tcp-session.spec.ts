@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sayer } from './say.ts';
 import { ATTEMPT_MARK, parseSession, sessionBoundS, sessionPauses, sessionScript } from './tcp-session.ts';
+import { probeSample } from './testing/probe-samples.ts';
 
 const say = sayer('en');
 
@@ -48,5 +49,23 @@ describe('reading a tcp client pod\'s log', () => {
     expect(parseSession(running, plan, 3, say, { exitCode: 0 }).map((t) => t.obs.outcome)).toEqual(['refused', 'open']);
     // an nc that printed nothing and failed (busybox wording aside) is still one try
     expect(parseSession('', plan, 3, say, { exitCode: 1 })).toEqual([]);
+  });
+});
+
+describe('a tcp client pod\'s log recorded on a real kind cluster (test/fixtures/probes)', () => {
+  it('reads the session that ended at the first accepted connection', () => {
+    const s = probeSample('session-open');
+    const plan = { pausesS: [0.25, 0.5], stopOnOpen: true };
+    expect(s.argv[2]).toBe(sessionScript(s.argv[2]?.split(' ')[5] ?? '', 80, 3, plan));
+    const tries = parseSession(s.log ?? '', plan, 3, say, { exitCode: s.exitCode });
+    expect(tries.map((t) => t.obs.outcome)).toEqual(['open']);
+  });
+
+  it('reads three refusals, each with its marker', () => {
+    const s = probeSample('session-refused');
+    const plan = { pausesS: [0.25, 0.5], stopOnOpen: false };
+    const tries = parseSession(s.log ?? '', plan, 3, say, { exitCode: s.exitCode });
+    expect(tries.map((t) => t.obs.outcome)).toEqual(['refused', 'refused', 'refused']);
+    expect(tries.map((t) => t.startS)).toEqual([0, 0.25, 0.75]);
   });
 });
