@@ -9,7 +9,7 @@ import type { ProbeOverride } from '../../scenario.ts';
 import type { SimContext } from '../sim/context.ts';
 import { type Json, type KObj, ipToInt } from '../util.ts';
 import { httpExchange, reasonPhrase } from './http.ts';
-import { type Answer, type Source, connect, defaultNameserver, lookup, searchList } from './net.ts';
+import { ARP_GIVE_UP_MS, type Answer, CLUSTER_DNS, type Source, connect, defaultNameserver, lookup, searchList } from './net.ts';
 
 interface Chunk {
   fd: 1 | 2;
@@ -352,6 +352,9 @@ function nc(env: Env, args: string[]): CmdResult {
   const c = connect(env.ctx, srcNow(env), ip, port, 'TCP');
   if (c.kind === 'open') return ok(verbose ? [e(`Connection to ${host} ${port} port [tcp/${svc}] succeeded!\n`)] : [], spent + 2);
   if (c.kind === 'refused') return { exitCode: 1, out: verbose ? [e(`nc: connect to ${host} port ${port} (tcp) failed: Connection refused\n`)] : [], durationMs: spent + 1 };
+  if (c.kind === 'unreachable' && waitMs / env.scale > ARP_GIVE_UP_MS) {
+    return { exitCode: 1, out: verbose ? [e(`nc: connect to ${host} port ${port} (tcp) failed: No route to host\n`)] : [], durationMs: spent + ARP_GIVE_UP_MS * env.scale, waitedMs: ARP_GIVE_UP_MS };
+  }
   return { exitCode: 1, out: verbose ? [e(`nc: connect to ${host} port ${port} (tcp) timed out: Operation now in progress\n`)] : [], durationMs: spent + waitMs, waitedMs: waitMs / env.scale };
 }
 
@@ -418,8 +421,10 @@ function curl(env: Env, args: string[]): CmdResult {
     vars.errormsg = msg;
     vars.time_total = (durationMs / Math.max(env.scale, 1e-9) / 1000).toFixed(6);
     const out = [...body];
-    if (wfmt) out.push(o(writeOut(wfmt, vars)));
+    // curl's stdout is buffered until it exits, its error line is not: in a pod's log the error
+    // comes first, then what -w wrote (recorded on a real node).
     if (code !== 0 && showError) out.push(e(`curl: (${code}) ${msg}\n`));
+    if (wfmt) out.push(o(writeOut(wfmt, vars)));
     return { exitCode: code, out, durationMs, ...(code === 28 ? { waitedMs: durationMs / env.scale } : {}) };
   };
   const res = resolveHost(env, url.host, url.port, p.values.get('resolve') ?? []);
@@ -428,7 +433,11 @@ function curl(env: Env, args: string[]): CmdResult {
   vars.remote_port = String(url.port);
   const r = httpExchange(env.ctx, srcNow(env), { ip: res.ip, port: url.port, host: hostHeader, path: url.path, method }, limitMs * env.scale);
   if (r.kind === 'refused') return finish(7, `Failed to connect to ${url.host} port ${url.port} after 0 ms: Couldn't connect to server`, r.durationMs);
-  if (r.kind === 'timeout') {
+  // No ARP answer: curl says the same as for a refusal, only after the kernel's 3 s (recorded).
+  if (r.kind === 'unreachable' && limitMs > ARP_GIVE_UP_MS) {
+    return { ...finish(7, `Failed to connect to ${url.host} port ${url.port} after ${ARP_GIVE_UP_MS} ms: Couldn't connect to server`, r.durationMs), waitedMs: ARP_GIVE_UP_MS };
+  }
+  if (r.kind === 'timeout' || r.kind === 'unreachable') {
     return connectTimeout && seconds(connectTimeout, 0) <= seconds(maxTime, 1e9)
       ? finish(28, `Failed to connect to ${url.host} port ${url.port} after ${limitMs + 2} ms: Timeout was reached`, r.durationMs)
       : finish(28, `Connection timed out after ${limitMs + 1} milliseconds`, r.durationMs);
@@ -458,7 +467,8 @@ function wget(env: Env, args: string[]): CmdResult {
   const hostHeader = (p.values.get('header') ?? []).find((h) => /^host:/i.test(h))?.split(':').slice(1).join(':').trim() ?? url.host;
   const r = httpExchange(env.ctx, srcNow(env), { ip: res.ip, port: url.port, host: hostHeader, path: url.path, method: 'GET' }, limitMs);
   if (r.kind === 'refused') return { exitCode: 1, out: [...info, e(`wget: can't connect to remote host (${res.ip}): Connection refused\n`)], durationMs: 1 };
-  if (r.kind === 'timeout') return { exitCode: 1, out: [...info, e('wget: download timed out\n')], durationMs: limitMs };
+  if (r.kind === 'unreachable' && limitMs > ARP_GIVE_UP_MS * env.scale) return { exitCode: 1, out: [...info, e(`wget: can't connect to remote host (${res.ip}): No route to host\n`)], durationMs: ARP_GIVE_UP_MS * env.scale };
+  if (r.kind === 'timeout' || r.kind === 'unreachable') return { exitCode: 1, out: [...info, e('wget: download timed out\n')], durationMs: limitMs };
   if (r.kind === 'empty') return { exitCode: 1, out: [...info, e('wget: error getting response\n')], durationMs: 1 };
   if (r.status >= 400) return { exitCode: 1, out: [...info, e(`wget: server returned error: HTTP/1.1 ${r.status} ${reasonPhrase(r.status)}\n`)], durationMs: r.durationMs };
   const toStdout = p.values.get('O')?.[0] === '-';
@@ -469,13 +479,40 @@ function wget(env: Env, args: string[]): CmdResult {
 
 // ───────────── DNS clients ─────────────
 
+/**
+ * One resource record as dig prints it: BIND's master-file columns (TTL at 24, class at 32, type
+ * at 40, data at 48; tabs of 8, or one space once a field runs past its column), which gives
+ * "nginx-frontend.default.svc.cluster.local. 30 IN\tA 10.96.21.61" and
+ * "sql-db.finance.svc.cluster.local. 30 IN\tCNAME\tsqlserver1.foowidgets.com." as recorded.
+ */
+function digRecord(owner: string, ttl: number, type: string, rdata: string): string {
+  let out = owner;
+  let col = owner.length;
+  const field = (to: number, text: string) => {
+    const target = Math.max(to, col + 1);
+    const tabs = Math.max(0, Math.floor(target / 8) - Math.floor(col / 8));
+    const from = tabs > 0 ? Math.floor(target / 8) * 8 : col;
+    out += '\t'.repeat(tabs) + ' '.repeat(target - from) + text;
+    col = target + text.length;
+  };
+  field(24, String(ttl));
+  field(32, 'IN');
+  field(40, type);
+  field(48, rdata);
+  return out;
+}
+
 function answerLines(a: Answer, type: string): string[] {
   if (a.kind === 'CNAME') {
-    return [`${a.name}.\t30\tIN\tCNAME\t${a.target}.`, ...(type === 'A' ? a.ips.map((ip) => `${a.target}.\t30\tIN\tA\t${ip}`) : [])];
+    return [digRecord(`${a.name}.`, 30, 'CNAME', `${a.target}.`), ...(type === 'A' ? a.ips.map((ip) => digRecord(`${a.target}.`, 30, 'A', ip)) : [])];
   }
-  if (a.kind === 'A' && type === 'A') return a.ips.map((ip) => `${a.name}.\t30\tIN\tA\t${ip}`);
+  if (a.kind === 'A' && type === 'A') return a.ips.map((ip) => digRecord(`${a.name}.`, 30, 'A', ip));
   return [];
 }
+
+/** CoreDNS answers the cluster's own zone itself (aa, no recursion); other names it forwards. */
+const authoritative = (name: string) => /(^|\.)cluster\.local\.?$/.test(name);
+const cookie = () => Array.from({ length: 16 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
 
 function dig(env: Env, args: string[]): CmdResult {
   let server: string | undefined;
@@ -501,11 +538,16 @@ function dig(env: Env, args: string[]): CmdResult {
   const tcp = opts.has('tcp') || opts.has('vc');
   const ans = lookup(env.ctx, srcNow(env), name, { search: opts.has('search'), server: srv, tcp });
   const short = opts.has('short');
+  // +noall turns every section off; +answer, +comments … turn single ones back on (dig 9.18).
+  const shown = (section: string) => (opts.has('noall') ? opts.has(section) : !opts.has(`no${section}`));
+  const banner = !opts.has('noall') && !short;
   if (ans.kind === 'TIMEOUT') {
     // An ICMP port-unreachable ends each try at once; silence waits out +time.
     const wait = ans.refused ? 2 : timeoutS * tries * 1000 * env.scale;
-    const lines = Array.from({ length: tries }, () => `;; communications error to ${srv}#53: ${ans.refused ? 'connection refused' : 'timed out'}\n`);
-    return { exitCode: 9, out: [o(lines.join('') + (short ? '' : `\n; <<>> DiG 9.20.15 <<>> ${args.join(' ')}\n;; global options: +cmd\n`) + ';; no servers could be reached\n')], durationMs: wait, ...(ans.refused ? {} : { waitedMs: timeoutS * tries * 1000 }) };
+    const why = ans.refused ? 'connection refused' : 'timed out';
+    const line = tcp ? `;; Connection to ${srv}#53(${srv}) for ${name} failed: ${why}.\n` : `;; communications error to ${srv}#53: ${why}\n`;
+    const lines = Array.from({ length: tries }, () => line);
+    return { exitCode: 9, out: [o(lines.join('') + (banner ? `\n; <<>> DiG 9.20.15 <<>> ${args.join(' ')}\n;; global options: +cmd\n` : '') + ';; no servers could be reached\n')], durationMs: wait, ...(ans.refused ? {} : { waitedMs: timeoutS * tries * 1000 }) };
   }
   const answers = answerLines(ans, type);
   if (short) {
@@ -513,31 +555,32 @@ function dig(env: Env, args: string[]): CmdResult {
     return ok(lines.map((l) => o(`${l}\n`)), 2);
   }
   const status = ans.kind === 'NXDOMAIN' ? 'NXDOMAIN' : 'NOERROR';
-  const authority = ans.kind === 'NXDOMAIN' || answers.length === 0 ? ['cluster.local.\t30\tIN\tSOA\tns.dns.cluster.local. hostmaster.cluster.local. 1763990000 7200 1800 86400 30'] : [];
+  const aa = authoritative(ans.name);
+  const authority = aa && (ans.kind === 'NXDOMAIN' || answers.length === 0) ? [digRecord('cluster.local.', 30, 'SOA', 'ns.dns.cluster.local. hostmaster.cluster.local. 1763990000 7200 1800 86400 30')] : [];
+  const comments = shown('comments')
+    ? [
+        ';; Got answer:',
+        ...(/\.local\.?$/.test(ans.name) ? [';; WARNING: .local is reserved for Multicast DNS', ';; You are currently testing what happens when an mDNS query is leaked to DNS'] : []),
+        `;; ->>HEADER<<- opcode: QUERY, status: ${status}, id: ${10000 + Math.floor(Math.random() * 50000)}`,
+        `;; flags: qr ${aa ? 'aa rd' : 'rd ra'}; QUERY: 1, ANSWER: ${answers.length}, AUTHORITY: ${authority.length}, ADDITIONAL: 1`,
+        ...(aa ? [';; WARNING: recursion requested but not available'] : []),
+        '',
+        ';; OPT PSEUDOSECTION:',
+        '; EDNS: version: 0, flags:; udp: 1232',
+        `; COOKIE: ${cookie()} (echoed)`,
+      ]
+    : [];
   const text = [
-    '',
-    `; <<>> DiG 9.20.15 <<>> ${args.join(' ')}`,
-    ...(server ? ['; (1 server found)'] : []),
-    ';; global options: +cmd',
-    ';; Got answer:',
-    `;; ->>HEADER<<- opcode: QUERY, status: ${status}, id: ${10000 + Math.floor(Math.random() * 50000)}`,
-    `;; flags: qr aa rd; QUERY: 1, ANSWER: ${answers.length}, AUTHORITY: ${authority.length}, ADDITIONAL: 1`,
-    ';; WARNING: recursion requested but not available',
-    '',
-    ';; OPT PSEUDOSECTION:',
-    '; EDNS: version: 0, flags:; udp: 1232',
-    ';; QUESTION SECTION:',
-    `;${ans.name.replace(/\.$/, '')}.\t\tIN\t${type}`,
-    '',
-    ...(answers.length ? [';; ANSWER SECTION:', ...answers, ''] : []),
-    ...(authority.length ? [';; AUTHORITY SECTION:', ...authority, ''] : []),
-    ';; Query time: 0 msec',
-    `;; SERVER: ${srv}#53(${srv}) (${tcp ? 'TCP' : 'UDP'})`,
-    `;; WHEN: ${new Date().toUTCString()}`,
-    `;; MSG SIZE  rcvd: ${60 + answers.length * 40}`,
-    '',
-  ].join('\n');
-  return ok([o(`${text}\n`)], 2);
+    ...(banner ? ['', `; <<>> DiG 9.20.15 <<>> ${args.join(' ')}`, ...(server ? ['; (1 server found)'] : []), ';; global options: +cmd'] : []),
+    ...comments,
+    ...(shown('question') ? [';; QUESTION SECTION:', `;${ans.name.replace(/\.$/, '')}.\t\tIN\t${type}`, ''] : []),
+    ...(shown('answer') && answers.length ? [';; ANSWER SECTION:', ...answers, ''] : []),
+    ...(shown('authority') && authority.length ? [';; AUTHORITY SECTION:', ...authority, ''] : []),
+    ...(shown('stats')
+      ? [';; Query time: 0 msec', `;; SERVER: ${srv}#53(${srv}) (${tcp ? 'TCP' : 'UDP'})`, `;; WHEN: ${new Date().toUTCString()}`, `;; MSG SIZE  rcvd: ${60 + answers.length * 40}`, '']
+      : []),
+  ];
+  return ok([o(text.length ? `${text.join('\n')}\n` : '')], 2);
 }
 
 function nslookup(env: Env, args: string[]): CmdResult {
@@ -548,13 +591,24 @@ function nslookup(env: Env, args: string[]): CmdResult {
   if (ans.kind === 'TIMEOUT') {
     return { exitCode: 1, out: [o(`;; communications error to ${srv}#53: timed out\n;; communications error to ${srv}#53: timed out\n;; communications error to ${srv}#53: timed out\n;; no servers could be reached\n\n`)], durationMs: 15_000 * env.scale };
   }
+  // BIND's nslookup says so on stderr for every answer CoreDNS gives from the cluster zone (aa, no ra).
+  const noRecursion = e(`;; Got recursion not available from ${srv}\n`);
   const head = `Server:\t\t${srv}\nAddress:\t${srv}#53\n\n`;
-  if (ans.kind === 'NXDOMAIN') return { exitCode: 1, out: [o(head), o(`** server can't find ${name}: NXDOMAIN\n\n`)], durationMs: 2 };
-  const body =
-    ans.kind === 'CNAME'
-      ? `${ans.name}\tcanonical name = ${ans.target}.\n${ans.ips.map((ip) => `Name:\t${ans.target}\nAddress: ${ip}\n`).join('')}`
-      : ans.ips.map((ip) => `Name:\t${ans.name}\nAddress: ${ip}\n`).join('');
-  return ok([o(head), o(`${body}\n`)], 2);
+  if (ans.kind === 'NXDOMAIN') {
+    // Every search domain inside the cluster zone was asked first, and each said NXDOMAIN.
+    const zoneTries = srv === CLUSTER_DNS && !name.endsWith('.') ? searchList(env.src).filter((d) => authoritative(d)).length : 0;
+    return { exitCode: 1, out: [...Array.from({ length: zoneTries }, () => noRecursion), o(head), o(`** server can't find ${name}: NXDOMAIN\n\n`)], durationMs: 2 };
+  }
+  const inZone = srv === CLUSTER_DNS && authoritative(ans.name);
+  if (ans.kind === 'CNAME') {
+    const canonical = `${ans.name}\tcanonical name = ${ans.target}.\n`;
+    // The target is asked for in turn; one that does not resolve ends the lookup (exit 1).
+    if (ans.ips.length === 0) return { exitCode: 1, out: [...(inZone ? [noRecursion] : []), o(head), o(`${canonical}** server can't find ${ans.target}: NXDOMAIN\n\n`)], durationMs: 2 };
+    return ok([...(inZone ? [noRecursion] : []), o(head), o(`${canonical}${ans.ips.map((ip) => `Name:\t${ans.target}\nAddress: ${ip}\n`).join('')}\n`)], 2);
+  }
+  const body = ans.ips.map((ip) => `Name:\t${ans.name}\nAddress: ${ip}\n`).join('');
+  // The A answer, then the AAAA query (an empty answer, so only the stderr line shows it).
+  return ok([...(inZone ? [noRecursion] : []), o(head), o(body), ...(inZone ? [noRecursion] : []), o('\n')], 2);
 }
 
 // ───────────── entry points ─────────────

@@ -5,7 +5,7 @@
 import type { SimContext } from '../sim/context.ts';
 import { type IngressFlavor, servedBy } from '../sim/network.ts';
 import type { Json, KObj } from '../util.ts';
-import { type Source, connect, pickEndpoint, podConnect } from './net.ts';
+import { ARP_GIVE_UP_MS, type Source, connect, pickEndpoint, podConnect } from './net.ts';
 
 export interface HttpRequest {
   ip: string;
@@ -19,6 +19,8 @@ export type HttpResult =
   | { kind: 'response'; status: number; headers: [string, string][]; body: string; durationMs: number }
   | { kind: 'refused'; durationMs: number }
   | { kind: 'timeout'; durationMs: number }
+  /** No ARP answer (net.ts): the caller decides whether its own timeout or the kernel's comes first. */
+  | { kind: 'unreachable'; durationMs: number }
   | { kind: 'empty'; durationMs: number };
 
 const REASONS: Record<number, string> = {
@@ -196,7 +198,7 @@ function routeIngress(ctx: SimContext, flavor: IngressFlavor, controller: KObj, 
   const conn = podConnect(ctx, from, ep.pod, ep.port, 'TCP');
   // nginx gives up on an upstream after 60 s; Traefik's dial timeout is 30 s.
   const upstreamTimeout = Math.round((flavor === 'traefik' ? 30_000 : 60_000) * ctx.timings().probeScale);
-  if (conn.kind === 'timeout') return { ...fail(504), durationMs: upstreamTimeout };
+  if (conn.kind === 'timeout' || conn.kind === 'unreachable') return { ...fail(504), durationMs: upstreamTimeout };
   if (conn.kind === 'refused') return fail(502);
   const res = serve(ctx, ep.pod, ep.port, req);
   return res.kind === 'empty' ? fail(502) : res;
@@ -212,6 +214,7 @@ export function httpExchange(ctx: SimContext, src: Source, req: HttpRequest, tim
   const conn = connect(ctx, src, req.ip, req.port, 'TCP');
   if (conn.kind === 'refused') return { kind: 'refused', durationMs: 1 };
   if (conn.kind === 'timeout') return { kind: 'timeout', durationMs: timeoutMs };
+  if (conn.kind === 'unreachable') return { kind: 'unreachable', durationMs: ARP_GIVE_UP_MS * ctx.timings().probeScale };
   if (!conn.pod) return { kind: 'empty', durationMs: 1 };
   return serve(ctx, conn.pod, conn.port, req);
 }

@@ -31,9 +31,22 @@ export interface Source {
   at?: number;
 }
 
-export type Conn = { kind: 'open'; pod: KObj | null; port: number; ip: string } | { kind: 'refused' } | { kind: 'timeout' };
+export type Conn =
+  | { kind: 'open'; pod: KObj | null; port: number; ip: string }
+  | { kind: 'refused' }
+  | { kind: 'timeout' }
+  /**
+   * Nobody on the kind network answers ARP for the address (a LoadBalancer address no speaker
+   * announces, a stopped node): the kernel gives up after ARP_GIVE_UP_MS with "No route to host"
+   * (curl then exits 7 after about 3 s, worded like a refusal), unless the client's own timeout
+   * comes first (seen on the real kind network).
+   */
+  | { kind: 'unreachable' };
 
-const CLUSTER_DNS = '10.96.0.10';
+/** How long Linux tries ARP before EHOSTUNREACH (3 probes, 1 s apart; 3.07 s measured on the kind network). */
+export const ARP_GIVE_UP_MS = 3070;
+
+export const CLUSTER_DNS = '10.96.0.10';
 
 function running(ctx: SimContext): KObj[] {
   return ctx.store.list('v1', 'Pod').filter((p) => p.status?.phase === 'Running');
@@ -125,9 +138,20 @@ export function pickEndpoint(ctx: SimContext, svc: KObj, svcPort: Json): { pod: 
   return candidates[i % candidates.length] ?? null;
 }
 
+/**
+ * What a Service without a ready endpoint does to a connection: kube-proxy REJECTs it, except for
+ * a pod's own traffic on kube-router, whose FORWARD rule for packets from kube-bridge ACCEPTs them
+ * before kube-proxy's KUBE-SERVICES chain is reached (seen on a real kind node): the packet leaves
+ * the node for the default route and nothing answers.
+ */
+function noEndpoint(ctx: SimContext, src: Source): Conn {
+  const kubeRouter = !!ctx.store.get('apps/v1', 'DaemonSet', 'kube-router', 'kube-system');
+  return kubeRouter && src.pod && !src.pod.spec?.hostNetwork ? { kind: 'timeout' } : { kind: 'refused' };
+}
+
 function viaService(ctx: SimContext, src: Source, svc: KObj, svcPort: Json, proto: string, policySource: Source): Conn {
   const ep = pickEndpoint(ctx, svc, svcPort);
-  if (!ep) return { kind: 'refused' };
+  if (!ep) return noEndpoint(ctx, src);
   if (!egressOk(ctx, src, { ip: String(ep.pod.status?.podIP ?? ''), pod: ep.pod }, ep.port, proto)) return denied(ctx);
   return podConnect(ctx, policySource, ep.pod, ep.port, proto);
 }
@@ -153,7 +177,7 @@ export function connect(ctx: SimContext, src: Source, ip: string, port: number, 
   const byLB = all.find((s) => s.spec?.type === 'LoadBalancer' && (s.status?.loadBalancer?.ingress ?? []).some((i: Json) => i.ip === ip));
   if (byLB) {
     const announcer = announcingNode(ctx);
-    if (!announcer) return { kind: 'timeout' };
+    if (!announcer) return { kind: 'unreachable' };
     // Announced but not programmed yet: the node refuses (what the loadbalancer lab met on a real cluster).
     if (!proxied(ctx, byLB, 'lb', ip, src.at)) return { kind: 'refused' };
     const sp = (byLB.spec?.ports ?? []).find((p: Json) => p.port === port && (p.protocol ?? 'TCP') === proto);
@@ -166,7 +190,7 @@ export function connect(ctx: SimContext, src: Source, ip: string, port: number, 
   const node = nodeByIP(ctx, ip);
   if (node) {
     const name = node.metadata.name;
-    if (ctx.nodesDown.has(name)) return { kind: 'timeout' };
+    if (ctx.nodesDown.has(name)) return { kind: 'unreachable' };
     if (!egressOk(ctx, src, { ip }, port, proto)) return denied(ctx);
     const np = all.find((s) => (s.spec?.type === 'NodePort' || s.spec?.type === 'LoadBalancer') && (s.spec?.ports ?? []).some((p: Json) => p.nodePort === port && (p.protocol ?? 'TCP') === proto));
     // A node port kube-proxy has not programmed yet: nothing listens there, the node refuses.
@@ -277,7 +301,7 @@ export function defaultNameserver(src: Source): string {
 function serverReachable(ctx: SimContext, src: Source, server: string, tcp: boolean): 'yes' | 'timeout' | 'refused' {
   if (server === '127.0.0.11') return 'yes';
   const c = connect(ctx, { ...src, override: undefined }, server, 53, tcp ? 'TCP' : 'UDP');
-  if (c.kind !== 'open') return c.kind;
+  if (c.kind !== 'open') return c.kind === 'unreachable' ? 'timeout' : c.kind;
   return !c.pod || /coredns/.test(String(c.pod.spec?.containers?.[0]?.image ?? '')) ? 'yes' : 'refused';
 }
 

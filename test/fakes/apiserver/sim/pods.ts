@@ -57,13 +57,28 @@ function setStatus(ctx: SimContext, pod: KObj, fn: (status: Json) => Json): void
   if (cur) ctx.store.setStatus('v1', 'Pod', pod.metadata.name, pod.metadata.namespace, fn(cur.status ?? {}));
 }
 
-function waiting(ctx: SimContext, pod: KObj, node: KObj, reason: string, message?: string): void {
+/**
+ * A pod whose containers do not run yet. With `sandbox` its network namespace is up (the CNI gave
+ * it an address), as while a real kubelet pulls the images or backs off pulling them: the pod has
+ * its podIP and PodReadyToStartContainers is True (seen on a real kind node: an ImagePullBackOff
+ * pod with 10.240.1.10, and its Service's EndpointSlice lists the address as not ready). Without
+ * it (CNI not ready, a volume that cannot be mounted, a hang before the sandbox) it has neither.
+ */
+function waiting(ctx: SimContext, pod: KObj, node: KObj, reason: string, message?: string, sandbox = false): void {
+  let ip: string | undefined;
+  if (sandbox) {
+    const rt = ctx.runtime(pod);
+    rt.ip = pod.spec?.hostNetwork ? nodeIP(node) : (rt.ip ?? ctx.allocatePodIP(nodeIndex(node)));
+    ip = rt.ip;
+  }
   setStatus(ctx, pod, (s) => ({
     ...s,
     phase: 'Pending',
-    conditions: conditions(s.conditions, baseConditions(false, false, pod), ['lastProbeTime', 'lastTransitionTime']),
+    conditions: conditions(s.conditions, baseConditions(false, sandbox, pod), ['lastProbeTime', 'lastTransitionTime']),
     hostIP: nodeIP(node),
     hostIPs: [{ ip: nodeIP(node) }],
+    ...(ip ? { podIP: ip, podIPs: [{ ip }] } : {}),
+    startTime: s.startTime ?? nowIso(),
     containerStatuses: (pod.spec?.containers ?? []).map((c: Json) => ({
       name: c.name,
       image: c.image,
@@ -132,8 +147,9 @@ function start(ctx: SimContext, pod: KObj, node: KObj): void {
   const host = node.metadata.name;
   for (const c of pod.spec?.containers ?? []) {
     ctx.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in 1.204s (1.204s including waiting). Image size: 27153283 bytes.`, 'kubelet', host);
-    ctx.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, 'kubelet', host);
-    ctx.event(pod, 'Normal', 'Started', `Started container ${c.name}`, 'kubelet', host);
+    // kubelet v1.35's wording (recorded on a real kind node).
+    ctx.event(pod, 'Normal', 'Created', 'Container created', 'kubelet', host);
+    ctx.event(pod, 'Normal', 'Started', 'Container started', 'kubelet', host);
   }
   if (pod.metadata.labels?.[PROBE_LABEL] !== undefined) {
     const fresh = ctx.store.get('v1', 'Pod', pod.metadata.name, pod.metadata.namespace) ?? pod;
@@ -243,11 +259,11 @@ export function reconcilePods(ctx: SimContext): void {
           ctx.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${image}"`, 'kubelet', host);
           ctx.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff', 'kubelet', host);
         }
-        waiting(ctx, pod, node, 'ImagePullBackOff', `Back-off pulling image "${image}": ErrImagePull: ${fault.message}`);
-      } else waiting(ctx, pod, node, 'ErrImagePull', fault.message);
+        waiting(ctx, pod, node, 'ImagePullBackOff', `Back-off pulling image "${image}": ErrImagePull: ${fault.message}`, true);
+      } else waiting(ctx, pod, node, 'ErrImagePull', fault.message, true);
       continue;
     }
-    waiting(ctx, pod, node, 'ContainerCreating');
+    waiting(ctx, pod, node, 'ContainerCreating', undefined, true);
     if (ctx.after(`start:${uid}`, t.podStartMs)) start(ctx, pod, node);
   }
 }
