@@ -77,7 +77,7 @@ describe('fake docker against recordings of Docker 20.10', () => {
     expect((await runTool('docker', ['inspect', 'nope'], w)).stdout).toBe('[]\n');
   });
 
-  it('with no daemon, `docker info --format {{json .}}` still prints the CLI\'s empty answer, then the reason', async () => {
+  it('with no daemon, `docker info --format {{json .}}` and `docker network inspect` still print the CLI\'s empty answer, then the reason', async () => {
     world = await createFakeWorld({ state: { ...ENGINE, daemon: 'down', dockerHost: 'unix:///tmp/nope.sock' } });
     const info = await runTool('docker', ['info', '--format', '{{json .}}'], world);
     expect(info.code).toBe(1);
@@ -87,5 +87,9 @@ describe('fake docker against recordings of Docker 20.10', () => {
     expect(version.code).toBe(1);
     expect(version.stderr).toBe(recorded('version-daemon-down.stderr'));
     expect(JSON.parse(version.stdout).Server).toBeNull();
+    const net = await runTool('docker', ['network', 'inspect', 'kind'], world);
+    expect([net.code, net.stdout, net.stderr]).toEqual([1, recorded('network-inspect-daemon-down.stdout'), recorded('network-inspect-daemon-down.stderr')]);
+    const ps = await runTool('docker', ['ps', '--format', '{{json .}}'], world);
+    expect([ps.code, ps.stdout]).toEqual([1, '']);
   });
 });

@@ -145,7 +145,11 @@ describe('fake docker', () => {
     expect(JSON.parse(v.stdout)).toMatchObject({ Client: { Version: '28.5.1' }, Server: null });
     expect(v.stderr).toBe('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n');
     const [info, ps, net, ctx] = await Promise.all([['info', '--format', 'json'], ['ps', '-a'], ['network', 'inspect', 'kind'], ['context', 'show']].map((args) => runTool('docker', args, w)));
-    for (const r of [info, ps, net]) expect(r).toMatchObject({ code: 1, stdout: '', stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n' });
+    const down = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n';
+    for (const r of [info, ps, net]) expect(r).toMatchObject({ code: 1, stderr: down });
+    // As the real CLI: info renders its template over an empty answer, network inspect an empty list.
+    expect(JSON.parse(info?.stdout ?? '')).toMatchObject({ ServerVersion: '', ClientInfo: { Version: '28.5.1' } });
+    expect([ps?.stdout, net?.stdout]).toEqual(['', '[]\n']);
     expect(ctx?.stdout).toBe('default\n');
   });
 
