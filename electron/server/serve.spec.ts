@@ -205,6 +205,18 @@ describe('browser mode: the contract over the socket', () => {
     ws.close();
   });
 
+  it('stops at once, also with a socket a browser opened ahead of time and never used', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kl-ui-'));
+    const s = await startServer({ engine: fakeEngine(), port: 0, host: '127.0.0.1', lang: 'en', log: () => undefined, rendererDir: dir });
+    const { connect: tcp } = await import('node:net');
+    const idle = tcp(s.port, '127.0.0.1');
+    await new Promise((r) => idle.once('connect', r));
+    const t0 = Date.now();
+    await s.close();
+    expect(Date.now() - t0).toBeLessThan(2000);
+    idle.destroy();
+  });
+
   it('names a taken port instead of crashing', async () => {
     const { s } = await serve();
     const err = await startServer({ engine: fakeEngine(), port: s.port, host: '127.0.0.1', lang: 'en', log: () => undefined }).catch((e: unknown) => e);

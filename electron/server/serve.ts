@@ -155,7 +155,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       for (const c of wss.clients) c.terminate();
       wss.close();
       await sessions.dispose();
-      await new Promise<void>((r) => server.close(() => r()));
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // A browser keeps sockets it opened ahead of time and never used; close() alone would
+      // wait for them for minutes (headersTimeout), so a stopping server cuts every connection.
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
