@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PINS } from '../../electron/engine/addons/pins.ts';
+import { textIn } from '../../electron/shared/text.ts';
 import { loadLabs } from '../../electron/engine/labs/loader.ts';
 import { createProbeRunner } from '../../electron/engine/labs/probes.ts';
 import { runStep } from '../../electron/engine/labs/runner.ts';
@@ -42,8 +43,8 @@ describe('a lab with a broken manifest', () => {
     });
     expect(r.status).toBe('fail');
     const failed = r.actions.find((a) => a.status === 'failed');
-    expect(failed?.description).toMatch(/nginx-frontend-deployment\.yaml/);
-    expect(failed?.output).toMatch(/\.spec\.replica: field not declared in schema|unknown field "spec\.replica"/);
+    expect(textIn(failed?.description, 'en')).toMatch(/nginx-frontend-deployment\.yaml/);
+    expect(textIn(failed?.output, 'en')).toMatch(/\.spec\.replica: field not declared in schema|unknown field "spec\.replica"/);
     await c.delete('apps/v1', 'Deployment', 'nginx-frontend', 'default');
   }));
 });

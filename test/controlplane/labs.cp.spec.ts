@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CheckResult, StepRunResult } from '../../electron/api.ts';
+import { textIn } from '../../electron/shared/text.ts';
 import { loadLabs } from '../../electron/engine/labs/loader.ts';
 import { cleanupLab } from '../../electron/engine/labs/cleanup.ts';
 import { createProbeRunner } from '../../electron/engine/labs/probes.ts';
@@ -42,7 +43,7 @@ afterAll(() => {
   console.log(`\ncontrol-plane tier: ${ran.length} checks run (${ran.filter((x) => x.c.status === 'pass').length} passed), ${skipped.length} skipped; ${actions.filter((a) => a.status === 'done').length} actions done, ${actions.filter((a) => a.status === 'skipped').length} skipped`);
   console.log('skipped checks and why:');
   for (const x of skipped) console.log(`  - ${line(x.r, x.c)}`);
-  const skippedActions = results.flatMap((r) => r.step.actions.filter((a) => a.status === 'skipped').map((a) => `${r.lab} #${r.step.index + 1}: ${a.description} — ${a.output ?? ''}`));
+  const skippedActions = results.flatMap((r) => r.step.actions.filter((a) => a.status === 'skipped').map((a) => `${r.lab} #${r.step.index + 1}: ${textIn(a.description, 'en')} — ${textIn(a.output, 'en')}`));
   console.log('skipped actions and why:');
   for (const s of skippedActions) console.log(`  - ${s}`);
   const ranText = texts.flatMap((t) => t.text.ran);
@@ -88,7 +89,7 @@ for (const lab of labs) {
         // The commands the text shows, after the actions, as the learner would type them.
         const text = await checkStepText(lab, index, { kubectl: join(inject('cpBin'), 'kubectl'), kubeconfig: kubeconfig(), vars });
         texts.push({ where: `${lab.id} #${index + 1}`, text });
-        const failedActions = r.actions.filter((a) => a.status === 'failed').map((a) => `${a.description}\n${a.output ?? ''}`);
+        const failedActions = r.actions.filter((a) => a.status === 'failed').map((a) => `${textIn(a.description, 'en')}\n${textIn(a.output, 'en')}`);
         const failedChecks = r.checks.filter((x) => x.status === 'fail').map((x) => `${x.id}: expected ${x.expected}; observed ${x.observed}${x.hint ? ` (${x.layer}: ${x.hint})` : ''}`);
         if (failedActions.length || failedChecks.length) console.log(log.join('\n'));
         expect(failedActions).toEqual([]);

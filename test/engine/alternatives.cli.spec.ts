@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labRunFailures } from './lab-failures.ts';
 import type { ClusterStatus, LabRunResult, ManifestImportResult, ManifestInfo } from '../../electron/api.ts';
 import { RestKubeClient } from '../../electron/engine/kube/client.ts';
 import { loadLabs } from '../../electron/engine/labs/loader.ts';
@@ -211,10 +212,7 @@ describe('every lab on kube-router and Traefik', () => {
   const run = async (id: string): Promise<LabRunResult> => {
     const r = await runCli(['lab', 'run', id, '--json'], w, { timeoutMs: 300_000 });
     const result = JSON.parse(r.stdout) as LabRunResult;
-    const failed = result.steps.flatMap((s) => [
-      ...s.actions.filter((a) => a.status === 'failed').map((a) => `step ${s.index + 1} ${a.description}: ${a.output ?? ''}`),
-      ...s.checks.filter((c) => c.status !== 'pass').map((c) => `step ${s.index + 1} ${c.id} (${c.status}): expected ${c.expected}; observed ${c.observed}`),
-    ]);
+    const failed = labRunFailures(result);
     expect(failed).toEqual([]);
     expect(r.code).toBe(0);
     return result;

@@ -7,15 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabRunResult } from '../../electron/api.ts';
 import { type FakeWorld, createFakeWorld, runCli } from '../fakes/harness.ts';
+import { labRunFailures } from './lab-failures.ts';
 import type { Scenario } from '../fakes/scenario.ts';
 import { expectUserKubeconfigUntouched } from './world.ts';
 
-function failures(result: LabRunResult): string[] {
-  return result.steps.flatMap((s) => [
-    ...s.actions.filter((a) => a.status === 'failed').map((a) => `step ${s.index + 1} ${a.description}: ${a.output ?? ''}`),
-    ...s.checks.filter((c) => c.status !== 'pass').map((c) => `step ${s.index + 1} ${c.id} (${c.status}): expected ${c.expected}; observed ${c.observed}`),
-  ]);
-}
+const failures = (result: LabRunResult): string[] => labRunFailures(result);
 
 /** A world that is up, then gets `scenario` (the lags would only slow the build down). */
 function upWorld(scenario: Scenario, timeoutScale = 0.2): { world: () => FakeWorld } {

@@ -4,6 +4,7 @@
 // turned off here (the fake kubectl only replays recordings; the control-plane tier runs them for
 // real), but docker's run: the fake docker really stops and starts the nodeport lab's worker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labRunFailures } from './lab-failures.ts';
 import type { LabRunResult } from '../../electron/api.ts';
 import { loadLabs } from '../../electron/engine/labs/loader.ts';
 import { type FakeWorld, createFakeWorld, runCli } from '../fakes/harness.ts';
@@ -29,10 +30,7 @@ describe('every lab passes against the fake cluster', () => {
     it(`lab ${lab.id}`, async () => {
       const r = await runCli(['lab', 'run', lab.id, '--json'], w, { timeoutMs: 300_000 });
       const result = JSON.parse(r.stdout) as LabRunResult;
-      const failed = result.steps.flatMap((s) => [
-        ...s.actions.filter((a) => a.status === 'failed').map((a) => `step ${s.index + 1} ${a.description}: ${a.output ?? ''}`),
-        ...s.checks.filter((c) => c.status === 'fail').map((c) => `step ${s.index + 1} ${c.id}: expected ${c.expected}; observed ${c.observed}`),
-      ]);
+      const failed = labRunFailures(result, 'fail');
       expect(failed).toEqual([]);
       expect(r.code).toBe(0);
       // Data-plane checks really ran (none skipped for want of a data plane).

@@ -266,7 +266,7 @@ export class RestKubeClient implements KubeClient {
   async apply(obj: KubeObject, opts: { fieldManager?: string; signal?: AbortSignal } = {}): Promise<KubeObject> {
     const base = await this.collectionPath(obj.apiVersion, obj.kind, obj.metadata.namespace);
     const q = new URLSearchParams({ fieldManager: opts.fieldManager ?? 'kindlab', force: 'true', fieldValidation: 'Strict' });
-    return this.json<KubeObject>('PATCH', `${base}/${encodeURIComponent(obj.metadata.name)}?${q}`, obj, 'application/apply-patch+yaml', opts.signal);
+    return this.json<KubeObject>('PATCH', `${base}/${encodeURIComponent(obj.metadata.name)}?${q.toString()}`, obj, 'application/apply-patch+yaml', opts.signal);
   }
 
   async create(obj: KubeObject, opts: { signal?: AbortSignal } = {}): Promise<KubeObject> {
@@ -318,7 +318,7 @@ export class RestKubeClient implements KubeClient {
     if (opts.labelSelector) q.set('labelSelector', opts.labelSelector);
     if (opts.fieldSelector) q.set('fieldSelector', opts.fieldSelector);
     if (opts.resourceVersion) q.set('resourceVersion', opts.resourceVersion);
-    const path = `${base}?${q}`;
+    const path = `${base}?${q.toString()}`;
     const reqOpts = await this.requestOptions('GET', path, {});
     const mod = reqOpts.protocol === 'http:' ? http : https;
     if (signal.aborted) return;

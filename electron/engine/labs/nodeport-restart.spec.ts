@@ -29,7 +29,7 @@ describe('nodeport: bringing the worker back', () => {
     const deps = runnerDeps(w.client, { tools: w.tools });
     const r = await runStep(nodeport, stepIndex('start-worker'), deps);
     order.push('checks done');
-    const failed = [...r.actions.filter((a) => a.status !== 'done').map((a) => `${a.description}: ${a.output ?? ''}`), ...r.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.observed}`)];
+    const failed = [...r.actions.filter((a) => a.status !== 'done').map((a) => `${textIn(a.description, 'en')}: ${textIn(a.output, 'en')}`), ...r.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.observed}`)];
     expect(failed).toEqual([]);
     expect(order).toEqual(['agents back', 'dns back', 'checks done']);
     // The node port was asked until it served the page, not only once.
