@@ -16,6 +16,7 @@ import { build as esbuild } from 'esbuild';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { build as viteBuild } from 'vite';
 import { RestKubeClient } from '../../electron/engine/kube/client.ts';
+import { forwardPort } from '../support/tcp-forward.ts';
 import { type UiWorld, startUiWorld } from './world.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -119,8 +120,10 @@ async function healthyMachine(context: BrowserContext): Promise<void> {
   const errors: string[] = [];
   watchConsole(page, errors);
   try {
-    await step('the token URL opens the app and the doctor shows findings by category', async () => {
-      await page.goto(ui.url);
+    await step('the token URL, opened as http://localhost:PORT, opens the app and the doctor shows findings by category', async () => {
+      // localhost, not the printed 127.0.0.1: what a learner types, and what a tunnel's page says in its Origin.
+      await page.goto(ui.url.replace('//127.0.0.1:', '//localhost:'));
+      assert.match(page.url(), /^http:\/\/localhost:\d+\/$/);
       assert.ok(!page.url().includes('token='), 'the token is traded for a cookie and leaves the address bar');
       await page.getByRole('heading', { name: 'Check this machine' }).waitFor();
       await see(page, /Ready, with \d+ warning|ready for the labs/, 10_000);
@@ -422,6 +425,140 @@ async function alternativesMachine(context: BrowserContext): Promise<void> {
   }
 }
 
+/** Bytes of one page load as the network saw them: on the wire (headers and compressed bodies) and decoded. */
+async function measureLoad(page: Page, load: () => Promise<void>): Promise<{ wire: number; decoded: number; requests: number; fromCache: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const totals = { wire: 0, decoded: 0, requests: 0, fromCache: 0 };
+  const onData = (e: { dataLength: number }) => (totals.decoded += e.dataLength);
+  const onDone = (e: { encodedDataLength: number }) => {
+    totals.wire += e.encodedDataLength;
+    totals.requests += 1;
+  };
+  const onServed = () => (totals.fromCache += 1);
+  cdp.on('Network.dataReceived', onData);
+  cdp.on('Network.loadingFinished', onDone);
+  cdp.on('Network.requestServedFromCache', onServed);
+  await load();
+  await page.waitForTimeout(300);
+  await cdp.detach();
+  return totals;
+}
+
+const kB = (n: number) => `${(n / 1000).toFixed(1)} kB`;
+
+/** The SSH-tunnel habit: the page through a second loopback port, two tabs, a reload mid-build. */
+async function throughATunnel(context: BrowserContext): Promise<void> {
+  console.log('through a forwarded port, as `ssh -L` does, with two tabs:');
+  const ui = await startUiWorld({ scenario: { timings: { kindStepMs: 200, podStartMs: 60 } } });
+  const tunnel = await forwardPort(ui.server.port);
+  const token = new URL(ui.url).searchParams.get('token') ?? '';
+  const a = await context.newPage();
+  currentPage = a;
+  const errors: string[] = [];
+  watchConsole(a, errors);
+  // What tab A's socket brings: the id of its terminal.
+  let aTerminal: string | null = null;
+  a.on('websocket', (ws) =>
+    ws.on('framereceived', (f) => {
+      const m = /"sessionId":"([^"]+)","shell"/.exec(String(f.payload));
+      if (m?.[1]) aTerminal = m[1];
+    }),
+  );
+  const b = await context.newPage();
+  const bFrames: string[] = [];
+  b.on('websocket', (ws) => ws.on('framereceived', (f) => bFrames.push(String(f.payload))));
+  try {
+    await step('the token URL through the forwarded port opens the app (first load and reload bytes measured)', async () => {
+      const cdp = await context.newCDPSession(a);
+      await cdp.send('Network.clearBrowserCache');
+      await cdp.detach();
+      const first = await measureLoad(a, async () => {
+        await a.goto(`http://localhost:${tunnel.port}/?token=${token}`);
+        await a.getByRole('heading', { name: 'Check this machine' }).waitFor();
+        await see(a, /Ready, with \d+ warning|ready for the labs/, 10_000);
+      });
+      assert.match(a.url(), new RegExp(`^http://localhost:${tunnel.port}/`));
+      const reload = await measureLoad(a, async () => {
+        await a.reload();
+        await a.getByRole('heading', { name: 'Check this machine' }).waitFor();
+        await see(a, /Ready, with \d+ warning|ready for the labs/, 10_000);
+      });
+      console.log(`      first load: ${kB(first.wire)} on the wire (${kB(first.decoded)} decoded, ${first.requests} requests); reload: ${kB(reload.wire)} on the wire (${reload.fromCache} from the cache)`);
+      assert.ok(first.wire < first.decoded / 2.5, 'the first load is compressed');
+      assert.ok(reload.wire < 10_000, `a reload fetches only the page (${reload.wire} bytes)`);
+      assert.ok(reload.fromCache >= 2, 'the hashed script and style come from the cache');
+    });
+
+    await step('a build, reloaded midway, re-attaches to its progress and finishes', async () => {
+      await nav(a, 'Cluster');
+      await a.getByRole('button', { name: 'Build cluster' }).click();
+      await a.locator('[data-phase="cluster"][data-state="running"]').waitFor({ timeout: T.op });
+      await a.reload();
+      await a.getByRole('heading', { name: 'Your lab cluster' }).waitFor();
+      // The reloaded page found the running build through op:list and draws it again.
+      await a.locator('section.op [data-phase="cluster"]').waitFor({ timeout: T.short });
+      assert.equal(await a.getByRole('button', { name: 'Cancel' }).isVisible(), true, 'the re-attached build can be cancelled');
+      await see(a, 'Cluster ready', T.op);
+    });
+
+    await step('the terminal works through the tunnel (and loads xterm compressed)', async () => {
+      const xterm = await measureLoad(a, async () => {
+        await a.getByRole('button', { name: 'Terminal', exact: true }).click();
+        await see(a, /KUBECONFIG → .*cluster01/, 10_000);
+      });
+      console.log(`      opening the terminal: ${kB(xterm.wire)} on the wire (${kB(xterm.decoded)} decoded)`);
+      await a.locator('.xterm').click();
+      await a.keyboard.type('echo tab-a-$((40+2))');
+      await a.keyboard.press('Enter');
+      await waitFor(async () => (await xtermText(a)).includes('tab-a-42'), 'tab A’s shell to answer', 10_000);
+      assert.ok(aTerminal, 'tab A’s terminal id was seen on its socket');
+    });
+
+    await step('a second tab never receives the first one’s terminal output, and cannot type into it', async () => {
+      currentPage = b;
+      // Same browser, so the same cookie; the direct port this time.
+      await b.goto(`http://localhost:${ui.server.port}/`);
+      await b.getByRole('heading', { name: 'Check this machine' }).waitFor();
+      await b.getByRole('button', { name: 'Terminal', exact: true }).click();
+      await see(b, /KUBECONFIG → .*cluster01/, 10_000);
+      await b.locator('.xterm').click();
+      await b.keyboard.type('echo tab-b-$((1+1))');
+      await b.keyboard.press('Enter');
+      await waitFor(async () => (await xtermText(b)).includes('tab-b-2'), 'tab B’s own shell', 10_000);
+      // Tab A prints again while B is open.
+      await a.locator('.xterm').click();
+      await a.keyboard.type('echo tab-a-again-$((2+3))');
+      await a.keyboard.press('Enter');
+      await waitFor(async () => (await xtermText(a)).includes('tab-a-again-5'), 'tab A’s shell again', 10_000);
+      await b.waitForTimeout(300);
+      assert.ok(!(await xtermText(b)).includes('tab-a'), 'B’s terminal shows nothing of A’s');
+      assert.ok(!bFrames.some((f) => f.includes('tab-a') || f.includes(String(aTerminal))), 'B’s socket carried nothing of A’s terminal');
+      // B speaks the protocol itself, with A's terminal id: refused.
+      const answer = await b.evaluate<string>(`new Promise((resolve) => {
+        const ws = new WebSocket('ws://' + location.host + '/api');
+        ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel: 'terminal:input', req: { sessionId: ${JSON.stringify(aTerminal)}, data: 'echo hijacked-$((1+1))\\r' } }));
+        ws.onmessage = (m) => { if (JSON.parse(m.data).id === 1) { resolve(m.data); ws.close(); } };
+        ws.onerror = () => resolve('socket error');
+      })`);
+      assert.match(answer, /"ok":false/);
+      assert.match(answer, /is not open in this window/);
+      await a.waitForTimeout(500);
+      assert.ok(!(await xtermText(a)).includes('hijacked-2'), 'nothing reached A’s shell');
+    });
+
+    await step('no errors in the page console (tunnel)', async () => {
+      assert.deepEqual(errors, []);
+    });
+  } finally {
+    await context.clearCookies();
+    await b.close();
+    await a.close();
+    await tunnel.close();
+    await ui.close();
+  }
+}
+
 async function daemonDown(context: BrowserContext): Promise<void> {
   console.log('a machine whose Docker daemon is down:');
   const ui: UiWorld = await startUiWorld({ state: { daemon: 'down' } });
@@ -542,6 +679,7 @@ const { context, profile } = await launch();
 try {
   await healthyMachine(context);
   await alternativesMachine(context);
+  await throughATunnel(context);
   await daemonDown(context);
   await sanitizerInRealBrowser(context);
   await electronHost();

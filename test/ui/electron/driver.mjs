@@ -60,7 +60,9 @@ check('the contract answers over IPC as envelopes (engine bundled, labs found)',
   assert.deepEqual([bad.ok, bad.failure.code], [false, 'bad-input']);
   const missing = await invoke(trusted, 'lab:get', { id: 'no-such-lab', lang: 'en' });
   assert.equal(missing.ok, false);
-  assert.ok(missing.failure.hint.length > 0);
+  // A failure's words are Text: one string, or both languages ({ en, zh }).
+  const hint = missing.failure.hint;
+  assert.ok((typeof hint === 'string' ? hint : hint.en).length > 0, JSON.stringify(hint));
 });
 
 check('other frames and pages are refused', async () => {
