@@ -29,6 +29,8 @@ export interface FakeWorldOptions {
   env?: Record<string, string>;
   /** Which fake tools to put on PATH (default: all three). */
   tools?: ToolName[];
+  /** Whether the world's internet answers (the proxy every download goes through); default online. */
+  internet?: 'online' | 'offline';
 }
 
 export interface FakeCall {
@@ -63,6 +65,9 @@ export interface FakeWorld {
   livePids(): number[];
   /** Every fake tool invocation so far, oldest first. */
   calls(): FakeCall[];
+  /** Hosts the world's proxy was asked to reach (host:port), oldest first. */
+  proxied(): string[];
+  setInternet(state: 'online' | 'offline'): void;
   /** Adds a kubectl recording for this world only (see README). */
   addKubectlRecording(name: string, rec: { args: string[]; stdout?: string; stderr?: string; exitCode?: number; delayMs?: number }): void;
   close(): Promise<void>;
@@ -125,6 +130,7 @@ export async function createFakeWorld(opts: FakeWorldOptions = {}): Promise<Fake
   const api = await startFakeApiServer({ scenario });
   const manifests = await startManifestServer();
   const hostIngress = await startHostIngress(api);
+  const proxy = await startInternetProxy(opts.internet ?? 'online');
   const pins: Pins = {
     ...DEFAULT_PINS,
     manifests: DEFAULT_PINS.manifests.map((m) => {
@@ -149,6 +155,12 @@ export async function createFakeWorld(opts: FakeWorldOptions = {}): Promise<Fake
     KINDLAB_TIMEOUT_SCALE: String(opts.timeoutScale ?? 0.01),
     // kind's 127.0.0.1:80 → worker:80 mapping, played by a loopback listener on a free port.
     KINDLAB_INGRESS_HTTP_PORT: String(hostIngress.port),
+    // The world's internet: a proxy on loopback that answers for every outside host (or refuses
+    // them all, offline), so no test sends a packet to a real registry. The doctor and the nodes
+    // go through HTTPS_PROXY as they would behind a company proxy; the world's own servers do not.
+    HTTPS_PROXY: proxy.url,
+    HTTP_PROXY: proxy.url,
+    NO_PROXY: '127.0.0.1,localhost',
     ...(opts.env ?? {}),
   };
 
@@ -206,6 +218,10 @@ export async function createFakeWorld(opts: FakeWorldOptions = {}): Promise<Fake
         .filter(Boolean)
         .map((l) => JSON.parse(l) as FakeCall);
     },
+    proxied: () => [...proxy.asked],
+    setInternet(state) {
+      proxy.state = state;
+    },
     addKubectlRecording(name, rec) {
       writeFileSync(join(fakeDir, 'kubectl', `${name}.json`), `${JSON.stringify(rec, null, 2)}\n`);
     },
@@ -220,6 +236,7 @@ export async function createFakeWorld(opts: FakeWorldOptions = {}): Promise<Fake
       await api.close();
       await manifests.close();
       await new Promise<void>((r) => hostIngress.server.close(() => r()));
+      await proxy.close();
       rmSync(root, { recursive: true, force: true });
     },
   };
@@ -246,6 +263,31 @@ async function startHostIngress(api: FakeApiServer): Promise<{ server: Server; p
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return { server, port: (server.address() as AddressInfo).port };
+}
+
+/**
+ * The world's internet, seen through a proxy: CONNECT to any host answers 200 (online) or 502
+ * (offline) and the tunnel is closed at once; nothing is forwarded anywhere.
+ */
+async function startInternetProxy(initial: 'online' | 'offline'): Promise<{ url: string; state: 'online' | 'offline'; asked: string[]; close(): Promise<void> }> {
+  const asked: string[] = [];
+  const p = { url: '', state: initial, asked, close: async () => undefined as void };
+  const server = createServer((req, res) => {
+    asked.push(req.headers.host ?? '');
+    res.writeHead(p.state === 'online' ? 200 : 502).end();
+  });
+  server.on('connect', (req, socket) => {
+    asked.push(req.url ?? '');
+    socket.end(p.state === 'online' ? 'HTTP/1.1 200 Connection established\r\n\r\n' : 'HTTP/1.1 502 Bad Gateway\r\n\r\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  p.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  p.close = () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
+  return p;
 }
 
 export interface RunResult {

@@ -8,7 +8,8 @@ import { DoctorFacts, defaultProbes } from './facts.ts';
 import { DOCTOR_CHECKS } from './registry.ts';
 import { defaultDoctor, runDoctor } from './run.ts';
 
-export const PREFLIGHT_CHECK_IDS: ReadonlySet<string> = new Set(['docker-cli', 'docker-daemon', 'kind', 'cgroup', 'memory', 'cpus', 'disk', 'ports', 'inotify']);
+// 'downloads': an offline machine is told before the first image pull, not ten minutes into it.
+export const PREFLIGHT_CHECK_IDS: ReadonlySet<string> = new Set(['docker-cli', 'docker-daemon', 'kind', 'cgroup', 'memory', 'cpus', 'disk', 'ports', 'inotify', 'downloads']);
 
 export function runFullDoctor(ctx: EngineContext, settings: ClusterSettings): Promise<DoctorReport> {
   return defaultDoctor(ctx, settings);

@@ -25,6 +25,9 @@ import {
 } from './parse.ts';
 import { type PublishedPort, parsePublishedPorts } from './port-holder.ts';
 import { type PortState, findPortOwner, systemPortDeps } from './port-owner.ts';
+import { listManifests } from '../addons/manifest-import.ts';
+import { parseCrictlImages } from './downloads.ts';
+import { type Reach, reach } from '../network/reach.ts';
 
 export type { PortOwner, PortState } from './port-owner.ts';
 
@@ -40,6 +43,10 @@ export interface DoctorProbes {
   /** IPv4 addresses for a name; rejects with the resolver's error (code ENOTFOUND, …). */
   resolveHost(name: string): Promise<string[]>;
   statfsFreeBytes(path: string): Promise<number | null>;
+  /** Whether a download source answers (bounded; through the proxy the nodes will use). */
+  reach(url: string): Promise<Reach>;
+  /** The pinned manifests with a verified copy in the cache (by pin id): `up` downloads none of them. */
+  cachedManifests(): Promise<string[]>;
   platform: NodeJS.Platform;
   /** process.arch: x64, arm64, … (for download URLs). */
   arch: string;
@@ -246,6 +253,35 @@ export class DoctorFacts {
   resolve(name: string): Promise<string[]> {
     return this.once(`dns:${name}`, () => this.probes.resolveHost(name));
   }
+
+  reach(url: string): Promise<Reach> {
+    return this.once(`reach:${url}`, () => this.probes.reach(url));
+  }
+
+  cachedManifests(): Promise<string[]> {
+    return this.once('manifests', () => this.probes.cachedManifests().catch(() => []));
+  }
+
+  /**
+   * The images every running node of `cluster` already has (containerd's tags and digests); null
+   * when there is no running node or the nodes could not be asked.
+   */
+  nodeImages(cluster: string): Promise<Set<string> | null> {
+    return this.once(`node-images:${cluster}`, async () => {
+      const nodes = (await this.kindNodes())?.filter((n) => n.cluster === cluster && n.state === 'running') ?? [];
+      if (nodes.length === 0) return null;
+      const lists = await Promise.all(nodes.map((n) => this.tool('docker', ['exec', n.name, 'crictl', 'images', '-o', 'json'])));
+      const sets: Set<string>[] = [];
+      for (const r of lists) {
+        const refs = r.exitCode === 0 ? parseCrictlImages(r.stdout) : null;
+        if (!refs) return null;
+        sets.push(refs);
+      }
+      // An image counts as there only where every node has it: each node pulls for its own pods.
+      const [first, ...rest] = sets;
+      return new Set([...(first ?? [])].filter((x) => rest.every((s) => s.has(x))));
+    });
+  }
 }
 
 export function detectWsl(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, kernelRelease: string): boolean {
@@ -260,6 +296,8 @@ export function defaultProbes(ctx: EngineContext): DoctorProbes {
     readFile: ports.readFile,
     portListener: (port, address) => findPortOwner(port, address, ports),
     resolveHost: async (name) => (await lookup(name, { all: true, family: 4 })).map((a) => a.address),
+    reach: (url) => reach(url, ctx.env),
+    cachedManifests: async () => (await listManifests(ctx.pins.manifests, ctx.dataDir)).filter((m) => m.cached).map((m) => m.id),
     statfsFreeBytes: async (path) => {
       try {
         const s = await statfs(path);

@@ -8,6 +8,7 @@ import { KindlabError } from '../errors.ts';
 import type { ToolName, ToolPaths } from '../tools/resolve.ts';
 import type { RunOptions, RunResult } from '../tools/run.ts';
 import type { CheckContext } from './check.ts';
+import type { Reach } from '../network/reach.ts';
 import { DoctorFacts, type DoctorProbes, type PortState } from './facts.ts';
 import * as fx from './fixtures.ts';
 
@@ -32,6 +33,10 @@ export interface FakeMachine {
   ports: Record<string, PortState>;
   dns: Record<string, string[] | NodeJS.ErrnoException | 'hang'>;
   freeBytes: Record<string, number>;
+  /** Download sources by probe URL ('*' for every other one); a missing key answers. */
+  sources: Record<string, Reach>;
+  /** Pin ids of the manifests with a verified copy in the cache. */
+  cachedManifests: string[];
 }
 
 const HEALTHY: FakeMachine = {
@@ -57,7 +62,19 @@ const HEALTHY: FakeMachine = {
   ports: {},
   dns: { 'webserver.127-0-0-1.nip.io': ['127.0.0.1'] },
   freeBytes: { '/var/lib/docker': 120e9 },
+  sources: {},
+  cachedManifests: [],
 };
+
+/** No network at all: no name resolves, no source answers (a train, a locked-down lab room). */
+export const OFFLINE: MachineChanges = {
+  dns: { 'webserver.127-0-0-1.nip.io': dnsErrorFor('webserver.127-0-0-1.nip.io', 'EAI_AGAIN') },
+  sources: { '*': { ok: false, via: 'direct', why: 'dns', detail: 'EAI_AGAIN' } },
+};
+
+function dnsErrorFor(name: string, code: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`getaddrinfo ${code} ${name}`), { code });
+}
 
 /** The daemon is stopped: what docker 28 and kind print then. */
 export const DAEMON_DOWN: Record<string, FakeRun> = {
@@ -84,6 +101,7 @@ export function machine(changes: MachineChanges = {}): FakeMachine {
     ports: { ...HEALTHY.ports, ...changes.ports },
     dns: { ...HEALTHY.dns, ...changes.dns },
     freeBytes: { ...HEALTHY.freeBytes, ...changes.freeBytes },
+    sources: { ...HEALTHY.sources, ...changes.sources },
   };
 }
 
@@ -114,6 +132,11 @@ export function fakeProbes(m: FakeMachine): DoctorProbes & { calls: string[] } {
       return answer;
     },
     statfsFreeBytes: async (path) => m.freeBytes[path] ?? null,
+    reach: async (url) => {
+      calls.push(`reach ${url}`);
+      return m.sources[url] ?? m.sources['*'] ?? { ok: true, via: 'direct' };
+    },
+    cachedManifests: async () => m.cachedManifests,
     platform: m.platform,
     arch: m.arch,
     env: m.env,

@@ -16,6 +16,7 @@ describe('DOCTOR_CHECKS', () => {
       'inotify',
       'existing-cluster',
       'node-image',
+      'downloads',
       'networking',
       'nipio',
     ]);

@@ -6,6 +6,7 @@ import { cpusCheck } from './checks/cpus.ts';
 import { diskCheck } from './checks/disk.ts';
 import { dockerCliCheck } from './checks/docker-cli.ts';
 import { dockerDaemonCheck } from './checks/docker-daemon.ts';
+import { downloadsCheck } from './checks/downloads.ts';
 import { existingClusterCheck } from './checks/existing-cluster.ts';
 import { inotifyCheck } from './checks/inotify.ts';
 import { kindCheck } from './checks/kind.ts';
@@ -29,6 +30,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   inotifyCheck,
   existingClusterCheck,
   nodeImageCheck,
+  downloadsCheck,
   networkingCheck,
   nipioCheck,
 ];
