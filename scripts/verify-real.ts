@@ -9,6 +9,7 @@
 // failure fails the run at the end. Options:
 //   --cni C --ingress I --node-image IMG   the cluster's choices (as for `kindlab up`)
 //   --manifests DIR   import the pinned manifests from DIR first (no internet needed)
+//   --offline         everything must already be here: fail if the doctor finds anything to download
 //   --baseline        time a bare `kind create` plus the same objects applied and waited for by
 //                     hand, and prove that the NetworkPolicy canary fails without enforcement
 //   --cancel          Ctrl+C a real `up` halfway: exit 130, no process left, and the next up finishes
@@ -40,6 +41,9 @@ const { values: opt } = parseArgs({
     baseline: { type: 'boolean', default: false },
     cancel: { type: 'boolean', default: false },
     json: { type: 'string' },
+    // Everything must already be here (an offline world): the run fails if the doctor finds
+    // anything up would download, so that nothing even asks the network.
+    offline: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -178,6 +182,10 @@ if (!doctor) await stop('The doctor could not run.');
 else if (!doctor.ok) {
   for (const f of doctor.findings.filter((x) => x.status === 'fail')) process.stderr.write(`✗ ${en(f.title)}: ${en(f.finding)}\n  → ${en(f.fix)}\n`);
   await stop('The doctor found problems; fix them first.');
+} else if (opt.offline) {
+  const downloads = doctor.findings.find((f) => f.id === 'downloads');
+  process.stderr.write(`  downloads: ${en(downloads?.finding)}\n`);
+  if (!downloads || / will download /.test(en(downloads.finding))) await stop('--offline: the doctor would download something (see above); every image and manifest must already be here.');
 }
 
 let bare: BaselineResult | null = null;
