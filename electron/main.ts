@@ -4,15 +4,18 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, type IpcMainInvokeEvent, app, ipcMain, protocol, session, shell } from 'electron';
+import { BrowserWindow, type IpcMainInvokeEvent, app, dialog, ipcMain, protocol, session, shell } from 'electron';
 import type { EventEnvelope } from './api.ts';
 import { APP_ORIGIN, APP_SCHEME, APP_URL, CSP, contentType, isExternalWebUrl, resolveAppFile } from './desktop/app-protocol.ts';
 import { isTrustedSender } from './desktop/ipc-bridge.ts';
 import { readLoginShellPath } from './desktop/login-shell.ts';
 import { type Engine, createEngine } from './engine/engine.ts';
+import { type EngineConfig, readKindlabEnv } from './engine/env.ts';
+import { toFailure } from './engine/errors.ts';
 import { detectLang } from './engine/i18n/text.ts';
 import { projectRoot } from './engine/root.ts';
 import { type SessionHost, createSessionHost } from './hosts/session.ts';
+import { failureLines } from './shared/failure-lines.ts';
 
 // The UI that browser mode serves too; the preload is built beside this file (out/preload.cjs).
 const RENDERER_DIR = join(projectRoot(), 'dist', 'renderer');
@@ -144,7 +147,16 @@ void app.whenReady().then(async () => {
   lockDownSessions();
   const loginShellPath = await readLoginShellPath();
   const lang = detectLang(process.env, process.env.KINDLAB_LANG ?? app.getLocale());
-  engine = createEngine({ lang, version: app.getVersion(), ...(loginShellPath ? { loginShellPath } : {}) });
+  // The KINDLAB_* variables, read and validated once; a wrong one stops the app saying which.
+  let config: EngineConfig;
+  try {
+    config = readKindlabEnv(process.env);
+  } catch (err) {
+    dialog.showErrorBox('kindlab', failureLines(toFailure(err), lang).join('\n'));
+    app.exit(2);
+    return;
+  }
+  engine = createEngine({ lang, config, version: app.getVersion(), ...(loginShellPath ? { loginShellPath } : {}) });
   sessions = createSessionHost(engine);
   win = createWindow(sessions);
   app.on('activate', () => {

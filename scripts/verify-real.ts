@@ -18,11 +18,10 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ClusterSettings, ClusterStatus, EventEnvelope, LogStream, OpEvent, PhaseInfo, Text } from '../electron/api.ts';
-import { loadPins } from '../electron/engine/addons/pins.ts';
 import { nodeImageOf, settingsFrom } from '../electron/engine/context.ts';
 import { createEngine } from '../electron/engine/engine.ts';
+import { readKindlabEnv } from '../electron/engine/env.ts';
 import { toFailure } from '../electron/engine/errors.ts';
-import { defaultDataDir } from '../electron/engine/paths.ts';
 import { failureIn, textIn } from '../electron/shared/text.ts';
 import { type BaselineResult, baseline } from './tier5/baseline.ts';
 import { cancelDuringUp } from './tier5/cancel.ts';
@@ -62,8 +61,8 @@ const cliFlags = [
   ...(opt['node-image'] ? ['--node-image', opt['node-image']] : []),
 ];
 
-const engine = createEngine({ lang: 'en' });
-const settings = settingsFrom(partial, process.env);
+const engine = createEngine({ lang: 'en', config: readKindlabEnv(process.env) });
+const settings = settingsFrom(partial, engine.ctx.defaults);
 const table = new Table();
 /** The engine's words in English, the language of this report. */
 const en = (text: Text | undefined) => textIn(text, 'en');
@@ -191,7 +190,7 @@ else if (!doctor.ok) {
 let bare: BaselineResult | null = null;
 if (opt.baseline) {
   process.stderr.write('  baseline: a bare kind cluster and the same add-ons by hand…\n');
-  bare = await baseline({ settings, nodeImage: nodeImageOf(settings, loadPins()), pins: loadPins(), dataDir: defaultDataDir(), table, engine });
+  bare = await baseline({ settings, nodeImage: nodeImageOf(settings, engine.ctx.pins), pins: engine.ctx.pins, dataDir: engine.ctx.dataDir, table, engine });
 }
 if (opt.cancel) {
   process.stderr.write('  Ctrl+C during up: interrupting a real `kindlab up` while kind creates the nodes…\n');

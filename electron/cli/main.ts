@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Channel, ClusterSettings, CniChoice, EventEnvelope, Failure, IngressChoice, Lang, OpKind, RequestOf, ResponseOf } from '../api.ts';
 import { type Engine, createEngine } from '../engine/engine.ts';
 import { KindlabError, toFailure } from '../engine/errors.ts';
+import { type EngineConfig, readKindlabEnv } from '../engine/env.ts';
 import { detectLang } from '../engine/i18n/text.ts';
 import { textIn } from '../shared/text.ts';
 import { doctorLines, failureLines, importLines, labListLines, labRunLines, manifestLines, noClusterLines, planLines, poolLines, problemLines, statusLines } from './format.ts';
@@ -60,12 +61,17 @@ function exitFor(f: Failure): number {
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   let engine: Engine | null = null;
+  // The KINDLAB_* variables, read and validated once, when the engine is first needed (a wrong
+  // one is a bad-input failure that names it). KINDLAB_DEBUG is read before, for that failure too.
+  const debug = process.env.KINDLAB_DEBUG === '1';
+  let kindlabEnv: EngineConfig | null = null;
   let lang: Lang = detectLang(process.env, langFlag(argv));
   // Known before commander parses: a bad flag's failure is JSON too when --json was asked for.
   const json = argv.includes('--json');
   const getEngine = (g: GlobalOpts): Engine => {
     lang = detectLang(process.env, g.lang);
-    engine ??= createEngine({ lang });
+    kindlabEnv ??= readKindlabEnv(process.env);
+    engine ??= createEngine({ lang, config: kindlabEnv });
     return engine;
   };
   const settingsOf = (g: GlobalOpts): Partial<ClusterSettings> => ({
@@ -87,7 +93,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     try {
       return await getEngine(g).invoke(channel, req);
     } catch (err) {
-      if (process.env.KINDLAB_DEBUG === '1') io.err(String((err as Error).stack ?? err));
+      if (debug) io.err(String((err as Error).stack ?? err));
       return fail(toFailure(err));
     }
   };
@@ -267,7 +273,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         .catch((err: unknown) => {
           const f = toFailure(err);
           if (f.code === 'cluster-missing' && !json) {
-            io.err(noClusterLines(settingsOf(g()).name ?? process.env.KINDLAB_CLUSTER ?? 'cluster01', lang, 'pools').join('\n'));
+            io.err(noClusterLines(settingsOf(g()).name ?? kindlabEnv?.defaults.name ?? 'cluster01', lang, 'pools').join('\n'));
             throw new ExitCode(1);
           }
           return fail(f, f.code === 'bad-input' || f.code === 'cluster-missing');
@@ -391,7 +397,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.err(textIn(usage, lang));
       return 2;
     }
-    if (process.env.KINDLAB_DEBUG === '1' && !(err instanceof KindlabError)) io.err(String((err as Error).stack ?? err));
+    if (debug && !(err instanceof KindlabError)) io.err(String((err as Error).stack ?? err));
     const f = toFailure(err);
     if (json) printJson({ ok: false, failure: f });
     io.err(failureLines(f, lang).join('\n'));

@@ -18,6 +18,7 @@ import { versionPins } from './addons/pins.ts';
 import { ClusterLifecycle, DOWN_PHASES, RESET_FAST_PHASES, RESET_FULL_PHASES, UP_PHASES, phaseSpecs } from './cluster/lifecycle.ts';
 import { renderKindConfig } from './cluster/kind-config.ts';
 import { type EngineContext, createContext, nodeImageOf, requestSettings } from './context.ts';
+import type { EngineConfig } from './env.ts';
 import { preflightDoctor, runFullDoctor } from './doctor/entry.ts';
 import { KindlabError } from './errors.ts';
 import { type KubeClient, RestKubeClient } from './kube/client.ts';
@@ -32,7 +33,10 @@ import { WatchManager } from './watch/manager.ts';
 
 export interface EngineOptions {
   lang: Lang;
+  /** The environment the tools run in (process.env by default). */
   env?: NodeJS.ProcessEnv;
+  /** What the host read from KINDLAB_* at start-up (readKindlabEnv); tests give theirs here. */
+  config?: EngineConfig;
   loginShellPath?: string;
   version?: string;
   /** Tests and tier 3 may supply their own API client factory. */
@@ -52,7 +56,7 @@ export class Engine implements KindlabApi {
   private readonly handlers: Handlers;
 
   constructor(private readonly options: EngineOptions) {
-    this.ctx = createContext({ lang: options.lang, ...(options.env ? { env: options.env } : {}), ...(options.loginShellPath ? { loginShellPath: options.loginShellPath } : {}) });
+    this.ctx = createContext({ lang: options.lang, ...(options.env ? { env: options.env } : {}), ...(options.config ? { config: options.config } : {}), ...(options.loginShellPath ? { loginShellPath: options.loginShellPath } : {}) });
     const makeClient = options.makeClient ?? ((path: string) => RestKubeClient.fromFile(path));
     this.ops = new OperationRunner({ dataDir: this.ctx.dataDir, emit: (payload) => this.emit({ event: 'op', payload }), runningPids: () => this.ctx.tools.runningPids() });
     // One lifecycle for every learner: what it says is written in both languages, and the host

@@ -5,8 +5,8 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { assertClusterName } from './cluster/name.ts';
 
+/** The platform's own data folder for kindlab (KINDLAB_DATA_DIR, read by env.ts, goes before it). */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
-  if (env.KINDLAB_DATA_DIR) return env.KINDLAB_DATA_DIR;
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'kindlab');
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'kindlab');
   return join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'kindlab');

@@ -147,6 +147,19 @@ describe('bad machines and bad input', () => {
     noStack(step);
   });
 
+  it('a KINDLAB_* variable with a wrong value stops the CLI at start, naming it and what it may be', async () => {
+    const w = await world();
+    const cni = await runCli(['status'], w, { env: { KINDLAB_CNI: 'flannel' } });
+    expect(cni.code).toBe(2);
+    expect(cni.stderr).toMatch(/KINDLAB_CNI="flannel" is not a value kindlab understands/);
+    expect(cni.stderr).toMatch(/KINDLAB_CNI must be calico or kube-router; set it so, or unset it/);
+    noStack(cni);
+    const json = await runCli(['status', '--json'], w, { env: { KINDLAB_TIMEOUT_SCALE: 'fast' } });
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, failure: { code: 'bad-input', hint: { en: expect.stringContaining('KINDLAB_TIMEOUT_SCALE must be a number greater than 0') } } });
+    expect(w.calls()).toEqual([]);
+  });
+
   it('labs validate exits 0 on labs/ and 1 on a broken copy, one precise line per problem', async () => {
     const w = await world();
     const ok = await runCli(['labs', 'validate'], w);

@@ -66,7 +66,12 @@ function world(clusters: string[] = ['cluster01']) {
   const asked: string[] = [];
   const ctx = {
     lang: 'en',
-    env: { KINDLAB_LABS_DIR: root, KINDLAB_DATAPLANE: '0' },
+    env: {},
+    labsDir: root,
+    defaults: {},
+    labCommands: true,
+    dataPlane: false,
+    ingressHttpPort: 80,
     platform: 'linux',
     home: '/home/learner',
     dataDir,

@@ -114,7 +114,12 @@ function world(opts: { cluster?: boolean } = {}): World {
   });
   const ctx = {
     lang: 'en',
-    env: { KINDLAB_LABS_DIR: root },
+    env: {},
+    labsDir: root,
+    defaults: {},
+    labCommands: true,
+    dataPlane: true,
+    ingressHttpPort: 80,
     platform: 'linux',
     home: '/home/learner',
     dataDir,
@@ -155,7 +160,7 @@ afterEach(() => {
 });
 
 describe('LabService: list, validate, detail', () => {
-  it('lists the labs of KINDLAB_LABS_DIR and reports a broken one without hiding the others', async () => {
+  it('lists the labs of the configured folder (KINDLAB_LABS_DIR) and reports a broken one without hiding the others', async () => {
     writeLab(root, 'broken', { 'lab.yaml': 'id: broken\norder: 2\n' });
     const { service } = world();
     const { labs, problems } = await service.list();

@@ -3,6 +3,7 @@
 // and a fake Kubernetes API server). Nothing here touches the machine's own Docker or ~/.kube.
 import type { Lang } from '../../electron/api.ts';
 import { type Engine, createEngine } from '../../electron/engine/engine.ts';
+import { readKindlabEnv } from '../../electron/engine/env.ts';
 import { type RunningServer, startServer } from '../../electron/server/serve.ts';
 import { type FakeWorld, type FakeWorldOptions, createFakeWorld } from '../fakes/harness.ts';
 import { SERVICES_LAB_RECORDINGS } from './recordings.ts';
@@ -25,7 +26,9 @@ export async function startUiWorld(opts: FakeWorldOptions & { lang?: Lang } = {}
   const lang = opts.lang ?? 'en';
   // The embedded terminal runs bash inside the fake HOME; no history file, so nothing writes
   // into the world's folder while it is being removed.
-  const engine = createEngine({ lang, env: { ...world.env, SHELL: '/bin/bash', HISTFILE: '/dev/null' } });
+  const env = { ...world.env, SHELL: '/bin/bash', HISTFILE: '/dev/null' };
+  // This test is the host here: it reads the world's KINDLAB_* switches, as the CLI does at start-up.
+  const engine = createEngine({ lang, env, config: readKindlabEnv(env) });
   // A restart keeps the token and the cookie's secret: the page stays signed in and reconnects.
   const serve = (port: number, keep?: { token: string; secret: string }) => startServer({ engine, port, host: '127.0.0.1', lang, log: () => undefined, ...(keep ?? {}) });
   let server = await serve(0);

@@ -112,8 +112,8 @@ export const DEFAULT_PINS: Pins = {
   },
 };
 
-export function loadPins(env: NodeJS.ProcessEnv = process.env): Pins {
-  const file = env.KINDLAB_PINS_FILE;
+/** The built-in pins, with those of `file` (KINDLAB_PINS_FILE) over them. */
+export function loadPins(file?: string): Pins {
   if (!file) return DEFAULT_PINS;
   const override = JSON.parse(readFileSync(file, 'utf8')) as Partial<Pins>;
   return { ...DEFAULT_PINS, ...override };

@@ -20,9 +20,9 @@ describe('a cluster remembers what it was built with', () => {
     const remembered = { cni: 'kube-router', ingress: 'traefik' } as const;
     expect(settingsFrom(undefined, {})).toMatchObject({ cni: 'calico', ingress: 'ingress-nginx' });
     expect(settingsFrom(undefined, {}, remembered)).toMatchObject({ cni: 'kube-router', ingress: 'traefik' });
-    expect(settingsFrom(undefined, { KINDLAB_CNI: 'calico' }, remembered)).toMatchObject({ cni: 'calico', ingress: 'traefik' });
-    expect(settingsFrom({ ingress: 'ingress-nginx' }, { KINDLAB_INGRESS: 'traefik' }, remembered)).toMatchObject({ ingress: 'ingress-nginx' });
-    expect(settingsFrom(undefined, { KINDLAB_NODE_IMAGE: 'kindlab.local/node:x' }).nodeImage).toBe('kindlab.local/node:x');
+    expect(settingsFrom(undefined, { cni: 'calico' }, remembered)).toMatchObject({ cni: 'calico', ingress: 'traefik' });
+    expect(settingsFrom({ ingress: 'ingress-nginx' }, { ingress: 'traefik' }, remembered)).toMatchObject({ ingress: 'ingress-nginx' });
+    expect(settingsFrom(undefined, { nodeImage: 'kindlab.local/node:x' }).nodeImage).toBe('kindlab.local/node:x');
     expect(settingsFrom(undefined, {}).nodeImage).toBeUndefined();
   });
 
@@ -35,7 +35,7 @@ describe('a cluster remembers what it was built with', () => {
       }
       throw new Error('did not throw');
     };
-    expect(failure(() => settingsFrom(undefined, { KINDLAB_CNI: 'flannel' }))).toMatchObject({ code: 'bad-input', hint: { en: 'Use --cni calico or kube-router.' } });
+    expect(failure(() => settingsFrom({ cni: 'flannel' as never }))).toMatchObject({ code: 'bad-input', hint: { en: 'Use --cni calico or kube-router.' } });
     expect(failure(() => settingsFrom({ ingress: 'haproxy' as never }, {})).hint).toMatchObject({ zh: '请使用 --ingress ingress-nginx 或 traefik。' });
     expect(failure(() => assertNodeImage('kindest/node:v1.35.8; rm -rf /')).code).toBe('bad-input');
     expect(assertNodeImage(' registry.example:5000/kindest/node:v1.35.8@sha256:abc ')).toBe('registry.example:5000/kindest/node:v1.35.8@sha256:abc');

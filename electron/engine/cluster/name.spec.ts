@@ -27,10 +27,10 @@ describe('cluster names', () => {
     expect(failure).toMatchObject({ code: 'bad-input', message: { zh: expect.stringMatching(/不是有效的集群名称/) }, hint: { en: expect.stringContaining('cluster01') } });
   });
 
-  it('is enforced wherever a name comes in: settings (flag or KINDLAB_CLUSTER) and the data paths', () => {
+  it('is enforced wherever a name comes in: settings (flag or KINDLAB_CLUSTER, see env.spec.ts) and the data paths', () => {
     expect(() => settingsFrom({ name: '..' }, {})).toThrow(/not a valid cluster name/);
-    expect(() => settingsFrom(undefined, { KINDLAB_CLUSTER: '../../home' })).toThrow(/not a valid cluster name/);
-    expect(settingsFrom(undefined, { KINDLAB_CLUSTER: 'lab2' }).name).toBe('lab2');
+    expect(() => settingsFrom(undefined, { name: '../../home' })).toThrow(/not a valid cluster name/);
+    expect(settingsFrom(undefined, { name: 'lab2' }).name).toBe('lab2');
     expect(() => clusterPaths('/data', '..')).toThrow(/not a valid cluster name/);
     expect(clusterPaths('/data', 'cluster01').dir).toBe(join('/data', 'clusters', 'cluster01'));
   });

@@ -8,7 +8,6 @@ import { KindlabError } from '../errors.ts';
 import { both, toText } from '../i18n/text.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { OperationHost } from '../operation-runner.ts';
-import type { CommandPolicy } from './actions.ts';
 import { skippedResult, toCheckResult } from './checks/registry.ts';
 import { awaitNamespacesGone, cleanupLab, removeLabelled } from './cleanup.ts';
 import { describeAction, describeStep } from './describe.ts';
@@ -49,11 +48,6 @@ export function unexecutedStep(lab: LoadedLab, index: number, vars: LabVars, lan
   };
 }
 
-/** KINDLAB_LAB_COMMANDS: unset or 1 runs every shown command, 0 none, docker only docker's. */
-export function commandPolicy(value: string | undefined): CommandPolicy {
-  return value === '0' ? false : value === 'docker' ? 'docker' : true;
-}
-
 export class LabService {
   private state: Promise<RunState> | null = null;
 
@@ -68,7 +62,7 @@ export class LabService {
 
   /** The labs folder: the request's, else $KINDLAB_LABS_DIR, else the one shipped with kindlab. */
   labsDir(dir?: string): string {
-    return dir ?? this.ctx.env.KINDLAB_LABS_DIR ?? DEFAULT_LABS_DIR;
+    return dir ?? this.ctx.labsDir ?? DEFAULT_LABS_DIR;
   }
 
   async list(dir?: string): Promise<{ labs: LabSummary[]; problems: LabProblem[] }> {
@@ -145,9 +139,9 @@ export class LabService {
               vars: live.vars,
               lang,
               signal: op.signal,
-              dataPlane: this.ctx.env.KINDLAB_DATAPLANE !== '0',
+              dataPlane: this.ctx.dataPlane,
               // The engine tests' fake kubectl only replays recordings; they turn commands off.
-              commands: commandPolicy(this.ctx.env.KINDLAB_LAB_COMMANDS),
+              commands: this.ctx.labCommands,
               probes,
               state,
               timeoutScale: this.ctx.timeoutScale,
@@ -255,13 +249,13 @@ export class LabService {
     return {
       probes: createProbeRunner({ client, tools: this.ctx.tools, images: this.ctx.pins.images, timeoutScale: this.ctx.timeoutScale, signal, ...(labId ? { podLabels: { [LAB_LABEL]: labId } } : {}) }),
       tools: this.ctx.tools,
-      dataPlane: this.ctx.env.KINDLAB_DATAPLANE !== '0',
+      dataPlane: this.ctx.dataPlane,
     };
   }
 
   /** No cluster to run against: built later on the Cluster screen (Build cluster) or with `kindlab up`. */
   private clusterMissing(settings: Partial<ClusterSettings> | undefined): KindlabError {
-    const name = settingsFrom(settings, this.ctx.env).name;
+    const name = settingsFrom(settings, this.ctx.defaults).name;
     // The command to type names the cluster whenever it is not the one a bare `kindlab up` makes.
     const flag = name === settingsFrom(undefined, {}).name ? '' : ` --name ${name}`;
     return new KindlabError({
@@ -289,8 +283,7 @@ export class LabService {
       const plan = await cluster.poolPlan(signal);
       const ipOf = (role: 'worker' | 'control-plane') => status.nodes.find((n) => n.role === role)?.internalIP ?? null;
       // KINDLAB_INGRESS_HTTP_PORT: the host port mapped to the ingress's port 80, when it is not 80.
-      const ingressHttpPort = Number(this.ctx.env.KINDLAB_INGRESS_HTTP_PORT ?? '80') || 80;
-      const vars = computeLabVars({ plan, ingressAddress: status.ingressAddress, ingressHttpPort, workerIP: ipOf('worker'), controlPlaneIP: ipOf('control-plane'), clusterName: settings.name, cni: status.cni, ingress: status.ingress });
+      const vars = computeLabVars({ plan, ingressAddress: status.ingressAddress, ingressHttpPort: this.ctx.ingressHttpPort, workerIP: ipOf('worker'), controlPlaneIP: ipOf('control-plane'), clusterName: settings.name, cni: status.cni, ingress: status.ingress });
       return { client: this.makeClient(status.kubeconfig), kubeconfig: status.kubeconfig, vars };
     } catch (err) {
       if (signal?.aborted) throw err;

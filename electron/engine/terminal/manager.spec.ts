@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../api.ts';
 import { createContext } from '../context.ts';
+import { DEFAULT_ENGINE_CONFIG } from '../env.ts';
 import { HIGH_WATERMARK_CHARS } from '../../shared/terminal-flow.ts';
 import { TerminalManager } from './manager.ts';
 
@@ -31,7 +32,7 @@ describe.skipIf(process.platform === 'win32')('terminal manager flow control', (
 
   it('pauses a flooding shell until the renderer acknowledges, then delivers everything', async () => {
     dir = mkdtempSync(join(tmpdir(), 'kindlab-term-'));
-    const ctx = createContext({ lang: 'en', env: { ...process.env, HOME: dir, SHELL: '/bin/sh', KINDLAB_NO_PATH_REPAIR: '1', XDG_DATA_HOME: dir, PS1: '$ ' } });
+    const ctx = createContext({ lang: 'en', env: { ...process.env, HOME: dir, SHELL: '/bin/sh', XDG_DATA_HOME: dir, PS1: '$ ' }, config: { ...DEFAULT_ENGINE_CONFIG, repairPath: false } });
     let received = '';
     let exited = false;
     manager = new TerminalManager(ctx, (e: EventEnvelope) => {
@@ -69,7 +70,7 @@ describe.skipIf(process.platform === 'win32')('terminal manager flow control', (
 
   it('ignores an ack for a session that is gone', async () => {
     dir = mkdtempSync(join(tmpdir(), 'kindlab-term-'));
-    manager = new TerminalManager(createContext({ lang: 'en', env: { ...process.env, HOME: dir, KINDLAB_NO_PATH_REPAIR: '1' } }), () => undefined);
+    manager = new TerminalManager(createContext({ lang: 'en', env: { ...process.env, HOME: dir }, config: { ...DEFAULT_ENGINE_CONFIG, repairPath: false } }), () => undefined);
     await expect(manager.ack('no-such-session', 10)).resolves.toBeUndefined();
   });
 });

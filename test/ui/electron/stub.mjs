@@ -13,6 +13,8 @@ export const recorded = {
   sandboxEnabled: false,
   permissionHandler: null,
   contentsCreated: [],
+  errorBoxes: [],
+  exitCodes: [],
 };
 globalThis.__electronStub = recorded;
 
@@ -42,7 +44,16 @@ export const app = Object.assign(appEvents, {
   quit() {
     recorded.quitCalls++;
   },
+  exit(code) {
+    recorded.exitCodes.push(code);
+  },
 });
+
+export const dialog = {
+  showErrorBox(title, content) {
+    recorded.errorBoxes.push({ title, content });
+  },
+};
 
 export class BrowserWindow extends EventEmitter {
   constructor(options) {
@@ -102,4 +113,4 @@ export const shell = {
   },
 };
 
-export default { app, BrowserWindow, ipcMain, protocol, session, shell };
+export default { app, BrowserWindow, dialog, ipcMain, protocol, session, shell };
