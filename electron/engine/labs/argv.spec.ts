@@ -13,8 +13,19 @@ describe('splitCommand', () => {
     });
   });
 
+  it("passes a single-quoted script to the pod's own shell as one word, $ and ; included", () => {
+    expect(splitCommand(`kubectl run t --rm -i -- sh -c 'sleep 2; timeout 5 telnet db 5432 </dev/null; echo exit code $?'`).args.slice(-3)).toEqual([
+      'sh',
+      '-c',
+      'sleep 2; timeout 5 telnet db 5432 </dev/null; echo exit code $?',
+    ]);
+  });
+
   it.each([
     ['kubectl get pods | grep web', /operator \|/],
+    [`kubectl run t -- sh -c "echo $HOME"`, /\$/],
+    [`kubectl run t -- sh -c "it's $HOME"`, /\$/],
+    [`kubectl get pods -l 'app=web' $X`, /\$/],
     ['kubectl get pods > out.txt', /operator >/],
     ['kubectl get pods; rm -rf /', /operator ;/],
     ['kubectl get pods && echo ok', /operator &&/],

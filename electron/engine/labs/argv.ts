@@ -1,7 +1,9 @@
 // A lab's `run:` command as an argument vector, never a shell string. The command is split the
 // way a POSIX shell would split it (quotes, escapes) but anything a shell would interpret
 // (pipes, redirects, globs, comments, variables, substitutions) is refused, so what runs is
-// exactly what the learner sees. kubectl is pinned to the lab cluster's own kubeconfig.
+// exactly what the learner sees. A single-quoted argument is one word for any shell, whatever it
+// holds: that is how a script for the pod's own shell is written (`-- sh -c 'sleep 2; nc …; echo $?'`).
+// kubectl is pinned to the lab cluster's own kubeconfig.
 import { isAbsolute, join } from 'node:path';
 import { parse } from 'shell-quote';
 import { KindlabError } from '../errors.ts';
@@ -24,7 +26,9 @@ function rejected(command: string, why: string): KindlabError {
 
 /** Splits a command line into tool + args; throws for anything that is not a plain word. */
 export function splitCommand(command: string): LabCommand {
-  if (/[`$\n\r\\]/.test(command)) throw rejected(command, 'it contains $, `, \\ or a line break, which only a shell would interpret');
+  // What stands inside single quotes reaches the tool literally; only the rest is looked at.
+  const unquoted = command.replace(/'[^']*'/g, "''");
+  if (/[`$\n\r\\]/.test(unquoted)) throw rejected(command, 'it contains $, `, \\ or a line break outside single quotes, which only a shell would interpret');
   const tokens = parse(command);
   const words: string[] = [];
   for (const t of tokens) {

@@ -1,6 +1,7 @@
 // The lab format (labs/<id>/lab.yaml). Lab authors write YAML and Markdown only; this schema is
 // what keeps their files honest. Paths are relative to the lab folder.
 import { z } from 'zod';
+import { splitCommand } from './argv.ts';
 
 const localized = z.object({ en: z.string().min(1), zh: z.string().min(1) }).strict();
 const localizedFile = z
@@ -32,8 +33,18 @@ const objectRef = z
 const applyAction = z.object({ apply: manifestPath, description: localized.optional() }).strict();
 const runAction = z
   .object({
-    /** One kubectl or docker command, no pipes: the runner executes it without a shell. */
-    run: z.string().regex(/^(kubectl|docker) [^|;&><`$]+$/, 'must be a single kubectl or docker command without pipes, redirects or $'),
+    /**
+     * One kubectl or docker command: the runner executes it without a shell, so pipes, redirects,
+     * `;` and `$` may only stand inside single quotes (a script for the pod's shell, `-- sh -c '…'`).
+     */
+    run: z.string().superRefine((cmd, ctx) => {
+      try {
+        // {{variables}} are filled in before the command runs; any value is one plain word.
+        splitCommand(cmd.replace(/\{\{\s*[A-Za-z0-9_]+\s*\}\}/g, 'x'));
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `must be a single kubectl or docker command (${err instanceof Error ? err.message.replace(/^cannot run "[\s\S]*?": /, '') : String(err)}); pipes, redirects, ; and $ only inside single quotes` });
+      }
+    }),
     description: localized.optional(),
     /** What the command's output must show; checked against a real API server in the control-plane tier. */
     expect: z
