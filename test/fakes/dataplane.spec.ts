@@ -24,13 +24,13 @@ function service(name: string, selector: Record<string, string>, port: number, t
 
 let probes = 0;
 /** Runs a command in a probe pod and returns its phase and log. */
-async function probe(command: string[], labels: Record<string, string> = {}, ns = NS): Promise<{ phase: string; log: string }> {
+async function probe(command: string[], labels: Record<string, string> = {}, ns = NS, container: Record<string, unknown> = {}): Promise<{ phase: string; log: string }> {
   const name = `probe-${++probes}`;
   await client.create({
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: ns, labels: { 'kindlab.io/probe': 'check', ...labels } },
-    spec: { restartPolicy: 'Never', containers: [{ name: 'probe', image: 'nicolaka/netshoot:v0.15', command }] },
+    spec: { restartPolicy: 'Never', containers: [{ name: 'probe', image: 'nicolaka/netshoot:v0.15', command, ...container }] },
   });
   const phase = await until(async () => {
     const p: any = await client.get('v1', 'Pod', name, ns);
@@ -120,6 +120,27 @@ describe('TCP probes', () => {
     expect((await probe(['nc', '-zv', '-w', '3', 'db', '5432'], { role: 'backend' })).phase).toBe('Failed');
     await client.delete('networking.k8s.io/v1', 'NetworkPolicy', 'deny-all', NS);
     await client.delete('networking.k8s.io/v1', 'NetworkPolicy', 'allow-frontend', NS);
+  });
+
+  it("answers the book's telnet as netshoot's BusyBox telnet and timeout do: connected, refused, or silence ended by SIGTERM", async () => {
+    const ip = await podIP('app.kubernetes.io/name=postgresql');
+    const book = (target: string, port: number) => ['sh', '-c', `sleep 2; timeout 5 telnet ${target} ${port} </dev/null; echo exit code $?`];
+    // Connected, and with nothing on stdin telnet ends by itself; the host as it was typed.
+    expect(await probe(book('db', 5432))).toEqual({ phase: 'Succeeded', log: 'Connected to db\nexit code 0\n' });
+    expect((await probe(['telnet', `${ip}:5432`])).log, "the book's HOST:PORT form").toBe(`Connected to ${ip}:5432\n`);
+    expect(await probe(book(ip, 5434))).toEqual({ phase: 'Succeeded', log: `telnet: can't connect to remote host (${ip}): Connection refused\nexit code 1\n` });
+    expect((await probe(book('nowhere', 80))).log).toBe("telnet: bad address 'nowhere'\nexit code 1\n");
+    // With stdin open (kubectl run -i) and no </dev/null, a connected telnet waits for the
+    // learner's keys until timeout ends it.
+    expect((await probe(['sh', '-c', `timeout 5 telnet ${ip} 5432; echo exit code $?`], {}, NS, { stdin: true, stdinOnce: true, tty: true })).log).toBe('exit code 143\n');
+    await client.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny-in', namespace: NS }, spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgresql' } }, policyTypes: ['Ingress'] } });
+    // Dropped: nothing at all, then BusyBox's timeout stops telnet with SIGTERM (143, not GNU's 124).
+    const t0 = Date.now();
+    expect(await probe(book(ip, 5432))).toEqual({ phase: 'Succeeded', log: 'exit code 143\n' });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(50);
+    // Without timeout, the connect gives up only after Linux's SYN retries (about two minutes).
+    expect((await probe(['telnet', ip, '5432'])).log).toBe(`telnet: can't connect to remote host (${ip}): Connection timed out\n`);
+    await client.delete('networking.k8s.io/v1', 'NetworkPolicy', 'deny-in', NS);
   });
 
   it('on a CNI that rejects (kube-router), what a policy denies is refused at once, ingress and egress alike', async () => {

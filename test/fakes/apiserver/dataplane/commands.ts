@@ -1,6 +1,6 @@
 // The commands lab probes run, simulated against the fake cluster: nc (netcat-openbsd), curl,
-// wget (busybox), dig and nslookup (bind), plus the bits of `sh -c` around them (;, &&, ||,
-// pipes into grep, redirections, timeout, sleep, echo, exit). Output and exit codes follow the
+// wget and telnet (busybox), dig and nslookup (bind), plus the bits of `sh -c` around them (;, &&,
+// ||, pipes into grep, redirections, `$?`, BusyBox's timeout, sleep, echo, exit). Output and exit codes follow the
 // real tools; waits are scaled by the scenario's probeScale. A command runs all at once when its
 // pod starts, on a clock of its own: what it waits (sleep, nc -w, curl -m …, unscaled) moves that
 // clock on, and each connection asks the data plane for the moment it would happen on a real
@@ -35,6 +35,8 @@ interface Env {
   /** When the command started (ms since the epoch), and how far its own clock has moved since. */
   t0: number;
   clockMs: number;
+  /** The container keeps stdin open (`stdin: true`, as `kubectl run -i` sets it); otherwise stdin is /dev/null. */
+  stdinOpen?: boolean;
 }
 
 /** The source as it is at this point of the command: its connections happen at t0 + clockMs. */
@@ -74,7 +76,7 @@ function tokenize(script: string): Tok[] {
       i++;
       continue;
     }
-    const redir = /^(\d?>&\d|&>|\d?>>?)/.exec(script.slice(i));
+    const redir = /^(\d?>&\d|&>|\d?>>?|<)/.exec(script.slice(i));
     if (redir) {
       const op = redir[1] ?? '>';
       i += op.length;
@@ -121,6 +123,7 @@ interface Simple {
 function applyRedirs(r: CmdResult, redirs: { v: string; target: string }[]): CmdResult {
   const target: Record<number, 'out' | 'err' | 'null'> = { 1: 'out', 2: 'err' };
   for (const rd of redirs) {
+    if (rd.v === '<') continue; // stdin: see stdinClosed
     const dup = /^(\d)?>&(\d)$/.exec(rd.v);
     if (dup) {
       target[Number(dup[1] ?? 1)] = target[Number(dup[2])] ?? 'out';
@@ -164,7 +167,10 @@ function runScript(env: Env, script: string): CmdResult {
   for (let k = 0; k < pipes.length; k++) {
     const p = pipes[k] as Pipeline;
     if (!skip && p.cmds.length) {
-      const r = runPipeline(env, p.cmds);
+      // `$?`: the exit code of the pipeline before (the only parameter the probes use).
+      const status = String(result.exitCode);
+      const cmds = p.cmds.map((c) => ({ ...c, words: c.words.map((w) => w.replace(/\$\?/g, status)) }));
+      const r = runPipeline(env, cmds);
       env.clockMs += r.waitedMs ?? 0;
       result = { exitCode: r.exitCode, out: [...result.out, ...r.out], durationMs: result.durationMs + r.durationMs, longRunning: r.longRunning, waitedMs: (result.waitedMs ?? 0) + (r.waitedMs ?? 0) };
       if (r.longRunning) break;
@@ -181,7 +187,8 @@ function runPipeline(env: Env, cmds: Simple[]): CmdResult {
   let stdin = '';
   let total: CmdResult = ok([], 0);
   cmds.forEach((c, i) => {
-    const r = applyRedirs(runSimple(env, c.words, stdin), c.redirs);
+    // stdin ends at once when it is redirected or piped, or the container has none (/dev/null).
+    const r = applyRedirs(runSimple(env, c.words, stdin, !env.stdinOpen || i > 0 || c.redirs.some((rd) => rd.v === '<')), c.redirs);
     const isLast = i === cmds.length - 1;
     stdin = r.out.filter((x) => x.fd === 1).map((x) => x.text).join('');
     total = {
@@ -207,7 +214,7 @@ function runArgv(env: Env, argv: string[]): CmdResult {
     const i = rest.findIndex((a) => a === '-c' || /^-[a-z]*c$/.test(a));
     return i >= 0 ? runScript(env, rest[i + 1] ?? '') : { ...ok(), longRunning: true };
   }
-  return runSimple(env, argv, '');
+  return runSimple(env, argv, '', !env.stdinOpen);
 }
 
 function seconds(v: string | undefined, fallback: number): number {
@@ -215,7 +222,8 @@ function seconds(v: string | undefined, fallback: number): number {
   return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
-function runSimple(env: Env, words: string[], stdin: string): CmdResult {
+/** `stdinClosed`: the command reads end-of-file at once (`</dev/null`, a pipe); else it would wait for the learner's keys. */
+function runSimple(env: Env, words: string[], stdin: string, stdinClosed = false): CmdResult {
   const [cmd = '', ...args] = words;
   switch (basename(cmd)) {
     case 'echo': {
@@ -249,14 +257,19 @@ function runSimple(env: Env, words: string[], stdin: string): CmdResult {
     case 'timeout': {
       let k = 0;
       while ((args[k] ?? '').startsWith('-')) k += args[k] === '-s' || args[k] === '-k' ? 2 : 1;
+      // BusyBox's timeout (netshoot, curlimages/curl and busybox are Alpine or BusyBox; none has
+      // coreutils): it ends the command with SIGTERM, so the shell sees 143, not GNU's 124, and a
+      // killed program's buffered stdout is lost.
       const limit = seconds(args[k], 10) * 1000 * env.scale;
-      const inner = runSimple(env, args.slice(k + 1), stdin);
-      if (inner.longRunning || inner.durationMs > limit) return { exitCode: 124, out: [], durationMs: limit, waitedMs: seconds(args[k], 10) * 1000 };
+      const inner = runSimple(env, args.slice(k + 1), stdin, stdinClosed);
+      if (inner.longRunning || inner.durationMs > limit) return { exitCode: 143, out: [], durationMs: limit, waitedMs: seconds(args[k], 10) * 1000 };
       return inner;
     }
     case 'nc':
     case 'netcat':
       return nc(env, args);
+    case 'telnet':
+      return telnet(env, args, stdinClosed);
     case 'curl':
       return curl(env, args);
     case 'wget':
@@ -356,6 +369,40 @@ function nc(env: Env, args: string[]): CmdResult {
     return { exitCode: 1, out: verbose ? [e(`nc: connect to ${host} port ${port} (tcp) failed: No route to host\n`)] : [], durationMs: spent + ARP_GIVE_UP_MS * env.scale, waitedMs: ARP_GIVE_UP_MS };
   }
   return { exitCode: 1, out: verbose ? [e(`nc: connect to ${host} port ${port} (tcp) timed out: Operation now in progress\n`)] : [], durationMs: spent + waitMs, waitedMs: waitMs / env.scale };
+}
+
+// ───────────── telnet (busybox-extras) ─────────────
+
+/** How long Linux retries a SYN nobody answers before connect() fails (tcp_syn_retries 6). */
+const SYN_GIVE_UP_MS = 127_000;
+
+/**
+ * BusyBox's telnet: `telnet HOST [PORT]` or `telnet HOST:PORT` (the book's form). It prints
+ * `Connected to HOST` as HOST was typed, with no "Trying" or "Escape character" lines, and then
+ * copies the terminal to the connection until either side ends: at once when stdin is at its end.
+ */
+function telnet(env: Env, args: string[], stdinClosed: boolean): CmdResult {
+  const p = parseOpts(args, ['l']);
+  const [target = '', portArg] = p.positional;
+  const colon = portArg === undefined && /^[^:]+:\d+$/.test(target) ? target.lastIndexOf(':') : -1;
+  const host = colon >= 0 ? target.slice(0, colon) : target;
+  const port = Number(colon >= 0 ? target.slice(colon + 1) : (portArg ?? '23'));
+  if (!host || !Number.isInteger(port)) return { exitCode: 1, out: [e('BusyBox v1.37.0 multi-call binary.\n\nUsage: telnet [-a] [-l USER] HOST [PORT]\n\nConnect to telnet server\n')], durationMs: 0 };
+  let ip = host;
+  if (ipToInt(host) === null) {
+    const a = lookup(env.ctx, srcNow(env), host, { search: true });
+    const fail = dnsFailure(a);
+    if (fail) return { exitCode: 1, out: [e(`telnet: bad address '${host}'\n`)], durationMs: fail === 'timeout' ? dnsWait(env) : 1, ...(fail === 'timeout' ? { waitedMs: dnsWait(env) / env.scale } : {}) };
+    ip = (a as { ips: string[] }).ips[0] ?? host;
+  }
+  const c = connect(env.ctx, srcNow(env), ip, port, 'TCP');
+  const cannot = (why: string, ms: number): CmdResult => ({ exitCode: 1, out: [e(`telnet: can't connect to remote host (${ip}): ${why}\n`)], durationMs: ms * env.scale, waitedMs: ms });
+  // As typed: `telnet 10.240.189.141:5432` prints "Connected to 10.240.189.141:5432", as in the book.
+  const connected = ok([o(`Connected to ${target}\n`)], 2);
+  if (c.kind === 'open') return stdinClosed ? connected : { ...connected, longRunning: true };
+  if (c.kind === 'refused') return cannot('Connection refused', 1);
+  if (c.kind === 'unreachable') return cannot('No route to host', ARP_GIVE_UP_MS);
+  return cannot('Connection timed out', SYN_GIVE_UP_MS);
 }
 
 // ───────────── HTTP clients ─────────────
@@ -638,7 +685,8 @@ export function runPodCommand(ctx: SimContext, pod: KObj): { exitCode: number; l
     namespace: pod.metadata.namespace ?? 'default',
     ...(override?.outcome ? { override: override.outcome } : {}),
   };
-  const r = runArgv({ ctx, src, scale: ctx.timings().probeScale, hostname: pod.metadata.name, t0: Date.now(), clockMs: 0 }, argv);
+  const stdinOpen = pod.spec?.containers?.[0]?.stdin === true;
+  const r = runArgv({ ctx, src, scale: ctx.timings().probeScale, hostname: pod.metadata.name, t0: Date.now(), clockMs: 0, stdinOpen }, argv);
   return { exitCode: r.exitCode, log: r.out.map((c) => c.text).join(''), durationMs: Math.max(1, Math.round(r.durationMs)), longRunning: !!r.longRunning };
 }
 
