@@ -44,6 +44,10 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 900,
     reportCompressedSize: false,
+    // Rolldown reports plugins that take a large share of the build ("[PLUGIN_TIMINGS] JavaScript
+    // callbacks ran for 6.9s…": here the brotli pass above and Svelte's compiler, both expected).
+    // It is advice about build speed, printed on every build; leave it to `node --cpu-prof`.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   server: { fs: { allow: ['..'] } },
 });
