@@ -85,13 +85,6 @@ build_standin() {
     # The same welcome and error pages as the root image: one copy in images/nginx/.
     nginx-unprivileged) cp "$RW_HERE/images/nginx/index.html" "$RW_HERE/images/nginx/50x.html" "$ctx/" ;;
     busybox) cp "$RW_OUT/busybox/busybox" "$ctx/busybox" ;;
-    # netshoot's telnet and timeout are BusyBox's, as in the Alpine upstream image.
-    netshoot)
-      cp "$RW_OUT/busybox/busybox" "$ctx/busybox"
-      for applet in telnet timeout; do
-        "$ctx/busybox" --list | grep -qx "$applet" || { echo "the BusyBox build has no $applet applet"; return 1; }
-      done
-      ;;
     kube-proxy)
       cp "$CP_BIN/kube-proxy" "$ctx/kube-proxy"
       cp "$(rw_moddir "github.com/cloudnativelabs/kube-router/v2@$KUBE_ROUTER_VERSION")/build/image-assets/iptables-wrapper-installer.sh" "$ctx/"
