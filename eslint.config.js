@@ -16,6 +16,27 @@ import kindlab from './scripts/lint/no-import-cycle.js';
 
 const SPEC = ['**/*.spec.ts'];
 
+/** Which side may import which (import-x/no-restricted-paths zones). */
+const BOUNDARIES = [
+  {
+    target: './renderer/src',
+    from: './electron',
+    except: ['./api.ts', './shared'],
+    message: 'The renderer talks to the engine only through electron/api.ts; pure code both sides need goes to electron/shared/.',
+  },
+  {
+    target: './electron/shared',
+    from: './electron',
+    except: ['./api.ts', './shared'],
+    message: 'electron/shared/ is pure: it imports only the contract and itself.',
+  },
+  {
+    target: './electron/engine',
+    from: ['./electron/cli', './electron/server', './electron/desktop', './electron/hosts', './electron/main.ts', './electron/preload.ts'],
+    message: 'The engine never imports a host: hosts wrap the engine, not the other way round.',
+  },
+];
+
 export default [
   {
     ignores: ['node_modules/**', 'dist/**', 'out/**', 'test-results/**', 'renderer/node_modules/**', 'scripts/controlplane/cache/**', '**/*.tmp.ts'],
@@ -45,30 +66,15 @@ export default [
     },
     rules: {
       'kindlab/no-import-cycle': 'error',
-      'import-x/no-restricted-paths': [
-        'error',
-        {
-          zones: [
-            {
-              target: './renderer/src',
-              from: './electron',
-              except: ['./api.ts', './shared'],
-              message: 'The renderer talks to the engine only through electron/api.ts; pure code both sides need goes to electron/shared/.',
-            },
-            {
-              target: './electron/shared',
-              from: './electron',
-              except: ['./api.ts', './shared'],
-              message: 'electron/shared/ is pure: it imports only the contract and itself.',
-            },
-            {
-              target: './electron/engine',
-              from: ['./electron/cli', './electron/server', './electron/desktop', './electron/hosts', './electron/main.ts', './electron/preload.ts'],
-              message: 'The engine never imports a host: hosts wrap the engine, not the other way round.',
-            },
-          ],
-        },
-      ],
+      'import-x/no-restricted-paths': ['error', { zones: BOUNDARIES }],
+    },
+  },
+  {
+    // Test code lives under test/: a production module never imports it (the specs beside them may).
+    files: ['electron/**/*.ts', 'renderer/src/**/*.ts', 'renderer/src/**/*.svelte'],
+    ignores: SPEC,
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: [...BOUNDARIES, { target: ['./electron', './renderer/src'], from: './test', message: 'Test code lives under test/; production modules never import it.' }] }],
     },
   },
   {

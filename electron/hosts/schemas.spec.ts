@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Channel } from '../api.ts';
 import { CHANNELS } from './channels.ts';
-import { SAMPLE_REQUESTS } from './samples.ts';
+import { SAMPLE_REQUESTS } from '../../test/fakes/engine/hosts/samples.ts';
 import { REQUEST_SCHEMAS, checkRequest } from './schemas.ts';
 import { textIn } from '../shared/text.ts';
 

@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import type { Channel, EventEnvelope, KindlabApi, ServerMessage } from '../api.ts';
 import { KindlabError } from '../engine/errors.ts';
 import { CHANNELS, isChannel } from '../hosts/channels.ts';
-import { SAMPLE_REQUESTS } from '../hosts/samples.ts';
+import { SAMPLE_REQUESTS } from '../../test/fakes/engine/hosts/samples.ts';
 import { checkRequest } from '../hosts/schemas.ts';
 import { createSessionHost } from '../hosts/session.ts';
 import { startServer } from './serve.ts';

@@ -11,8 +11,8 @@ import type { ClusterLifecycle } from '../../electron/engine/cluster/lifecycle.t
 import type { EngineContext } from '../../electron/engine/context.ts';
 import { LabService } from '../../electron/engine/labs/service.ts';
 import { OperationRunner } from '../../electron/engine/operation-runner.ts';
-import { FakeKubeClient } from '../../electron/engine/labs/testing/fake-kube.ts';
-import { FakeTools } from '../../electron/engine/labs/testing/fake-tools.ts';
+import { FakeKubeClient } from '../fakes/engine/labs/fake-kube.ts';
+import { FakeTools } from '../fakes/engine/labs/fake-tools.ts';
 import type { ToolRunner } from '../../electron/engine/tools/run.ts';
 
 const lab = (id: string, order: number, requires: string[], manifest: string) => `id: ${id}

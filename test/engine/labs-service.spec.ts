@@ -14,8 +14,8 @@ import { KindlabError } from '../../electron/engine/errors.ts';
 import type { KubeObject } from '../../electron/engine/kube/client.ts';
 import { LabService } from '../../electron/engine/labs/service.ts';
 import { OperationRunner } from '../../electron/engine/operation-runner.ts';
-import { FakeKubeClient, fixture } from '../../electron/engine/labs/testing/fake-kube.ts';
-import { FakeTools } from '../../electron/engine/labs/testing/fake-tools.ts';
+import { FakeKubeClient, fixture } from '../fakes/engine/labs/fake-kube.ts';
+import { FakeTools } from '../fakes/engine/labs/fake-tools.ts';
 import type { ToolRunner } from '../../electron/engine/tools/run.ts';
 
 const LAB_YAML = `id: demo

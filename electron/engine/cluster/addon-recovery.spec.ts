@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AddonContext, Health } from '../addons/types.ts';
 import { inLang } from '../i18n/text.ts';
-import { FakeKubeClient } from '../labs/testing/fake-kube.ts';
+import { FakeKubeClient } from '../../../test/fakes/engine/labs/fake-kube.ts';
 import { type RecoverableAddon, restoreAddons } from './addon-recovery.ts';
 
 /** An add-on whose health is whatever its speaker pod says; `installs` counts reinstalls. */

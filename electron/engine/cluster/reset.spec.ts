@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Lang } from '../../api.ts';
 import { inLang } from '../i18n/text.ts';
 import type { KubeObject } from '../kube/client.ts';
-import { FakeKubeClient } from '../labs/testing/fake-kube.ts';
+import { FakeKubeClient } from '../../../test/fakes/engine/labs/fake-kube.ts';
 import { resetFastSteps } from './reset.ts';
 
 const obj = (apiVersion: string, kind: string, name: string, namespace: string | undefined, labels: Record<string, string> = {}): KubeObject => ({

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TIMED_OUT, fillLocalized, formatGB, formatGiB, grade, joinText, runningEngine, withTimeout } from './check.ts';
-import { DAEMON_DOWN, fakeContext } from './fake-probes.ts';
+import { DAEMON_DOWN, fakeContext } from '../../../test/fakes/engine/doctor/fake-probes.ts';
 
 describe('check helpers', () => {
   afterEach(() => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DAEMON_DOWN, fakeFacts, fakeProbes, machine } from './fake-probes.ts';
+import { DAEMON_DOWN, fakeFacts, fakeProbes, machine } from '../../../test/fakes/engine/doctor/fake-probes.ts';
 import { DoctorFacts, detectWsl } from './facts.ts';
-import * as fx from './fixtures.ts';
+import * as fx from '../../../test/fakes/engine/doctor/fixtures.ts';
 import { DEFAULT_PINS } from '../addons/pins.ts';
 import { KindlabError } from '../errors.ts';
 

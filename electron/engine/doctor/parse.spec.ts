@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import * as fx from './fixtures.ts';
+import * as fx from '../../../test/fakes/engine/doctor/fixtures.ts';
 import { parsePublishedPorts } from './port-holder.ts';
 import {
   classifyEngine,

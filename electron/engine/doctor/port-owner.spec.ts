@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import * as fx from './fixtures.ts';
+import * as fx from '../../../test/fakes/engine/doctor/fixtures.ts';
 import { type BindResult, type PortProbeDeps, findPortOwner, listenerConflicts, systemPortDeps } from './port-owner.ts';
 
 function deps(platform: NodeJS.Platform, bind: BindResult, files: Record<string, string> = {}, tools: Record<string, string> = {}): PortProbeDeps & { calls: string[] } {

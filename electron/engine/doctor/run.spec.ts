@@ -2,7 +2,7 @@ import { DEFAULT_SETTINGS } from '../context.ts';
 import { describe, expect, it } from 'vitest';
 import { textIn } from '../../shared/text.ts';
 import type { CheckOutcome, DoctorCheck } from './check.ts';
-import { DAEMON_DOWN, fakeContext, fakeFacts } from './fake-probes.ts';
+import { DAEMON_DOWN, fakeContext, fakeFacts } from '../../../test/fakes/engine/doctor/fake-probes.ts';
 import { DOCTOR_CHECKS } from './registry.ts';
 import { runDoctor } from './run.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { textIn } from '../../shared/text.ts';
 import { KindlabError } from '../errors.ts';
-import { FakeKubeClient } from '../labs/testing/fake-kube.ts';
+import { FakeKubeClient } from '../../../test/fakes/engine/labs/fake-kube.ts';
 import { KubeApiError } from './client.ts';
 import { watchUntil } from './watch-until.ts';
 

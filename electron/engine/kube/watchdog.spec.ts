@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { textIn } from '../../shared/text.ts';
 import { KindlabError } from '../errors.ts';
-import { FakeKubeClient, fixture } from '../labs/testing/fake-kube.ts';
+import { FakeKubeClient, fixture } from '../../../test/fakes/engine/labs/fake-kube.ts';
 import { watchPullProblems } from './watchdog.ts';
 
 async function trip(client: FakeKubeClient): Promise<KindlabError> {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cleanupLab, countLabObjects } from './cleanup.ts';
 import { sayer } from './say.ts';
-import { FakeKubeClient } from './testing/fake-kube.ts';
-import { labFrom, step } from './testing/harness.ts';
+import { FakeKubeClient } from '../../../test/fakes/engine/labs/fake-kube.ts';
+import { labFrom, step } from '../../../test/fakes/engine/labs/harness.ts';
 import { EXAMPLE_VARS } from './vars.ts';
 
 const POOL = `apiVersion: metallb.io/v1beta1

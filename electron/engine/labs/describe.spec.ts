@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeAction, describeStep } from './describe.ts';
 import { sayer } from './say.ts';
-import { lab, step } from './testing/harness.ts';
+import { lab, step } from '../../../test/fakes/engine/labs/harness.ts';
 import { EXAMPLE_VARS } from './vars.ts';
 
 describe('describeStep', () => {

@@ -7,8 +7,8 @@ import { cleanupLab } from './cleanup.ts';
 import { DEFAULT_LABS_DIR, loadLabs } from './loader.ts';
 import { runStep } from './runner.ts';
 import { sayer } from './say.ts';
-import { probesFor, runnerDeps } from './testing/harness.ts';
-import { restartWorld } from './testing/restart-world.ts';
+import { probesFor, runnerDeps } from '../../../test/fakes/engine/labs/harness.ts';
+import { restartWorld } from '../../../test/fakes/engine/labs/restart-world.ts';
 
 const nodeport = loadLabs(DEFAULT_LABS_DIR).labs.find((l) => l.id === 'nodeport');
 if (!nodeport) throw new Error('the nodeport lab does not load');

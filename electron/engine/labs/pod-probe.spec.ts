@@ -3,7 +3,7 @@ import { isCancellation } from '../errors.ts';
 import type { KubeObject } from '../kube/client.ts';
 import { runPodProbe, runPodSession } from './pod-probe.ts';
 import { sayer } from './say.ts';
-import { FakeKubeClient } from './testing/fake-kube.ts';
+import { FakeKubeClient } from '../../../test/fakes/engine/labs/fake-kube.ts';
 
 const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sales' } };
 const req = { namespace: 'sales', labels: { app: 'wrong' }, image: 'nicolaka/netshoot:v0.15', command: ['nc', '-z', '-v', '-w', '3', '10.240.1.20', '5432'], timeoutS: 3 };

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { splitCurlLog } from './probes.ts';
 import { classifyCurl, classifyNc, parseCurlOutput, parseDig } from './probe-output.ts';
 import { sayer } from './say.ts';
-import { printed, probeSample, probeSamples } from './testing/probe-samples.ts';
+import { printed, probeSample, probeSamples } from '../../../test/fakes/engine/labs/probe-samples.ts';
 
 const say = sayer('en');
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createProbeRunner, curlArgs, digArgs, splitCurlLog } from './probes.ts';
-import { FakeKubeClient } from './testing/fake-kube.ts';
-import { FakeTools } from './testing/fake-tools.ts';
-import { TEST_IMAGES } from './testing/harness.ts';
+import { FakeKubeClient } from '../../../test/fakes/engine/labs/fake-kube.ts';
+import { FakeTools } from '../../../test/fakes/engine/labs/fake-tools.ts';
+import { TEST_IMAGES } from '../../../test/fakes/engine/labs/harness.ts';
 
 const runner = (tools = new FakeTools(), lookup?: Parameters<typeof createProbeRunner>[0]['lookup']) =>
   createProbeRunner({ client: new FakeKubeClient(), tools, images: TEST_IMAGES, timeoutScale: 1, ...(lookup ? { lookup } : {}) });

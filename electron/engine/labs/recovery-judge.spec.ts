@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dnsRecovery, freshDnsPod, nodeAgents, nodeRecovery, readySince, secondsOf } from './recovery-judge.ts';
 import { sayer } from './say.ts';
-import { deployment, iso, node, pod, slice } from './testing/restart-world.ts';
+import { deployment, iso, node, pod, slice } from '../../../test/fakes/engine/labs/restart-world.ts';
 
 const say = sayer('en');
 const T = Date.parse('2026-12-01T10:00:00Z');

@@ -4,9 +4,9 @@ import { KindlabError } from '../errors.ts';
 import { type RecoveryDeps, waitForClusterDns, waitForDataPlane } from './recovery.ts';
 import { sayer } from './say.ts';
 import { MemoryRunState } from './state.ts';
-import { FakeTools } from './testing/fake-tools.ts';
-import { probesFor } from './testing/harness.ts';
-import { type RestartWorld, restartWorld } from './testing/restart-world.ts';
+import { FakeTools } from '../../../test/fakes/engine/labs/fake-tools.ts';
+import { probesFor } from '../../../test/fakes/engine/labs/harness.ts';
+import { type RestartWorld, restartWorld } from '../../../test/fakes/engine/labs/restart-world.ts';
 import { EXAMPLE_VARS } from './vars.ts';
 
 function deps(w: RestartWorld, lang: 'en' | 'zh' = 'en'): RecoveryDeps & { lines: string[] } {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { failureIn } from '../../shared/text.ts';
 import { DEFAULT_LABS_DIR, loadLabs } from './loader.ts';
 import { leftBehind, refText, requirementError, unmetRequirements } from './requires.ts';
-import { FakeKubeClient } from './testing/fake-kube.ts';
-import { lab, labFrom, step } from './testing/harness.ts';
+import { FakeKubeClient } from '../../../test/fakes/engine/labs/fake-kube.ts';
+import { lab, labFrom, step } from '../../../test/fakes/engine/labs/harness.ts';
 import { EXAMPLE_VARS } from './vars.ts';
 
 const { labs } = loadLabs(DEFAULT_LABS_DIR);

@@ -4,10 +4,10 @@ import { isCancellation } from '../errors.ts';
 import { KubeApiError, type KubeObject } from '../kube/client.ts';
 import { CANARY_STATE_KEY, gradesPolicy, runStep } from './runner.ts';
 import { MemoryRunState } from './state.ts';
-import { FakeKubeClient, fixture } from './testing/fake-kube.ts';
-import { FakeTools } from './testing/fake-tools.ts';
-import { lab, runnerDeps, step } from './testing/harness.ts';
-import { canaryWorld, sessionPod } from './testing/worlds.ts';
+import { FakeKubeClient, fixture } from '../../../test/fakes/engine/labs/fake-kube.ts';
+import { FakeTools } from '../../../test/fakes/engine/labs/fake-tools.ts';
+import { lab, runnerDeps, step } from '../../../test/fakes/engine/labs/harness.ts';
+import { canaryWorld, sessionPod } from '../../../test/fakes/engine/labs/worlds.ts';
 import { EXAMPLE_VARS } from './vars.ts';
 
 const DEPLOYMENT = `apiVersion: apps/v1

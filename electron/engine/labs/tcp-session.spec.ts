@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sayer } from './say.ts';
 import { ATTEMPT_MARK, parseSession, sessionBoundS, sessionPauses, sessionScript } from './tcp-session.ts';
-import { probeSample } from './testing/probe-samples.ts';
+import { probeSample } from '../../../test/fakes/engine/labs/probe-samples.ts';
 
 const say = sayer('en');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeContext } from '../fake-probes.ts';
+import { fakeContext } from '../../../../test/fakes/engine/doctor/fake-probes.ts';
 import { dockerCliCheck } from './docker-cli.ts';
 
 describe('docker-cli check', () => {

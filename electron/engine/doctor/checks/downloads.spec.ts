@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PINS } from '../../addons/pins.ts';
-import { DAEMON_DOWN, OFFLINE, fakeContext, fakeFacts, machine } from '../fake-probes.ts';
-import * as fx from '../fixtures.ts';
+import { DAEMON_DOWN, OFFLINE, fakeContext, fakeFacts, machine } from '../../../../test/fakes/engine/doctor/fake-probes.ts';
+import * as fx from '../../../../test/fakes/engine/doctor/fixtures.ts';
 import { neededFor } from '../downloads.ts';
 import { DEFAULT_SETTINGS } from '../../context.ts';
 import { downloadsCheck } from './downloads.ts';

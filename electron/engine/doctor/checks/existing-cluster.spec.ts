@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DAEMON_DOWN, type MachineChanges, fakeContext } from '../fake-probes.ts';
-import * as fx from '../fixtures.ts';
+import { DAEMON_DOWN, type MachineChanges, fakeContext } from '../../../../test/fakes/engine/doctor/fake-probes.ts';
+import * as fx from '../../../../test/fakes/engine/doctor/fixtures.ts';
 import { existingClusterCheck } from './existing-cluster.ts';
 
 const PS = 'docker ps -a --filter label=io.x-k8s.kind.cluster --format {{json .}}';

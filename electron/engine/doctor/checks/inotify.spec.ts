@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DAEMON_DOWN, fakeContext } from '../fake-probes.ts';
-import * as fx from '../fixtures.ts';
+import { DAEMON_DOWN, fakeContext } from '../../../../test/fakes/engine/doctor/fake-probes.ts';
+import * as fx from '../../../../test/fakes/engine/doctor/fixtures.ts';
 import { inotifyCheck } from './inotify.ts';
 
 const limits = (watches: string, instances: string) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeContext } from '../fake-probes.ts';
+import { fakeContext } from '../../../../test/fakes/engine/doctor/fake-probes.ts';
 import { kindCheck } from './kind.ts';
 
 const withKind = (line: string) => fakeContext({ commands: { 'kind version': { stdout: line } } });

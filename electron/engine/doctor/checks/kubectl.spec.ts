@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fakeContext } from '../fake-probes.ts';
-import * as fx from '../fixtures.ts';
+import { fakeContext } from '../../../../test/fakes/engine/doctor/fake-probes.ts';
+import * as fx from '../../../../test/fakes/engine/doctor/fixtures.ts';
 import { kubectlCheck } from './kubectl.ts';
 
 const withKubectl = (gitVersion: string, minor: string, path = '/usr/local/bin/kubectl') =>

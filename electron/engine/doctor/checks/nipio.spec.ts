@@ -1,6 +1,6 @@
 import { DEFAULT_SETTINGS } from '../../context.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { dnsError, fakeContext } from '../fake-probes.ts';
+import { dnsError, fakeContext } from '../../../../test/fakes/engine/doctor/fake-probes.ts';
 import { labHostName, nipioCheck } from './nipio.ts';
 
 const NAME = 'webserver.127-0-0-1.nip.io';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PINS } from '../../addons/pins.ts';
-import { DAEMON_DOWN, fakeContext } from '../fake-probes.ts';
+import { DAEMON_DOWN, fakeContext } from '../../../../test/fakes/engine/doctor/fake-probes.ts';
 import { nodeImageCheck } from './node-image.ts';
 
 const inspect = (ref: string) => `docker image inspect --format {{.Id}} ${ref}`;

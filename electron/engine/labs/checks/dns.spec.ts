@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../kube/client.ts';
 import { DEFAULT_LABS_DIR, loadLabs } from '../loader.ts';
-import { FakeKubeClient, fixture } from '../testing/fake-kube.ts';
-import { FakeTools, type ScriptedRun } from '../testing/fake-tools.ts';
-import { TEST_IMAGES, checkContext } from '../testing/harness.ts';
+import { FakeKubeClient, fixture } from '../../../../test/fakes/engine/labs/fake-kube.ts';
+import { FakeTools, type ScriptedRun } from '../../../../test/fakes/engine/labs/fake-tools.ts';
+import { TEST_IMAGES, checkContext } from '../../../../test/fakes/engine/labs/harness.ts';
 import { coreDnsHealth } from './cluster-dns.ts';
 import { dnsChecker } from './dns.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FakeKubeClient, fixture } from '../testing/fake-kube.ts';
-import { checkContext } from '../testing/harness.ts';
-import { podIPs } from '../testing/recorded.ts';
+import { FakeKubeClient, fixture } from '../../../../test/fakes/engine/labs/fake-kube.ts';
+import { checkContext } from '../../../../test/fakes/engine/labs/harness.ts';
+import { podIPs } from '../../../../test/fakes/engine/labs/recorded.ts';
 import { endpointsChecker } from './endpoints.ts';
 
 const check = { id: 'eps', type: 'endpoints' as const, namespace: 'default', service: 'nginx-frontend', addresses: 3, ports: [80, 443] };

@@ -1,8 +1,8 @@
 // expectNoAnswer: the nodeport lab's "a node goes down" is graded by the stopped node's silence.
 import { describe, expect, it } from 'vitest';
-import { FakeKubeClient, fixture } from '../testing/fake-kube.ts';
-import { FakeTools, type ScriptedRun } from '../testing/fake-tools.ts';
-import { checkContext } from '../testing/harness.ts';
+import { FakeKubeClient, fixture } from '../../../../test/fakes/engine/labs/fake-kube.ts';
+import { FakeTools, type ScriptedRun } from '../../../../test/fakes/engine/labs/fake-tools.ts';
+import { checkContext } from '../../../../test/fakes/engine/labs/harness.ts';
 import { httpChecker } from './http.ts';
 import { runCheck } from './registry.ts';
 

@@ -2,10 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../kube/client.ts';
-import { FakeKubeClient, fixture } from '../testing/fake-kube.ts';
-import { FakeTools, type ScriptedRun } from '../testing/fake-tools.ts';
-import { checkContext } from '../testing/harness.ts';
-import { clusterIP, loadBalancerIP, nodeInternalIP, nodePort, recorded } from '../testing/recorded.ts';
+import { FakeKubeClient, fixture } from '../../../../test/fakes/engine/labs/fake-kube.ts';
+import { FakeTools, type ScriptedRun } from '../../../../test/fakes/engine/labs/fake-tools.ts';
+import { checkContext } from '../../../../test/fakes/engine/labs/harness.ts';
+import { clusterIP, loadBalancerIP, nodeInternalIP, nodePort, recorded } from '../../../../test/fakes/engine/labs/recorded.ts';
 import { httpChecker } from './http.ts';
 import { runCheck } from './registry.ts';
 

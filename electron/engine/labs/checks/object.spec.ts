@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FakeKubeClient, fixture } from '../testing/fake-kube.ts';
-import { checkContext } from '../testing/harness.ts';
+import { FakeKubeClient, fixture } from '../../../../test/fakes/engine/labs/fake-kube.ts';
+import { checkContext } from '../../../../test/fakes/engine/labs/harness.ts';
 import { objectChecker, readPath } from './object.ts';
 
 const ref = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', name: 'backend-netpol', namespace: 'sales' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FakeKubeClient, fixture } from '../testing/fake-kube.ts';
-import { checkContext } from '../testing/harness.ts';
+import { FakeKubeClient, fixture } from '../../../../test/fakes/engine/labs/fake-kube.ts';
+import { checkContext } from '../../../../test/fakes/engine/labs/harness.ts';
 import { podsReadyChecker } from './pods-ready.ts';
 
 const check = (selector: string, count: number) => ({ id: 'pods', type: 'podsReady' as const, namespace: 'default', selector, count });

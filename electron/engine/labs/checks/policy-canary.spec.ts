@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FakeKubeClient } from '../testing/fake-kube.ts';
-import { checkContext } from '../testing/harness.ts';
-import { canaryWorld, containerCommand } from '../testing/worlds.ts';
+import { FakeKubeClient } from '../../../../test/fakes/engine/labs/fake-kube.ts';
+import { checkContext } from '../../../../test/fakes/engine/labs/harness.ts';
+import { canaryWorld, containerCommand } from '../../../../test/fakes/engine/labs/worlds.ts';
 import { policyCanaryChecker } from './policy-canary.ts';
 
 const check = { id: 'canary', type: 'policyCanary' as const };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cancelled } from '../../errors.ts';
 import type { LabCheck } from '../schema.ts';
-import { FakeKubeClient } from '../testing/fake-kube.ts';
-import { checkContext } from '../testing/harness.ts';
+import { FakeKubeClient } from '../../../../test/fakes/engine/labs/fake-kube.ts';
+import { checkContext } from '../../../../test/fakes/engine/labs/harness.ts';
 import { EXAMPLE_VARS } from '../vars.ts';
 import { CHECKERS, describeCheck, needsDataPlane, runCheck } from './registry.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../kube/client.ts';
 import { sayer } from '../say.ts';
-import { FakeKubeClient, fixture } from '../testing/fake-kube.ts';
-import { podIPs } from '../testing/recorded.ts';
+import { FakeKubeClient, fixture } from '../../../../test/fakes/engine/labs/fake-kube.ts';
+import { podIPs } from '../../../../test/fakes/engine/labs/recorded.ts';
 import { diagnoseServicePath, targetPortNote } from './service-path.ts';
 
 const say = sayer('en');

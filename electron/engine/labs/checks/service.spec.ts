@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryRunState } from '../state.ts';
-import { FakeKubeClient, fixture } from '../testing/fake-kube.ts';
-import { checkContext } from '../testing/harness.ts';
-import { nodePort } from '../testing/recorded.ts';
+import { FakeKubeClient, fixture } from '../../../../test/fakes/engine/labs/fake-kube.ts';
+import { checkContext } from '../../../../test/fakes/engine/labs/harness.ts';
+import { nodePort } from '../../../../test/fakes/engine/labs/recorded.ts';
 import { serviceChecker } from './service.ts';
 
 type ServiceCheck = Parameters<typeof serviceChecker.run>[0];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../kube/client.ts';
-import { FakeKubeClient } from '../testing/fake-kube.ts';
-import { checkContext } from '../testing/harness.ts';
+import { FakeKubeClient } from '../../../../test/fakes/engine/labs/fake-kube.ts';
+import { checkContext } from '../../../../test/fakes/engine/labs/harness.ts';
 import { runCheck } from './registry.ts';
 import { judgeSeries, settleThenHold, settleWithBackoff } from './settle.ts';
 

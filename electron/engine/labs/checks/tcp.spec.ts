@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../kube/client.ts';
-import { FakeKubeClient, fixture } from '../testing/fake-kube.ts';
-import { checkContext } from '../testing/harness.ts';
-import { podIPs } from '../testing/recorded.ts';
-import { type TryOutcome, containerCommand, sessionPod } from '../testing/worlds.ts';
+import { FakeKubeClient, fixture } from '../../../../test/fakes/engine/labs/fake-kube.ts';
+import { checkContext } from '../../../../test/fakes/engine/labs/harness.ts';
+import { podIPs } from '../../../../test/fakes/engine/labs/recorded.ts';
+import { type TryOutcome, containerCommand, sessionPod } from '../../../../test/fakes/engine/labs/worlds.ts';
 import { runCheck } from './registry.ts';
 import { tcpChecker } from './tcp.ts';
 

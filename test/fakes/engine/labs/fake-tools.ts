@@ -1,8 +1,8 @@
 // A scripted stand-in for the ToolRunner: records every command and answers from a script.
-import { KindlabError } from '../../errors.ts';
-import type { ToolName } from '../../tools/resolve.ts';
-import type { RunOptions, RunResult } from '../../tools/run.ts';
-import type { ToolExec } from '../probes.ts';
+import { KindlabError } from '../../../../electron/engine/errors.ts';
+import type { ToolName } from '../../../../electron/engine/tools/resolve.ts';
+import type { RunOptions, RunResult } from '../../../../electron/engine/tools/run.ts';
+import type { ToolExec } from '../../../../electron/engine/labs/probes.ts';
 
 export interface ScriptedRun {
   exitCode?: number;

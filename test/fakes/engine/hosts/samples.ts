@@ -1,6 +1,6 @@
 // One well-formed request per channel, as the renderer sends them: the schema tests start from
 // these, and the fuzz run mutates them. Typed against the contract, so they follow it.
-import type { Channel, RequestOf } from '../api.ts';
+import type { Channel, RequestOf } from '../../../../electron/api.ts';
 
 export const SAMPLE_REQUESTS: { [C in Channel]: RequestOf<C> } = {
   'app:info': undefined,

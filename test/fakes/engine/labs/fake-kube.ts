@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { KubeApiError, type KubeClient, type KubeObject, type ListOptions, type ListResult, type WatchEventType } from '../../kube/client.ts';
-import { matchesSelectorString } from '../../kube/labels.ts';
-import { isClusterScoped } from '../manifest.ts';
+import { KubeApiError, type KubeClient, type KubeObject, type ListOptions, type ListResult, type WatchEventType } from '../../../../electron/engine/kube/client.ts';
+import { matchesSelectorString } from '../../../../electron/engine/kube/labels.ts';
+import { isClusterScoped } from '../../../../electron/engine/labs/manifest.ts';
 
 export type PodScript =
   /** The pod ran its command and ended. */
@@ -24,7 +24,7 @@ interface Watcher {
   onEvent: (type: WatchEventType, obj: KubeObject) => void;
 }
 
-const FIXTURES = fileURLToPath(new URL('../../../../test/fixtures/api/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../../fixtures/api/', import.meta.url));
 
 /** A recorded API object (or a List of them) from test/fixtures/api. */
 export function fixture(name: string): KubeObject[] {

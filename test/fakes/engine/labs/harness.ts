@@ -1,14 +1,14 @@
 // Builds what runner and checkers need around an in-memory API, for the lab tests.
-import type { Lang } from '../../../api.ts';
-import { inLang } from '../../i18n/text.ts';
-import type { CheckContext } from '../checks/types.ts';
-import type { LoadedLab } from '../loader.ts';
-import { type Lookup, type ProbeRunner, createProbeRunner } from '../probes.ts';
-import type { RunnerDeps } from '../runner.ts';
-import { sayer } from '../say.ts';
-import { labSchema } from '../schema.ts';
-import { MemoryRunState, type RunState } from '../state.ts';
-import { EXAMPLE_VARS, type LabVars } from '../vars.ts';
+import type { Lang } from '../../../../electron/api.ts';
+import { inLang } from '../../../../electron/engine/i18n/text.ts';
+import type { CheckContext } from '../../../../electron/engine/labs/checks/types.ts';
+import type { LoadedLab } from '../../../../electron/engine/labs/loader.ts';
+import { type Lookup, type ProbeRunner, createProbeRunner } from '../../../../electron/engine/labs/probes.ts';
+import type { RunnerDeps } from '../../../../electron/engine/labs/runner.ts';
+import { sayer } from '../../../../electron/engine/labs/say.ts';
+import { labSchema } from '../../../../electron/engine/labs/schema.ts';
+import { MemoryRunState, type RunState } from '../../../../electron/engine/labs/state.ts';
+import { EXAMPLE_VARS, type LabVars } from '../../../../electron/engine/labs/vars.ts';
 import type { FakeKubeClient } from './fake-kube.ts';
 import { FakeTools } from './fake-tools.ts';
 

@@ -1,7 +1,7 @@
 // Values the lab specs compare against, read from the recorded fixtures instead of copied out of
 // them: a re-recording hands out other pod IPs, names and node ports, and the tests follow it.
 // Each reader throws when the fixture lacks the field, so a test cannot pass on an `undefined`.
-import type { KubeObject } from '../../kube/client.ts';
+import type { KubeObject } from '../../../../electron/engine/kube/client.ts';
 import { fixture } from './fake-kube.ts';
 
 type Shaped = KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> };

@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const DIR = fileURLToPath(new URL('../../../../test/fixtures/probes/', import.meta.url));
+const DIR = fileURLToPath(new URL('../../../fixtures/probes/', import.meta.url));
 
 export interface ProbeSample {
   name: string;

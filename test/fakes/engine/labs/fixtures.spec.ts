@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const DIR = fileURLToPath(new URL('../../../../test/fixtures/api/', import.meta.url));
+const DIR = fileURLToPath(new URL('../../../fixtures/api/', import.meta.url));
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 const readme = readFileSync(`${DIR}README.md`, 'utf8');
 const TIER3 = 'kube-apiserver v1.35.8 + KWOK (tier 3)';

@@ -3,7 +3,7 @@
 // CNI pods and CoreDNS come back a little later (the test moves them on with `recover*`). Node
 // ports on the worker answer 404 until kube-proxy is back (stale rules sent a request to a pod
 // IP that another pod had taken), and a DNS server that is not back does not answer.
-import type { KubeObject } from '../../kube/client.ts';
+import type { KubeObject } from '../../../../electron/engine/kube/client.ts';
 import { FakeKubeClient } from './fake-kube.ts';
 import { FakeTools } from './fake-tools.ts';
 

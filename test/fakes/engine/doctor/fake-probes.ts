@@ -1,15 +1,15 @@
 // A pretend machine for the doctor's specs: tools answer from a table, files, ports, DNS and
 // disk from maps. `machine()` starts from a healthy Linux laptop with Docker Engine, so each
 // spec states only what differs.
-import type { ClusterSettings } from '../../api.ts';
-import { DEFAULT_SETTINGS } from '../context.ts';
-import { DEFAULT_PINS, type Pins } from '../addons/pins.ts';
-import { KindlabError } from '../errors.ts';
-import type { ToolName, ToolPaths } from '../tools/resolve.ts';
-import type { RunOptions, RunResult } from '../tools/run.ts';
-import type { CheckContext } from './check.ts';
-import type { Reach } from '../network/reach.ts';
-import { DoctorFacts, type DoctorProbes, type PortState } from './facts.ts';
+import type { ClusterSettings } from '../../../../electron/api.ts';
+import { DEFAULT_SETTINGS } from '../../../../electron/engine/context.ts';
+import { DEFAULT_PINS, type Pins } from '../../../../electron/engine/addons/pins.ts';
+import { KindlabError } from '../../../../electron/engine/errors.ts';
+import type { ToolName, ToolPaths } from '../../../../electron/engine/tools/resolve.ts';
+import type { RunOptions, RunResult } from '../../../../electron/engine/tools/run.ts';
+import type { CheckContext } from '../../../../electron/engine/doctor/check.ts';
+import type { Reach } from '../../../../electron/engine/network/reach.ts';
+import { DoctorFacts, type DoctorProbes, type PortState } from '../../../../electron/engine/doctor/facts.ts';
 import * as fx from './fixtures.ts';
 
 export interface FakeRun {

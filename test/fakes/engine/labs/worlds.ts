@@ -1,5 +1,5 @@
 // Small simulated clusters the lab tests share.
-import type { KubeObject } from '../../kube/client.ts';
+import type { KubeObject } from '../../../../electron/engine/kube/client.ts';
 import { FakeKubeClient } from './fake-kube.ts';
 
 export const containerCommand = (pod: KubeObject): string[] => (pod.spec as { containers: { command?: string[] }[] }).containers[0]?.command ?? [];
