@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
 //   npm run test:ui            tier 4: the UI in Chromium through browser mode
 export default defineConfig({
   test: {
-    include: ['electron/**/*.spec.ts', 'test/engine/**/*.spec.ts', 'test/fakes/**/*.spec.ts', 'test/controlplane/**/*.spec.ts'],
+    include: ['electron/**/*.spec.ts', 'test/support/**/*.spec.ts', 'test/engine/**/*.spec.ts', 'test/fakes/**/*.spec.ts', 'test/controlplane/**/*.spec.ts'],
     exclude: ['**/node_modules/**', 'test/engine/**/*.cli.spec.ts', 'test/controlplane/**/*.cp.spec.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,

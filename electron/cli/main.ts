@@ -14,6 +14,7 @@ import { detectLang } from '../engine/i18n/text.ts';
 import { textIn } from '../shared/text.ts';
 import { doctorLines, failureLines, importLines, labListLines, labRunLines, manifestLines, noClusterLines, planLines, poolLines, problemLines, statusLines } from './format.ts';
 import { PlainProgress, type ProgressSink, TtyProgress } from './progress.ts';
+import { usageError } from './usage-errors.ts';
 
 interface Io {
   out(text: string): void;
@@ -390,10 +391,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (err.code === 'commander.version' || err.code === 'commander.helpDisplayed') return 0;
       // A command group without its subcommand (`kindlab lab`) shows its help: bad usage, exit 2.
       if (err.code === 'commander.help') return err.exitCode === 0 ? 0 : 2;
-      const msg = err.message.replace(/^error: /, '');
+      const msg = usageError(err.message);
       const usage = { en: 'Run `kindlab --help` (or `kindlab <command> --help`) for the usage.', zh: '运行 kindlab --help（或 kindlab <命令> --help）查看用法。' };
       if (json) printJson({ ok: false, failure: { code: 'bad-input', message: msg, hint: usage } satisfies Failure });
-      io.err(`kindlab: ${msg}`);
+      io.err(`kindlab: ${textIn(msg, lang)}`);
       io.err(textIn(usage, lang));
       return 2;
     }

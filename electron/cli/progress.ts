@@ -63,7 +63,8 @@ export class PlainProgress implements ProgressSink {
   onEvent(e: OpEvent): void {
     const w = WORDS[this.lang];
     const t = (text: PhaseInfo['message']) => textIn(text, this.lang);
-    if (e.type === 'started') this.out(`${w.phases}${e.phases.map((p) => p.id).join(' → ')}`);
+    // The ids are the phases' names in English (and in --json); in Chinese their titles read better.
+    if (e.type === 'started') this.out(`${w.phases}${e.phases.map((p) => (this.lang === 'en' ? p.id : t(p.title))).join(' → ')}`);
     if (e.type === 'phase') {
       const p = e.phase;
       if (p.state === 'running') {

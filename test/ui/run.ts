@@ -18,6 +18,7 @@ import { build as viteBuild } from 'vite';
 import { RestKubeClient } from '../../electron/engine/kube/client.ts';
 import { forwardPort } from '../support/tcp-forward.ts';
 import { type UiWorld, startUiWorld } from './world.ts';
+import { firstHour } from './first-hour.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -682,6 +683,7 @@ try {
   await throughATunnel(context);
   await daemonDown(context);
   await sanitizerInRealBrowser(context);
+  await firstHour(context, { step, shot, watch: (p) => (currentPage = p) });
   await electronHost();
 } finally {
   await context.close();

@@ -57,10 +57,10 @@ export const calicoAddon: Addon = {
   title: { en: 'Calico network', zh: 'Calico 网络' },
   installTitle: { en: 'Install Calico', zh: '安装 Calico' },
   plan: (pins) => [
-    { kind: 'manifest', manifest: 'calico-operator-crds', description: 'Calico operator CRDs (server-side apply), wait until Established' },
-    { kind: 'manifest', manifest: 'calico-tigera-operator', description: 'Tigera operator (server-side apply), wait for deployment tigera-operator' },
-    { kind: 'apply', description: `Installation "default": registry quay.io/, IP pool ${KIND_NETWORK.podSubnet} (= podSubnet), VXLANCrossSubnet`, version: pins.calico.version },
-    { kind: 'wait', description: 'TigeraStatus calico Available, all nodes Ready, CoreDNS available' },
+    { kind: 'manifest', manifest: 'calico-operator-crds', description: both({ en: 'Calico operator CRDs (server-side apply), wait until Established', zh: 'Calico operator 的 CRD（server-side apply），等到 Established' }) },
+    { kind: 'manifest', manifest: 'calico-tigera-operator', description: both({ en: 'Tigera operator (server-side apply), wait for deployment tigera-operator', zh: 'Tigera operator（server-side apply），等待 Deployment tigera-operator' }) },
+    { kind: 'apply', description: both({ en: `Installation "default": registry quay.io/, IP pool ${KIND_NETWORK.podSubnet} (= podSubnet), VXLANCrossSubnet`, zh: `Installation "default"：镜像仓库 quay.io/，IP 池 ${KIND_NETWORK.podSubnet}（= podSubnet），VXLANCrossSubnet` }), version: pins.calico.version },
+    { kind: 'wait', description: both({ en: 'TigeraStatus calico Available, all nodes Ready, CoreDNS available', zh: '等待 TigeraStatus calico 为 Available、所有节点 Ready、CoreDNS 可用' }) },
   ],
   health: (ctx) => health(ctx.client, ctx.pins.calico.version),
   async install(ctx: AddonContext) {

@@ -70,9 +70,9 @@ export const ingressAddon: Addon = {
   title: { en: 'NGINX ingress controller', zh: 'NGINX Ingress 控制器' },
   installTitle: { en: 'Install the NGINX ingress controller', zh: '安装 NGINX Ingress 控制器' },
   plan: () => [
-    { kind: 'manifest', manifest: 'ingress-nginx-kind', description: 'ingress-nginx kind manifest (retired upstream; final release)' },
-    { kind: 'patch', description: 'in memory, after the sha256 check: Service ingress-nginx-controller → NodePort; Deployment nodeSelector ingress-ready=true' },
-    { kind: 'wait', description: 'admission Jobs complete, controller available, admission webhook endpoints ready' },
+    { kind: 'manifest', manifest: 'ingress-nginx-kind', description: both({ en: 'ingress-nginx kind manifest (retired upstream; final release)', zh: 'ingress-nginx 的 kind 清单（上游已停止维护；最终版本）' }) },
+    { kind: 'patch', description: both({ en: 'in memory, after the sha256 check: Service ingress-nginx-controller → NodePort; Deployment nodeSelector ingress-ready=true', zh: '校验 sha256 之后在内存中修改：Service ingress-nginx-controller → NodePort；Deployment 的 nodeSelector ingress-ready=true' }) },
+    { kind: 'wait', description: both({ en: 'admission Jobs complete, controller available, admission webhook endpoints ready', zh: '等待 admission Job 完成、控制器可用、admission webhook 的端点就绪' }) },
   ],
   health: (ctx) => health(ctx.client, ctx.pins.ingressNginx.version),
   async install(ctx: AddonContext) {

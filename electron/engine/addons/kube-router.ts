@@ -71,9 +71,9 @@ export const kubeRouterAddon: Addon = {
   title: { en: 'kube-router network', zh: 'kube-router 网络' },
   installTitle: { en: 'Install kube-router', zh: '安装 kube-router' },
   plan: (pins) => [
-    { kind: 'manifest', manifest: 'kube-router-generic', description: 'kube-router generic DaemonSet: routing and NetworkPolicy firewall, kube-proxy keeps the Services' },
-    { kind: 'patch', description: `in memory, after the sha256 check: image ${pins.kubeRouter.image} (IfNotPresent); the portmap plugin added to the CNI config (hostPort)` },
-    { kind: 'wait', description: 'DaemonSet kube-router ready on every node, all nodes Ready, CoreDNS available' },
+    { kind: 'manifest', manifest: 'kube-router-generic', description: both({ en: 'kube-router generic DaemonSet: routing and NetworkPolicy firewall, kube-proxy keeps the Services', zh: 'kube-router 的 generic DaemonSet：负责路由和 NetworkPolicy 防火墙，Service 仍由 kube-proxy 负责' }) },
+    { kind: 'patch', description: both({ en: `in memory, after the sha256 check: image ${pins.kubeRouter.image} (IfNotPresent); the portmap plugin added to the CNI config (hostPort)`, zh: `校验 sha256 之后在内存中修改：镜像 ${pins.kubeRouter.image}（IfNotPresent）；在 CNI 配置中加入 portmap 插件（hostPort）` }) },
+    { kind: 'wait', description: both({ en: 'DaemonSet kube-router ready on every node, all nodes Ready, CoreDNS available', zh: '等待 DaemonSet kube-router 在每个节点就绪、所有节点 Ready、CoreDNS 可用' }) },
   ],
   health: (ctx) => health(ctx.client, ctx.pins.kubeRouter.version),
   async install(ctx: AddonContext) {

@@ -55,8 +55,8 @@ export const metallbAddon: Addon = {
   title: { en: 'MetalLB load balancer', zh: 'MetalLB 负载均衡器' },
   installTitle: { en: 'Install MetalLB', zh: '安装 MetalLB' },
   plan: () => [
-    { kind: 'manifest', manifest: 'metallb-native', description: 'MetalLB native manifest (layer 2)' },
-    { kind: 'wait', description: 'controller available, speakers ready, webhook endpoints ready' },
+    { kind: 'manifest', manifest: 'metallb-native', description: both({ en: 'MetalLB native manifest (layer 2)', zh: 'MetalLB 的 native 清单（二层模式）' }) },
+    { kind: 'wait', description: both({ en: 'controller available, speakers ready, webhook endpoints ready', zh: '等待控制器可用、speaker 就绪、webhook 的端点就绪' }) },
   ],
   health: (ctx) => health(ctx.client, ctx.pins.metallb.version),
   async install(ctx: AddonContext) {
@@ -98,8 +98,8 @@ export const poolsAddon: Addon = {
   title: { en: 'Address pools', zh: '地址池' },
   installTitle: { en: 'Create the MetalLB address pools', zh: '创建 MetalLB 地址池' },
   plan: (pins) => [
-    { kind: 'command', description: 'read the IPv4 subnet of the kind network', argv: ['docker', 'network', 'inspect', 'kind'] },
-    { kind: 'apply', description: 'IPAddressPool pool-01 and pool-02, L2Advertisement l2-all-pools (retried while the webhook warms up)', version: pins.metallb.version },
+    { kind: 'command', description: both({ en: 'read the IPv4 subnet of the kind network', zh: '读取 kind 网络的 IPv4 子网' }), argv: ['docker', 'network', 'inspect', 'kind'] },
+    { kind: 'apply', description: both({ en: 'IPAddressPool pool-01 and pool-02, L2Advertisement l2-all-pools (retried while the webhook warms up)', zh: 'IPAddressPool pool-01 和 pool-02，L2Advertisement l2-all-pools（webhook 尚未就绪时会重试）' }), version: pins.metallb.version },
   ],
   async health(ctx) {
     const t = (text: LocalizedText) => both(text);
@@ -119,7 +119,8 @@ export const poolsAddon: Addon = {
   },
   async install(ctx: AddonContext) {
     const plan = await ctx.poolPlan();
-    ctx.log(`kind network ${plan.subnet}: ${plan.pools.map((p) => `${p.name}=${p.addresses.join(',')}`).join(' ')}`);
+    const pools = plan.pools.map((p) => `${p.name}=${p.addresses.join(',')}`).join(' ');
+    ctx.log(both({ en: `kind network ${plan.subnet}: ${pools}`, zh: `kind 网络 ${plan.subnet}：${pools}` }));
     const objs = poolObjects(plan);
     let i = 0;
     for (const o of objs) {

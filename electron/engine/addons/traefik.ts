@@ -142,9 +142,9 @@ export const traefikAddon: Addon = {
   title: { en: 'Traefik ingress controller', zh: 'Traefik Ingress 控制器' },
   installTitle: { en: 'Install the Traefik ingress controller', zh: '安装 Traefik Ingress 控制器' },
   plan: (pins) => [
-    { kind: 'manifest', manifest: 'traefik-ingress-nginx-rbac', description: "RBAC of Traefik's ingress-nginx provider (its binding moved to namespace traefik in memory)" },
-    { kind: 'apply', description: `namespace traefik, IngressClass nginx (controller k8s.io/ingress-nginx), Deployment traefik (${pins.traefik.image}) on the ingress-ready worker with hostPorts 80/443, NodePort Service`, version: pins.traefik.version },
-    { kind: 'wait', description: 'controller available' },
+    { kind: 'manifest', manifest: 'traefik-ingress-nginx-rbac', description: both({ en: "RBAC of Traefik's ingress-nginx provider (its binding moved to namespace traefik in memory)", zh: 'Traefik 的 ingress-nginx provider 的 RBAC（其绑定在内存中改到命名空间 traefik）' }) },
+    { kind: 'apply', description: both({ en: `namespace traefik, IngressClass nginx (controller k8s.io/ingress-nginx), Deployment traefik (${pins.traefik.image}) on the ingress-ready worker with hostPorts 80/443, NodePort Service`, zh: `命名空间 traefik、IngressClass nginx（控制器 k8s.io/ingress-nginx）、Deployment traefik（${pins.traefik.image}），运行在 ingress-ready 的 worker 上，使用 hostPort 80/443，以及 NodePort 类型的 Service` }), version: pins.traefik.version },
+    { kind: 'wait', description: both({ en: 'controller available', zh: '等待控制器可用' }) },
   ],
   health: (ctx) => health(ctx.client, ctx.pins.traefik.version),
   async install(ctx: AddonContext) {

@@ -62,14 +62,25 @@ export interface LifecycleDeps {
 /** A pinned manifest's verified text by pin id. */
 type ManifestSource = (id: string) => Promise<string>;
 
-const KIND_STEPS = ['Ensuring node image', 'Preparing nodes', 'Writing configuration', 'Starting control-plane', 'Installing StorageClass', 'Joining worker nodes'];
+/** kind's steps, in its order, with the words a Chinese progress line uses for them. */
+const KIND_STEPS: LocalizedText[] = [
+  { en: 'Ensuring node image', zh: '确认节点镜像' },
+  { en: 'Preparing nodes', zh: '准备节点' },
+  { en: 'Writing configuration', zh: '写入配置' },
+  { en: 'Starting control-plane', zh: '启动控制平面' },
+  { en: 'Installing StorageClass', zh: '安装 StorageClass' },
+  { en: 'Joining worker nodes', zh: '加入 worker 节点' },
+];
 
-/** kind reports its progress on stderr as " ✓ <step>" lines: turn them into a fraction. */
-export function kindProgress(line: string): number | null {
+/** kind reports its progress on stderr as " ✓ <step>" lines: turn them into a fraction and a message in both languages. */
+export function kindProgress(line: string): { fraction: number; message: string } | null {
   const m = /✓\s+(.+?)\s*[^\w\s]*\s*$/u.exec(line);
   if (!m) return null;
-  const i = KIND_STEPS.findIndex((s) => m[1]?.startsWith(s));
-  return i < 0 ? null : (i + 1) / KIND_STEPS.length;
+  const i = KIND_STEPS.findIndex((s) => m[1]?.startsWith(s.en));
+  const step = KIND_STEPS[i];
+  if (!step) return null;
+  const en = line.replace(/^[\s✓•]+/u, '').trim();
+  return { fraction: (i + 1) / KIND_STEPS.length, message: both({ en, zh: `${step.zh}${en.slice(step.en.length)}` }) };
 }
 
 export function hostAddress(settings: ClusterSettings): string {
@@ -116,7 +127,8 @@ export class ClusterLifecycle {
 
   async poolPlan(signal?: AbortSignal): Promise<PoolPlan> {
     const r = await this.ctx.tools.run('docker', ['network', 'inspect', 'kind'], { timeoutMs: 20_000, allowFailure: true, ...(signal ? { signal } : {}) });
-    if (r.exitCode !== 0 && /no such network/i.test(r.stderr)) {
+    // Docker 23+ says 'network kind not found', older engines and Podman 'No such network'.
+    if (r.exitCode !== 0 && /no such network|network \S+ not found/i.test(r.stderr)) {
       // kind makes the network with the first cluster: before that, no cluster yet, not a broken engine.
       throw new KindlabError({
         code: 'cluster-missing',
@@ -141,18 +153,21 @@ export class ClusterLifecycle {
     const nodeImage = nodeImageOf(settings, pins);
     const cgroupV1 = (await this.engineCgroupVersion().catch(() => null)) === '1';
     const steps: PlanStep[] = [
-      { phase: 'preflight', kind: 'command', description: 'is the container engine running', argv: ['docker', 'version', '--format', '{{json .}}'] },
-      { phase: 'preflight', kind: 'command', description: 'kind version', argv: ['kind', 'version'] },
-      { phase: 'preflight', kind: 'command', description: 'does the cluster exist', argv: ['kind', 'get', 'clusters'] },
+      { phase: 'preflight', kind: 'command', description: both({ en: 'is the container engine running', zh: '容器引擎是否在运行' }), argv: ['docker', 'version', '--format', '{{json .}}'] },
+      { phase: 'preflight', kind: 'command', description: both({ en: 'kind version', zh: 'kind 的版本' }), argv: ['kind', 'version'] },
+      { phase: 'preflight', kind: 'command', description: both({ en: 'does the cluster exist', zh: '集群是否已存在' }), argv: ['kind', 'get', 'clusters'] },
       {
         phase: 'cluster',
         kind: 'command',
-        description: `write the kind config to ${paths.kindConfig}${cgroupV1 ? ' (this engine runs cgroup v1: the kubelet gets failCgroupV1: false)' : ''}`,
+        description: both({
+          en: `write the kind config to ${paths.kindConfig}${cgroupV1 ? ' (this engine runs cgroup v1: the kubelet gets failCgroupV1: false)' : ''}`,
+          zh: `把 kind 配置写到 ${paths.kindConfig}${cgroupV1 ? '（该容器引擎使用 cgroup v1：kubelet 会加上 failCgroupV1: false）' : ''}`,
+        }),
       },
       {
         phase: 'cluster',
         kind: 'command',
-        description: `create the cluster (node image ${nodeImage}); the kubeconfig goes to kindlab's own file`,
+        description: both({ en: `create the cluster (node image ${nodeImage}); the kubeconfig goes to kindlab's own file`, zh: `创建集群（节点镜像 ${nodeImage}）；kubeconfig 写到 kindlab 自己的文件里` }),
         argv: ['kind', 'create', 'cluster', '--name', settings.name, '--config', paths.kindConfig, '--kubeconfig', paths.kubeconfig],
         version: `kind v${pins.kind.version}`,
       },
@@ -167,7 +182,8 @@ export class ClusterLifecycle {
         }
       }
     }
-    return { settings, kubeconfig: paths.kubeconfig, nodeImage, steps };
+    // Both languages travel in the descriptions; the contract's Text leaves here.
+    return { settings, kubeconfig: paths.kubeconfig, nodeImage, steps: steps.map((s) => ({ ...s, description: toText(typeof s.description === 'string' ? s.description : both(s.description)) })) };
   }
 
   /** "1" or "2": which cgroup version the container engine runs (kind nodes inherit it). */
@@ -260,8 +276,8 @@ export class ClusterLifecycle {
           timeoutMs: 15 * 60_000,
           onLine: (line, stream) => {
             op.log('cluster', line, stream);
-            const f = kindProgress(line);
-            if (f !== null) op.progress('cluster', 0.05 + 0.85 * f, line.replace(/^[\s✓•]+/u, '').trim());
+            const p = kindProgress(line);
+            if (p !== null) op.progress('cluster', 0.05 + 0.85 * p.fraction, p.message);
           },
         });
         await rm(creating, { force: true });

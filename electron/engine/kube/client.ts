@@ -143,7 +143,12 @@ export class RestKubeClient implements KubeClient {
         try {
           full.loadFromFile(this.source);
         } catch (err) {
-          throw new KindlabError({ code: 'cluster-missing', message: `cannot read the cluster kubeconfig ${this.source}: ${(err as Error).message.split('\n')[0]}`, hint: 'Run `kindlab up` to create the cluster (or rewrite its kubeconfig).' });
+          const why = (err as Error).message.split('\n')[0] ?? '';
+          throw new KindlabError({
+            code: 'cluster-missing',
+            message: { en: `cannot read the cluster kubeconfig ${this.source}: ${why}`, zh: `无法读取集群的 kubeconfig ${this.source}：${why}` },
+            hint: { en: 'Run `kindlab up` to create the cluster (or rewrite its kubeconfig).', zh: '运行 `kindlab up` 创建集群（或重新写出它的 kubeconfig）。' },
+          });
         }
         kc = full as unknown as KubeConfigLike;
       } else {

@@ -214,7 +214,6 @@ export const en = {
   'lab.start': 'Start with step 1',
   'lab.cleanup': 'Clean up this lab',
   'lab.cleanupDone': 'Removed {count} object(s).',
-  'lab.needsCluster': 'Build the cluster first: the steps run against it.',
   'lab.loadFailed': 'Could not load this lab.',
 
   'layer.dns': 'DNS',
@@ -254,8 +253,9 @@ export const en = {
   'term.failed': 'Could not start a terminal.',
   'term.aria': 'Terminal with KUBECONFIG set to the lab cluster',
 
+  'noCluster.lab': 'No cluster yet: the steps run against it.',
   'noCluster.live': 'No cluster yet: the live picture starts once it is built.',
-  'noCluster.terminal': 'No cluster yet: kubectl has nothing to talk to until it is built.',
+  'noCluster.terminal': 'No cluster yet: kubectl has nothing to talk to.',
   'noCluster.step': 'No cluster yet: this step runs against it.',
   'noCluster.command': 'No cluster yet: this command talks to it.',
   'noCluster.building': 'The cluster is being built.',

@@ -212,7 +212,6 @@ export const zh: Catalog = {
   'lab.start': '从第 1 步开始',
   'lab.cleanup': '清理本实验',
   'lab.cleanupDone': '已删除 {count} 个对象。',
-  'lab.needsCluster': '请先创建集群：这些步骤要在集群上运行。',
   'lab.loadFailed': '无法加载这个实验。',
 
   'layer.dns': 'DNS',
@@ -252,8 +251,9 @@ export const zh: Catalog = {
   'term.failed': '无法启动终端。',
   'term.aria': '终端，KUBECONFIG 指向实验集群',
 
+  'noCluster.lab': '还没有集群：这些步骤要在集群上运行。',
   'noCluster.live': '还没有集群：集群建好后，实时视图才会开始。',
-  'noCluster.terminal': '还没有集群：在它建好之前，kubectl 没有可以连接的对象。',
+  'noCluster.terminal': '还没有集群：kubectl 没有可连接的对象。',
   'noCluster.step': '还没有集群：这一步要在集群上运行。',
   'noCluster.command': '还没有集群：这条命令要连接集群。',
   'noCluster.building': '集群正在构建中。',
