@@ -18,7 +18,7 @@ const VALUES: LeftoverOptions = {
     /Cannot connect to the Docker daemon at \S+ Is the docker daemon running\?/,
     /Error response from daemon: .*/,
     /Command Output:/,
-    /^\|\s+✓?\s*(?:Ensuring node image|Preparing nodes|Writing configuration|Starting control-plane|Installing CNI|Installing StorageClass|Joining worker nodes)\b.*/,
+    /^\|\s+[✓•✗]?\s*(?:Ensuring node image|Preparing nodes|Writing configuration|Starting control-plane|Installing CNI|Installing StorageClass|Joining worker nodes)\b.*/,
     /\bUnschedulable — .*/,
     // a lab file's problems are for the lab's author, in the YAML parser's and the schema's words
     /^[\w-]+\/lab\.yaml: .*/,
