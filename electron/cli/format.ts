@@ -9,7 +9,7 @@ export { failureLines } from '../shared/failure-lines.ts';
 const STATUS_MARK = { ok: '✓', warn: '!', fail: '✗', skip: '-' } as const;
 
 /** Pads to `cols` terminal columns: a Chinese character takes two, so `padEnd` would misalign the table. */
-export function padColumns(s: string, cols: number): string {
+function padColumns(s: string, cols: number): string {
   return s + ' '.repeat(Math.max(0, cols - stringWidth(s)));
 }
 

@@ -22,7 +22,7 @@ export function bar(fraction: number, width = 24): string {
  * Cuts a line to at most `cols` terminal columns. Widths, not string lengths: a Chinese character
  * takes two columns, and a line that wraps would throw off the cursor-up count of the redraw.
  */
-export function clipToWidth(s: string, cols: number): string {
+function clipToWidth(s: string, cols: number): string {
   if (stringWidth(s) <= cols) return s;
   let out = '';
   let used = 0;

@@ -5,7 +5,7 @@ import { normalize, resolve, sep } from 'node:path';
 export { contentType } from '../hosts/content-type.ts';
 
 export const APP_SCHEME = 'kindlab';
-export const APP_HOST = 'app';
+const APP_HOST = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_URL = `${APP_ORIGIN}/index.html`;
 

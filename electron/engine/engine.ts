@@ -7,7 +7,6 @@ import type {
   ClusterSettings,
   EventEnvelope,
   KindlabApi,
-  KindlabRequests,
   Lang,
   RequestOf,
   ResponseOf,
@@ -170,5 +169,3 @@ export class Engine implements KindlabApi {
 export function createEngine(options: EngineOptions): Engine {
   return new Engine(options);
 }
-
-export type { KindlabRequests };

@@ -1,11 +1,11 @@
 // Failures are data (see Failure in electron/api.ts). Engine code throws KindlabError;
 // hosts turn it into an Envelope, and anything else into an 'internal' failure. A failure's
 // words are in both languages (i18n/text.ts): the host that shows it picks one.
-import type { Failure, FailureCode, LocalizedText } from '../api.ts';
+import type { Failure } from '../api.ts';
 import { both, toText } from './i18n/text.ts';
 
 /** A failure's words in the contract's form: marked engine strings become both-language Text. */
-export function normalizeFailure(f: Failure): Failure {
+function normalizeFailure(f: Failure): Failure {
   return {
     ...f,
     message: toText(f.message),
@@ -23,14 +23,6 @@ export class KindlabError extends Error {
     this.name = 'KindlabError';
     this.failure = normal;
   }
-}
-
-export function fail(code: FailureCode, message: string | LocalizedText, hint: string | LocalizedText, extra: Partial<Failure> = {}): never {
-  throw new KindlabError({ code, message, hint, ...extra });
-}
-
-export function isKindlabError(err: unknown): err is KindlabError {
-  return err instanceof KindlabError;
 }
 
 /** What any thrown thing says, as an engine string (both languages for a KindlabError). */

@@ -34,7 +34,7 @@ interface Running {
 }
 
 /** Log lines kept per running operation for `op:list` (a reloaded window's log starts here). */
-export const LIST_LOG_LINES = 200;
+const LIST_LOG_LINES = 200;
 
 export class OperationRunner implements OperationHost {
   private readonly running = new Map<string, Running>();

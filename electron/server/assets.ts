@@ -17,8 +17,8 @@ export type Encoding = 'br' | 'gzip' | 'identity';
 const CSP = "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:";
 
 export const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable';
-export const CACHE_PAGE = 'no-store';
-export const CACHE_REVALIDATE = 'no-cache';
+const CACHE_PAGE = 'no-store';
+const CACHE_REVALIDATE = 'no-cache';
 
 /** The Cache-Control of a file: `rel` is its path inside the UI folder ('assets/x-hash.js'). */
 export function cachePolicy(rel: string, isPage: boolean): string {

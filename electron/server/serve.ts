@@ -18,7 +18,7 @@ import { serveAsset } from './assets.ts';
 import { Credentials } from './credentials.ts';
 import { parseClientFrame } from './frames.ts';
 
-export const RENDERER_DIR = join(projectRoot(), 'dist', 'renderer');
+const RENDERER_DIR = join(projectRoot(), 'dist', 'renderer');
 
 
 export interface ServeOptions {

@@ -23,7 +23,7 @@ import { computePools } from '../../electron/engine/network/pools.ts';
 import { clusterPaths } from '../../electron/engine/paths.ts';
 import type { Table } from './table.ts';
 
-export const BARE = 'kindlab-bare';
+const BARE = 'kindlab-bare';
 
 interface Ctx {
   settings: ClusterSettings;
@@ -49,7 +49,7 @@ async function timed(ctx: Ctx, phase: string, body: () => Promise<void>): Promis
   }
 }
 
-export async function manifestText(ctx: Pick<Ctx, 'pins' | 'dataDir'>, id: string): Promise<string> {
+async function manifestText(ctx: Pick<Ctx, 'pins' | 'dataDir'>, id: string): Promise<string> {
   const pin = ctx.pins.manifests.find((m) => m.id === id);
   if (!pin) throw new Error(`no pin ${id}`);
   return readFile(cacheFile(ctx.dataDir, pin), 'utf8');

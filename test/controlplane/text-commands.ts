@@ -88,7 +88,7 @@ const verb = (cmd: LabCommand | null) => (cmd ? kubectlShape(cmd.args).verb : nu
  * Every kind of shown command this tier does not run, each with its reason. Decided by the
  * command's shape, so a new lab needs no entry here. Everything else must run and succeed.
  */
-export const SKIP_RULES: readonly SkipRule[] = [
+const SKIP_RULES: readonly SkipRule[] = [
   { applies: (c) => !c.typed, why: "shown in a ```text block as what the step's actions do, not as a command to type" },
   { applies: (c) => PLACEHOLDER.test(c.line), why: 'has a placeholder such as <pod-ip> that the learner fills in from an earlier output' },
   {
@@ -152,7 +152,7 @@ export function shouldSee(markdown: string): ShouldSee | null {
 }
 
 /** kubectl prints a table header in capitals, first column NAME (NAMESPACE with -A). */
-export function isHeader(line: string): boolean {
+function isHeader(line: string): boolean {
   const cols = line.trim().split(/\s{2,}/);
   return cols.length >= 2 && (cols[0] === 'NAME' || cols[0] === 'NAMESPACE') && cols.every((c) => /^[A-Z][A-Z0-9()/. -]*$/.test(c));
 }
@@ -209,7 +209,7 @@ const IP = /\d{1,3}(\.\d{1,3}){3}/;
 const AGE = /^(\d+[smhd])+$|^<invalid>$/;
 
 /** A cell as it reads on any cluster; null when it is all address (nothing stable to compare). */
-export function stableCell(cell: string): string | null {
+function stableCell(cell: string): string | null {
   if (IP.test(cell) || AGE.test(cell)) return null;
   return cell
     .replace(/:3(\d{4}|xxxx)\//g, ':3xxxx/') // node ports are drawn at random from 30000-32767

@@ -38,7 +38,7 @@ export function tools(): ToolRunner {
 }
 
 /** The docker network a default kind install creates: a /16 whose IPv6 entry is listed first. */
-export const KIND_NETWORK_JSON = JSON.stringify([
+const KIND_NETWORK_JSON = JSON.stringify([
   {
     Name: 'kind',
     Driver: 'bridge',

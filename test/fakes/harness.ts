@@ -17,7 +17,7 @@ import { type FakeState, type Scenario, defaultState } from './scenario.ts';
 export type ToolName = 'docker' | 'kind' | 'kubectl';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const FAKE_BIN = fileURLToPath(new URL('./bin/', import.meta.url));
+const FAKE_BIN = fileURLToPath(new URL('./bin/', import.meta.url));
 
 export interface FakeWorldOptions {
   scenario?: Scenario;

@@ -43,7 +43,7 @@ export interface Timings {
   admitLagMs: number;
 }
 
-export const DEFAULT_TIMINGS: Timings = {
+const DEFAULT_TIMINGS: Timings = {
   podStartMs: 25,
   cniDelayMs: 40,
   cniConfigMs: 40,

@@ -53,7 +53,7 @@ export async function waitPods(client: RestKubeClient, selector: string, namespa
   }, `${min} ready pod(s) ${selector} in ${namespace}`, timeoutMs);
 }
 
-export const INSTALLATION: KubeObject = {
+const INSTALLATION: KubeObject = {
   apiVersion: 'operator.tigera.io/v1',
   kind: 'Installation',
   metadata: { name: 'default' },

@@ -12,7 +12,7 @@ const CJK = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]
 const CJK_RUN = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+/g;
 
 /** Names a Chinese text keeps in Latin letters: products, projects, Kubernetes kinds, the book's objects. */
-export const NAMES = [
+const NAMES = [
   'Kubernetes', 'Docker Desktop', 'Docker Engine', 'Docker', 'Podman', 'kind', 'KinD', 'kubectl', 'kindlab', 'kubelet', 'kube-proxy',
   'Calico', 'Tigera', 'MetalLB', 'NGINX', 'nginx', 'ingress-nginx', 'Traefik', 'kube-router', 'CoreDNS', 'etcd', 'containerd', 'runc',
   'Electron', 'Chromium', 'Node.js', 'npm', 'Go', 'GitHub', 'Debian', 'Ubuntu', 'CentOS', 'Linux', 'macOS', 'Windows', 'WSL', 'WSL2',

@@ -30,7 +30,7 @@ export function orderForApply(objs: KubeObject[]): KubeObject[] {
   return objs.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map((x) => x.o);
 }
 
-export function isWebhookNotReady(err: unknown): boolean {
+function isWebhookNotReady(err: unknown): boolean {
   return err instanceof KubeApiError && /failed calling webhook|no endpoints available for service|connection refused.*webhook|webhook.*connection refused/i.test(err.message);
 }
 

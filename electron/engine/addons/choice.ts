@@ -9,8 +9,8 @@ import { metallbAddon, poolsAddon } from './metallb.ts';
 import { TRAEFIK_DEPLOYMENT, TRAEFIK_NS, traefikAddon } from './traefik.ts';
 import type { Addon } from './types.ts';
 
-export const CNI_ADDONS: Record<CniChoice, Addon> = { calico: calicoAddon, 'kube-router': kubeRouterAddon };
-export const INGRESS_ADDONS: Record<IngressChoice, Addon> = { 'ingress-nginx': ingressAddon, traefik: traefikAddon };
+const CNI_ADDONS: Record<CniChoice, Addon> = { calico: calicoAddon, 'kube-router': kubeRouterAddon };
+const INGRESS_ADDONS: Record<IngressChoice, Addon> = { 'ingress-nginx': ingressAddon, traefik: traefikAddon };
 
 /** The add-ons in install order: the pod network first, then ingress and MetalLB (side by side), then the pools. */
 export function addonsFor(settings: Pick<ClusterSettings, 'cni' | 'ingress'>): { cni: Addon; ingress: Addon; metallb: Addon; pools: Addon } {

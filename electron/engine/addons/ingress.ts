@@ -45,7 +45,7 @@ export function adjustIngressObjects(objs: KubeObject[]): KubeObject[] {
   });
 }
 
-export function admissionReady(client: KubeClient): Promise<boolean> {
+function admissionReady(client: KubeClient): Promise<boolean> {
   return webhookServiceReady(client, INGRESS_NS, ADMISSION);
 }
 

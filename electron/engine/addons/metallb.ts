@@ -15,7 +15,7 @@ import { type Addon, type AddonContext, type Health, seconds } from './types.ts'
 
 export const METALLB_NS = 'metallb-system';
 const WEBHOOK_SERVICE = 'metallb-webhook-service';
-export const L2_ADVERTISEMENT = 'l2-all-pools';
+const L2_ADVERTISEMENT = 'l2-all-pools';
 
 /**
  * Pure: the IPAddressPools and the L2Advertisement for a pool plan. Only pool-01 hands out

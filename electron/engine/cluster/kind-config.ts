@@ -28,7 +28,7 @@ export interface KindConfigOptions {
 }
 
 /** The kubelet patch that lets Kubernetes 1.35+ start on a cgroup v1 host. */
-export const CGROUP_V1_PATCH = 'kind: KubeletConfiguration\nfailCgroupV1: false\n';
+const CGROUP_V1_PATCH = 'kind: KubeletConfiguration\nfailCgroupV1: false\n';
 
 export function renderKindConfig(settings: ClusterSettings, options: KindConfigOptions): string {
   const { nodeImage } = options;

@@ -24,7 +24,7 @@ import { writeChoices } from './choices.ts';
 import { renderKindConfig } from './kind-config.ts';
 import { resetFastSteps, restoreAddons } from './reset.ts';
 
-export const PHASE_TITLES: Record<string, LocalizedText> = {
+const PHASE_TITLES: Record<string, LocalizedText> = {
   preflight: { en: 'Check the machine', zh: '检查本机环境' },
   delete: { en: 'Delete the old cluster', zh: '删除旧集群' },
   cluster: { en: 'Create the kind cluster', zh: '创建 kind 集群' },
@@ -73,7 +73,7 @@ const KIND_STEPS: LocalizedText[] = [
 ];
 
 /** kind reports its progress on stderr as " ✓ <step>" lines: turn them into a fraction and a message in both languages. */
-export function kindProgress(line: string): { fraction: number; message: string } | null {
+function kindProgress(line: string): { fraction: number; message: string } | null {
   const m = /✓\s+(.+?)\s*[^\w\s]*\s*$/u.exec(line);
   if (!m) return null;
   const i = KIND_STEPS.findIndex((s) => m[1]?.startsWith(s.en));
@@ -83,7 +83,7 @@ export function kindProgress(line: string): { fraction: number; message: string 
   return { fraction: (i + 1) / KIND_STEPS.length, message: both({ en, zh: `${step.zh}${en.slice(step.en.length)}` }) };
 }
 
-export function hostAddress(settings: ClusterSettings): string {
+function hostAddress(settings: ClusterSettings): string {
   if (!settings.lanAccess) return '127.0.0.1';
   if (settings.hostAddress) return settings.hostAddress;
   for (const list of Object.values(networkInterfaces())) {
@@ -518,7 +518,7 @@ export class ClusterLifecycle {
   }
 }
 
-export function nodeInfo(n: KubeObject): NodeInfo {
+function nodeInfo(n: KubeObject): NodeInfo {
   const st = (n as { status?: { addresses?: { type: string; address: string }[]; nodeInfo?: { kubeletVersion?: string } } }).status;
   const labels = n.metadata.labels ?? {};
   return {

@@ -16,7 +16,6 @@ import { LAB_LABEL, PROBE_LABEL } from '../labs/manifest.ts';
 import { sayBoth } from '../labs/say.ts';
 import { EXAMPLE_VARS } from '../labs/vars.ts';
 
-export { SYSTEM_NAMESPACES } from '../../shared/system-namespaces.ts';
 export { restoreAddons } from './addon-recovery.ts';
 
 export interface ResetOptions {

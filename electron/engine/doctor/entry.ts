@@ -9,7 +9,7 @@ import { DOCTOR_CHECKS } from './registry.ts';
 import { defaultDoctor, runDoctor } from './run.ts';
 
 // 'downloads': an offline machine is told before the first image pull, not ten minutes into it.
-export const PREFLIGHT_CHECK_IDS: ReadonlySet<string> = new Set(['docker-cli', 'docker-daemon', 'kind', 'cgroup', 'memory', 'cpus', 'disk', 'ports', 'inotify', 'downloads']);
+const PREFLIGHT_CHECK_IDS: ReadonlySet<string> = new Set(['docker-cli', 'docker-daemon', 'kind', 'cgroup', 'memory', 'cpus', 'disk', 'ports', 'inotify', 'downloads']);
 
 export function runFullDoctor(ctx: EngineContext, settings: ClusterSettings): Promise<DoctorReport> {
   return defaultDoctor(ctx, settings);

@@ -10,7 +10,7 @@ import { DoctorFacts, defaultProbes } from './facts.ts';
 import { DOCTOR_CHECKS } from './registry.ts';
 
 /** Long enough for two sequential probes of PROBE_TIMEOUT_MS each. */
-export const CHECK_TIMEOUT_MS = 20_000;
+const CHECK_TIMEOUT_MS = 20_000;
 
 export interface DoctorRunOptions {
   checkTimeoutMs?: number;

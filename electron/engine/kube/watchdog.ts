@@ -21,7 +21,7 @@ export interface Watchdog {
 }
 
 /** Pure: the progress line for one pod problem. */
-export function problemLine(namespace: string, p: PodProblem): string {
+function problemLine(namespace: string, p: PodProblem): string {
   const detail = p.reason === 'Unschedulable' || p.reason === 'CrashLoopBackOff' ? (p.message.split('\n')[0] ?? '').slice(0, 120) : '';
   return `${namespace}/${p.pod}: ${p.reason}${p.image ? ` (${p.image})` : ''}${detail ? ` — ${detail}` : ''}`;
 }

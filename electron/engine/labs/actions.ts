@@ -186,7 +186,7 @@ async function record(r: Extract<LabAction, { record: unknown }>['record'], deps
  * LoadBalancer addresses come from MetalLB's controller, which is a pod: without a data plane
  * (the control-plane tier runs no containers) nothing ever assigns one.
  */
-export function needsLoadBalancerController(action: LabAction): boolean {
+function needsLoadBalancerController(action: LabAction): boolean {
   return ('wait' in action && action.wait.condition === 'loadBalancerIP') || ('record' in action && action.record.field === 'loadBalancerIP');
 }
 

@@ -31,7 +31,7 @@ export interface CleanupDeps {
 }
 
 /** Kinds a lab may create, swept by label; namespaced ones across all namespaces, Namespace last. */
-export const LABELLED_KINDS: readonly KindRef[] = [
+const LABELLED_KINDS: readonly KindRef[] = [
   ...NAMESPACED_LAB_KINDS,
   { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
   { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool' },

@@ -49,7 +49,7 @@ export function describeAction(action: LabAction, vars: LabVars, say: Say): Acti
 
 type DataPlaneWait = Extract<LabAction, { waitDataPlane: unknown }>['waitDataPlane'];
 
-export function describeDataPlaneWait(w: DataPlaneWait, say: Say): string {
+function describeDataPlaneWait(w: DataPlaneWait, say: Say): string {
   const node = w.node === 'worker' ? say('the worker', 'worker') : say('the control-plane', 'control-plane');
   const np = w.nodePort;
   const answer = np
@@ -64,7 +64,7 @@ export function describeDataPlaneWait(w: DataPlaneWait, say: Say): string {
   );
 }
 
-export function describeDnsWait(timeoutSeconds: number, say: Say): string {
+function describeDnsWait(timeoutSeconds: number, say: Say): string {
   return say(
     `Wait until cluster DNS answers again: CoreDNS available with pods Ready since their node came back, kube-dns's endpoints current, and a real query answered by every CoreDNS pod (at most ${timeoutSeconds} s)`,
     `等待集群 DNS 恢复应答：CoreDNS 可用且其 Pod 在节点恢复后已 Ready，kube-dns 的端点已更新，并且每个 CoreDNS Pod 都应答了一次真实查询（最多 ${timeoutSeconds} 秒）`,

@@ -12,7 +12,7 @@ export const PROBE_LABEL = 'kindlab.io/probe';
  * Kinds that live outside namespaces. The KubeClient interface cannot answer "is this kind
  * namespaced" without a request per kind, and lab manifests only use a handful of kinds.
  */
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'Namespace',
   'ClusterRole',
   'ClusterRoleBinding',
@@ -34,7 +34,7 @@ export function namespaceFor(kind: string, namespace: string | undefined): strin
   return isClusterScoped(kind) ? undefined : (namespace ?? 'default');
 }
 
-export function labelForLab(obj: KubeObject, labId: string): KubeObject {
+function labelForLab(obj: KubeObject, labId: string): KubeObject {
   const ns = namespaceFor(obj.kind, obj.metadata.namespace);
   const metadata = { ...obj.metadata, labels: { ...(obj.metadata.labels ?? {}), [LAB_LABEL]: labId } };
   if (ns === undefined) delete metadata.namespace;

@@ -51,7 +51,7 @@ const HOPELESS_PULL = /not found|manifest unknown|toomanyrequests|unauthorized|d
 
 type PodStatus = { phase?: string; containerStatuses?: { state?: { terminated?: { exitCode?: number } } }[] };
 
-export function probePodObject(name: string, req: PodProbeRequest, extraLabels: Record<string, string> = {}): KubeObject {
+function probePodObject(name: string, req: PodProbeRequest, extraLabels: Record<string, string> = {}): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',

@@ -7,7 +7,6 @@
 //   - from a pod with given labels: ClusterIPs, cluster DNS, and NetworkPolicies.
 import { promises as dnsPromises } from 'node:dns';
 import http from 'node:http';
-import { isCancellation } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { classifyStderr } from '../tools/hints.ts';
 import type { ToolRunner } from '../tools/run.ts';
@@ -101,7 +100,7 @@ export interface ProbeRunnerDeps {
 }
 
 /** Ports on which the probe speaks TLS (the ingress controller's 443). */
-export const HTTPS_PORTS: ReadonlySet<number> = new Set([443, 8443]);
+const HTTPS_PORTS: ReadonlySet<number> = new Set([443, 8443]);
 
 /**
  * curl's arguments for one request. Plain HTTP names the host in a Host header; HTTPS needs the
@@ -270,10 +269,4 @@ export function createProbeRunner(deps: ProbeRunnerDeps): ProbeRunner {
       return classifyCurl(r.exitCode, stdout, stderr, timeoutS, say);
     },
   };
-}
-
-/** Rethrows cancellation; turns anything else a probe threw into an observation. */
-export function probeFailure(err: unknown, say: Say): { outcome: 'probe-error'; detail: string } {
-  if (isCancellation(err)) throw err;
-  return { outcome: 'probe-error', detail: say(`the probe could not run: ${(err as Error).message}`, `探测无法运行：${(err as Error).message}`) };
 }

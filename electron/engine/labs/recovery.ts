@@ -46,7 +46,7 @@ export interface DataPlaneGate {
 }
 
 /** The name every cluster's DNS answers for: the API server's own Service. */
-export const DNS_PROBE_NAME = 'kubernetes.default.svc.cluster.local';
+const DNS_PROBE_NAME = 'kubernetes.default.svc.cluster.local';
 
 const FIRST_PAUSE_MS = 250;
 const MAX_PAUSE_MS = 2000;

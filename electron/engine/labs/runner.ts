@@ -16,7 +16,6 @@ import type { LabCheck } from './schema.ts';
 import type { RunState } from './state.ts';
 import type { LabVars } from './vars.ts';
 
-export { describeStep } from './describe.ts';
 
 export interface RunnerDeps {
   client: KubeClient;

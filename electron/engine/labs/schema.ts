@@ -304,10 +304,8 @@ export const labSchema = z
   });
 
 export type LabFile = z.infer<typeof labSchema>;
-export type LabStep = LabFile['steps'][number];
 export type LabAction = z.infer<typeof actionSchema>;
 export type LabCheck = z.infer<typeof checkSchema>;
-export type CleanupEntry = LabFile['cleanup'][number];
 export type CheckOf<T extends LabCheck['type']> = Extract<LabCheck, { type: T }>;
 
 /** The check types, for messages that list them. */

@@ -33,7 +33,7 @@ export const LAB_VARIABLES = [
  * What a lab says about the ingress controller differs by controller: where its pods run, what its
  * Deployment is called, and the body of the 404 its default backend answers.
  */
-export const INGRESS_LAB_FACTS: Record<IngressChoice, { namespace: string; deployment: string; notFound: string }> = {
+const INGRESS_LAB_FACTS: Record<IngressChoice, { namespace: string; deployment: string; notFound: string }> = {
   'ingress-nginx': { namespace: 'ingress-nginx', deployment: 'ingress-nginx-controller', notFound: '404 Not Found' },
   traefik: { namespace: 'traefik', deployment: 'traefik', notFound: '404 page not found' },
 };
@@ -126,7 +126,7 @@ export function isLabVariable(name: string): name is LabVariable {
   return (LAB_VARIABLES as readonly string[]).includes(name);
 }
 
-export class MissingVariableError extends Error {
+class MissingVariableError extends Error {
   constructor(readonly variable: string) {
     super(`{{${variable}}} has no value on this cluster`);
   }

@@ -7,7 +7,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 /** Long enough for a slow link, short enough that the doctor stays quick when offline. */
-export const REACH_TIMEOUT_MS = 4000;
+const REACH_TIMEOUT_MS = 4000;
 
 export type ReachFailure = 'dns' | 'refused' | 'timeout' | 'unreachable' | 'tls' | 'proxy';
 

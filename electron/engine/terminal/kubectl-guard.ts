@@ -20,7 +20,7 @@ const OFFLINE_FLAGS = ['--client', '--help', '-h'];
 const shQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /** The POSIX wrapper (sh): pure, so the spec can run it against a stand-in kubectl. */
-export function posixGuard(realKubectl: string): string {
+function posixGuard(realKubectl: string): string {
   return `#!/bin/sh
 # Written by kindlab for its lab terminal (see electron/engine/terminal/kubectl-guard.ts).
 real=${shQuote(realKubectl)}

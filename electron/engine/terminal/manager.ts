@@ -29,7 +29,7 @@ type PtyModule = { spawn(file: string, args: string[], opts: Record<string, unkn
 
 const BATCH_MS = 5;
 
-export function defaultShell(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): { file: string; args: string[] } {
+function defaultShell(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): { file: string; args: string[] } {
   if (platform === 'win32') return { file: env.COMSPEC?.toLowerCase().includes('powershell') ? env.COMSPEC : 'powershell.exe', args: ['-NoLogo'] };
   const sh = env.SHELL && existsSync(env.SHELL) ? env.SHELL : existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh';
   return { file: sh, args: ['-i'] };
@@ -40,7 +40,7 @@ export function defaultShell(env: NodeJS.ProcessEnv, platform: NodeJS.Platform):
  * PATH, the folder of the kubectl that says "no cluster yet" while that file is missing
  * (kubectl-guard.ts).
  */
-export function terminalEnv(base: NodeJS.ProcessEnv, kubeconfig: string, clusterName: string, guard?: { dir: string; lang: Lang; platform: NodeJS.Platform }): Record<string, string> {
+function terminalEnv(base: NodeJS.ProcessEnv, kubeconfig: string, clusterName: string, guard?: { dir: string; lang: Lang; platform: NodeJS.Platform }): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
   env.KUBECONFIG = kubeconfig;

@@ -2,7 +2,7 @@
 // PATH, so docker/kind/kubectl are "not found" although they work in a terminal. This module
 // computes a repaired PATH: the login shell's PATH (read once by the host), the current PATH and
 // the places the usual installers put these tools. Pure, so it is tested per platform.
-import { delimiter as hostDelimiter, posix, win32 } from 'node:path';
+import { posix, win32 } from 'node:path';
 
 export interface PathContext {
   platform: NodeJS.Platform;
@@ -15,7 +15,7 @@ export interface PathContext {
   programFiles?: string;
 }
 
-export function wellKnownToolDirs(ctx: PathContext): string[] {
+function wellKnownToolDirs(ctx: PathContext): string[] {
   const h = ctx.home;
   if (ctx.platform === 'win32') {
     const pf = ctx.programFiles ?? 'C:\\Program Files';
@@ -73,4 +73,3 @@ export function parseLoginShellOutput(output: string, marker: string): string | 
   return value || undefined;
 }
 
-export const PATH_DELIMITER = hostDelimiter;

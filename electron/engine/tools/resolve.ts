@@ -4,11 +4,10 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type ToolName = 'docker' | 'kind' | 'kubectl';
-export const TOOL_NAMES: readonly ToolName[] = ['docker', 'kind', 'kubectl'];
 
 export type ToolPaths = Record<ToolName, string | null>;
 
-export function findExecutable(name: string, pathValue: string, platform: NodeJS.Platform = process.platform, pathExt = process.env.PATHEXT): string | null {
+function findExecutable(name: string, pathValue: string, platform: NodeJS.Platform = process.platform, pathExt = process.env.PATHEXT): string | null {
   const delim = platform === 'win32' ? ';' : ':';
   const exts = platform === 'win32' ? (pathExt ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean) : [''];
   for (const dir of pathValue.split(delim)) {

@@ -45,7 +45,7 @@ function defaultContainer(c: Json): void {
   for (const p of c.ports ?? []) p.protocol ??= 'TCP';
 }
 
-export function defaultPodSpec(spec: Json): void {
+function defaultPodSpec(spec: Json): void {
   if (!isMap(spec)) return;
   spec.restartPolicy ??= 'Always';
   spec.terminationGracePeriodSeconds ??= 30;

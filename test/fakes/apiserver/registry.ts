@@ -81,7 +81,7 @@ const BUILTIN: Record<string, Row[]> = {
 };
 
 /** The core group is "" everywhere in this code. */
-export function splitApiVersion(apiVersion: string): { group: string; version: string } {
+function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const i = apiVersion.indexOf('/');
   return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }

@@ -5,7 +5,7 @@ import { ApiError, type KObj, getPath } from './util.ts';
 export type LabelQuery = Requirement[];
 
 /** Label selectors parse and match as in the engine (one implementation); errors become the server's 400. */
-export function parseLabelSelector(text: string | null | undefined): LabelQuery {
+function parseLabelSelector(text: string | null | undefined): LabelQuery {
   try {
     return parseSelector(text);
   } catch (err) {
@@ -14,13 +14,13 @@ export function parseLabelSelector(text: string | null | undefined): LabelQuery 
   }
 }
 
-export function matchesLabels(q: LabelQuery, labels: Record<string, string> | undefined): boolean {
+function matchesLabels(q: LabelQuery, labels: Record<string, string> | undefined): boolean {
   return matchesRequirements(labels, q);
 }
 
 export type FieldQuery = { path: string; value: string; negate: boolean }[];
 
-export function parseFieldSelector(text: string | null | undefined): FieldQuery {
+function parseFieldSelector(text: string | null | undefined): FieldQuery {
   if (!text) return [];
   return text
     .split(',')
@@ -33,7 +33,7 @@ export function parseFieldSelector(text: string | null | undefined): FieldQuery 
     });
 }
 
-export function matchesFields(q: FieldQuery, obj: KObj): boolean {
+function matchesFields(q: FieldQuery, obj: KObj): boolean {
   return q.every(({ path, value, negate }) => {
     const raw = getPath(obj, path);
     const actual = raw === undefined || raw === null ? '' : String(raw);

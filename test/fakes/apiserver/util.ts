@@ -100,10 +100,6 @@ export function getPath(obj: Json, path: string): Json {
   return cur;
 }
 
-export function nsName(ns: string | undefined, name: string): string {
-  return ns ? `${ns}/${name}` : name;
-}
-
 // ───────────── Status errors ─────────────
 
 export interface StatusBody {
@@ -202,12 +198,6 @@ export function matchesSelectorObj(sel: LabelSelectorObj | null | undefined, lab
     }
   }
   return true;
-}
-
-/** A plain map selector (Service.spec.selector, nodeSelector). */
-export function matchesMap(sel: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
-  const l = labels ?? {};
-  return Object.entries(sel ?? {}).every(([k, v]) => l[k] === v);
 }
 
 // ───────────── IPv4 arithmetic ─────────────

@@ -3,7 +3,7 @@
 import { type CheckOutcome, type DoctorCheck, NEEDS_ENGINE, always, fillLocalized, grade, runningEngine } from '../check.ts';
 import { moreResources } from '../vm-settings.ts';
 
-export const MIN_CPUS = 2;
+const MIN_CPUS = 2;
 
 const FINDINGS = {
   ok: { en: 'The engine has {cpus} CPUs.', zh: '容器引擎有 {cpus} 个 CPU。' },

@@ -2,8 +2,8 @@
 // unpacked, and kubelet starts evicting pods when the disk runs low.
 import { type CheckOutcome, type DoctorCheck, ENGINE_NAMES, NEEDS_ENGINE, always, fillLocalized, formatGB, grade, runningEngine } from '../check.ts';
 
-export const DISK_WARN_BYTES = 15e9;
-export const DISK_FAIL_BYTES = 5e9;
+const DISK_WARN_BYTES = 15e9;
+const DISK_FAIL_BYTES = 5e9;
 
 const FINDINGS = {
   ok: { en: '{free} free in {root}.', zh: '{root} 有 {free} 可用空间。' },

@@ -5,7 +5,7 @@ import type { EngineFacts } from '../facts.ts';
 import { isOlder } from '../parse.ts';
 
 /** kind (v0.20 and later) needs Docker 20.10 or newer. */
-export const MIN_DOCKER = '20.10.0';
+const MIN_DOCKER = '20.10.0';
 
 interface StartAdvice {
   fix: LocalizedText;
@@ -22,7 +22,7 @@ function advice(en: string, zh: string, fixCommands: string[]): StartAdvice {
 }
 
 /** How to start the engine the CLI points at, or the usual one for the platform. */
-export function startAdvice(engine: EngineFacts, platform: NodeJS.Platform): StartAdvice {
+function startAdvice(engine: EngineFacts, platform: NodeJS.Platform): StartAdvice {
   if (/permission denied/i.test(engine.error ?? '')) {
     return advice(
       'Your user may not talk to the Docker daemon. Add yourself to the docker group, then log out and back in.',

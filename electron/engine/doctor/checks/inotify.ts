@@ -3,7 +3,7 @@
 // second node or a few watchers start.
 import { type CheckOutcome, type DoctorCheck, ENGINE_NAMES, fillLocalized } from '../check.ts';
 
-export const INOTIFY_LIMITS = [
+const INOTIFY_LIMITS = [
   { key: 'max_user_watches', want: 524_288 },
   { key: 'max_user_instances', want: 512 },
 ] as const;

@@ -3,8 +3,8 @@
 import { type CheckOutcome, type DoctorCheck, NEEDS_ENGINE, always, fillLocalized, formatGiB, grade, runningEngine } from '../check.ts';
 import { moreResources } from '../vm-settings.ts';
 
-export const MEMORY_WARN_BYTES = 6 * 2 ** 30;
-export const MEMORY_FAIL_BYTES = 3 * 2 ** 30;
+const MEMORY_WARN_BYTES = 6 * 2 ** 30;
+const MEMORY_FAIL_BYTES = 3 * 2 ** 30;
 
 const FINDINGS = {
   ok: { en: 'The engine has {total} of memory.', zh: '容器引擎有 {total} 内存。' },

@@ -10,7 +10,7 @@ import { NEUTRAL_NAME, PUBLIC_NIPIO_NAME, diagnoseNipio } from '../../network/ni
 import { type CheckOutcome, type DoctorCheck, NO_TEXT, TIMED_OUT, always, fillLocalized, withTimeout } from '../check.ts';
 import type { DoctorFacts } from '../facts.ts';
 
-export const NIPIO_TIMEOUT_MS = 3000;
+const NIPIO_TIMEOUT_MS = 3000;
 
 /** The lab host name and the address it must resolve to, for the chosen ingress address. */
 export function labHostName(settings: ClusterSettings): { name: string; address: string } {

@@ -7,7 +7,7 @@ import { type CheckContext, type CheckOutcome, type DoctorCheck, always, fillLoc
 import type { PortOwner } from '../facts.ts';
 import { type PortHolder, portHolder, stoppedNodes } from '../port-holder.ts';
 
-export const INGRESS_PORTS = [80, 443] as const;
+const INGRESS_PORTS = [80, 443] as const;
 
 function bindAddress(ctx: CheckContext): string {
   return ctx.settings.lanAccess ? '0.0.0.0' : '127.0.0.1';

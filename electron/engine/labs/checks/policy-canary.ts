@@ -18,7 +18,7 @@ import { podIP } from './cluster-facts.ts';
 import { HOLD_MS, SETTLE_MS, settleThenHold, settleWithBackoff } from './settle.ts';
 import { type CheckContext, type CheckOutcome, type Checker, failed, passed } from './types.ts';
 
-export const CANARY_SERVER_IMAGE = 'nginx:1.30.4-alpine';
+const CANARY_SERVER_IMAGE = 'nginx:1.30.4-alpine';
 const SERVER = 'canary-server';
 const PROBE_TIMEOUT_S = 3;
 /** How a CNI stops a connection that a policy denies. */

@@ -42,7 +42,7 @@ export function needsDataPlane(check: LabCheck): boolean {
 }
 
 /** What the check expects, in one sentence (the checker's own words). */
-export function expectedText(check: LabCheck, say: Say): string {
+function expectedText(check: LabCheck, say: Say): string {
   return (checkerFor(check.type) as Checker<LabCheck['type']>).describe(check as CheckOf<LabCheck['type']>, say);
 }
 

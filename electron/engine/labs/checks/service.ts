@@ -17,7 +17,7 @@ const METALLB_NS = 'metallb-system';
 type ServiceCheck = CheckOf<'service'>;
 
 /** The pool an LB address came from: MetalLB's annotation, else the pool whose ranges hold it. */
-export async function poolOf(client: KubeClient, svc: KubeObject, ip: string): Promise<string | null> {
+async function poolOf(client: KubeClient, svc: KubeObject, ip: string): Promise<string | null> {
   const annotated = svc.metadata.annotations?.[POOL_ANNOTATION];
   if (annotated) return annotated;
   if (!(await client.served('metallb.io/v1beta1', 'IPAddressPool').catch(() => false))) return null;

@@ -11,7 +11,7 @@ declare global {
   }
 }
 
-export function apiUrlFor(location: Pick<Location, 'protocol' | 'host'>): string {
+function apiUrlFor(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/api`;
 }
 

@@ -5,7 +5,7 @@ import type { Channel, KindlabApi, RequestOf, ResponseOf } from './contract.ts';
 import { ApiFailure } from './failure.ts';
 import type { ApiClient } from './ws-client.ts';
 
-export function rehydrateError(err: unknown): unknown {
+function rehydrateError(err: unknown): unknown {
   if (err instanceof ApiFailure) return err;
   const failure = decodeFailure(err instanceof Error ? err.message : String(err));
   return failure ? new ApiFailure(failure) : err;

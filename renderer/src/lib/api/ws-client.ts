@@ -54,7 +54,7 @@ interface Waiter {
   reject(err: unknown): void;
 }
 
-export function lostConnectionFailure(): Failure {
+function lostConnectionFailure(): Failure {
   return {
     code: 'internal',
     message: 'The connection to kindlab was lost before the answer arrived.',

@@ -23,7 +23,7 @@ export function pictureNodes(status: ClusterStatus | null, fallbackName = 'clust
   ];
 }
 
-export function ipv4ToNumber(ip: string): number | null {
+function ipv4ToNumber(ip: string): number | null {
   const parts = ip.trim().split('.');
   if (parts.length !== 4) return null;
   let n = 0;
@@ -35,7 +35,7 @@ export function ipv4ToNumber(ip: string): number | null {
   return n;
 }
 
-export function numberToIpv4(n: number): string {
+function numberToIpv4(n: number): string {
   return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 }
 

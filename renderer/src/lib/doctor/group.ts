@@ -2,7 +2,7 @@
 // cluster last), worst status first inside a category. Pure.
 import type { DoctorCategory, DoctorFinding } from '../api/contract.ts';
 
-export const CATEGORY_ORDER: readonly DoctorCategory[] = ['tools', 'engine', 'host', 'network', 'cluster'];
+const CATEGORY_ORDER: readonly DoctorCategory[] = ['tools', 'engine', 'host', 'network', 'cluster'];
 const SEVERITY = { fail: 0, warn: 1, ok: 2, skip: 3 } as const;
 
 export function groupFindings(findings: readonly DoctorFinding[]): { category: DoctorCategory; findings: DoctorFinding[] }[] {

@@ -3,7 +3,7 @@
 // so a timer takes over and the queue still drains.
 export type Scheduler = (flush: () => void) => void;
 
-export const animationFrameScheduler: Scheduler = (flush) => {
+const animationFrameScheduler: Scheduler = (flush) => {
   const hidden = typeof document !== 'undefined' && document.visibilityState === 'hidden';
   if (!hidden && typeof requestAnimationFrame === 'function') requestAnimationFrame(flush);
   else setTimeout(flush, 100);

@@ -6,7 +6,7 @@ import { createFrameBatcher } from './frame-batcher.ts';
 
 type TerminalEvent = { event: 'terminal:data'; payload: KindlabEvents['terminal:data'] } | { event: 'terminal:exit'; payload: KindlabEvents['terminal:exit'] };
 
-export class EventHub {
+class EventHub {
   private readonly opHandlers = new Set<(events: OpEvent[]) => void>();
   private readonly watchHandlers = new Map<string, (events: WatchEvent[]) => void>();
   private readonly terminalHandlers = new Set<(e: TerminalEvent) => void>();

@@ -3,7 +3,7 @@ import type { Lang } from '../api/contract.ts';
 import { type Catalog, type MessageKey, en } from './en.ts';
 import { zh } from './zh.ts';
 
-export const catalogs: Record<Lang, Catalog> = { en, zh };
+const catalogs: Record<Lang, Catalog> = { en, zh };
 
 export type Params = Record<string, string | number>;
 

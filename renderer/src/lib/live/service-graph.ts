@@ -5,7 +5,7 @@ import { ADDON_AND_SYSTEM_NAMESPACES } from '../../../../electron/shared/system-
 import type { ResourceRow } from '../api/contract.ts';
 
 /** Add-on and system namespaces: not part of any lab, hidden from the lab picture. */
-export const SYSTEM_NAMESPACES = ADDON_AND_SYSTEM_NAMESPACES;
+const SYSTEM_NAMESPACES = ADDON_AND_SYSTEM_NAMESPACES;
 
 export interface PodBox {
   row: ResourceRow;

@@ -3,7 +3,7 @@
 // only the newest log lines so a long kind log never grows without bound.
 import type { Failure, LogStream, OpEvent, OpKind, PhaseInfo, RunningOp, Text } from '../api/contract.ts';
 
-export const LOG_CAP = 3000;
+const LOG_CAP = 3000;
 
 export type OpStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -37,7 +37,7 @@ export interface OpView {
   warnings: Text[];
 }
 
-export function emptyView(opId: string, now: number): OpView {
+function emptyView(opId: string, now: number): OpView {
   return { opId, kind: null, status: 'running', phases: [], startedAt: now, log: [], logTotal: 0, lastLine: {}, warnings: [] };
 }
 

@@ -6,7 +6,7 @@ import { type OpView, applyOpEvents, attachRunning } from '../ops/progress.ts';
 /** Finished operations kept for display; older ones (and their logs) are dropped. */
 const KEEP_FINISHED = 8;
 
-export const LIFECYCLE_KINDS: readonly OpKind[] = ['up', 'down', 'reset-fast', 'reset-full'];
+const LIFECYCLE_KINDS: readonly OpKind[] = ['up', 'down', 'reset-fast', 'reset-full'];
 
 class OpsStore {
   byId = $state.raw<Record<string, OpView>>({});

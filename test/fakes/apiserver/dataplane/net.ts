@@ -52,7 +52,7 @@ function running(ctx: SimContext): KObj[] {
   return ctx.store.list('v1', 'Pod').filter((p) => p.status?.phase === 'Running');
 }
 
-export function podByIP(ctx: SimContext, ip: string): KObj | undefined {
+function podByIP(ctx: SimContext, ip: string): KObj | undefined {
   return running(ctx).find((p) => !p.spec?.hostNetwork && p.status?.podIP === ip);
 }
 
@@ -78,7 +78,7 @@ const IMAGE_PORTS: [RegExp, number[]][] = [
 ];
 
 /** The ports a pod's containers listen on: declared containerPorts plus each image's usual ones. */
-export function listens(pod: KObj, port: number, proto: string): boolean {
+function listens(pod: KObj, port: number, proto: string): boolean {
   for (const c of pod.spec?.containers ?? []) {
     if ((c.ports ?? []).some((p: Json) => p.containerPort === port && (p.protocol ?? 'TCP') === proto)) return true;
     const image = String(c.image ?? '');
@@ -227,7 +227,7 @@ export type Answer =
   | { kind: 'TIMEOUT'; name: string; refused?: boolean };
 
 /** 10.1.2.3 from "app.10-1-2-3.nip.io" or "app.10.1.2.3.sslip.io". */
-export function wildcardIP(name: string): string | null {
+function wildcardIP(name: string): string | null {
   const m = /(?:^|[.-])(\d{1,3}[.-]\d{1,3}[.-]\d{1,3}[.-]\d{1,3})\.(?:nip|sslip)\.io\.?$/i.exec(name);
   if (!m) return null;
   const ip = (m[1] ?? '').replace(/-/g, '.');

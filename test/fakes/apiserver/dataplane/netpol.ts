@@ -47,7 +47,7 @@ function portMatches(rulePort: Json, port: number, proto: string, destination: K
 }
 
 /** Policies in the subject's namespace that select it for this direction (and that the CNI enforces already). */
-export function policiesFor(store: FakeStore, subject: KObj, direction: Direction, enforced: (np: KObj) => boolean = () => true): KObj[] {
+function policiesFor(store: FakeStore, subject: KObj, direction: Direction, enforced: (np: KObj) => boolean = () => true): KObj[] {
   return store
     .list('networking.k8s.io/v1', 'NetworkPolicy', subject.metadata.namespace)
     .filter((np) => matchesSelectorObj(np.spec?.podSelector ?? {}, subject.metadata.labels) && (np.spec?.policyTypes ?? ['Ingress']).includes(direction) && enforced(np));

@@ -32,7 +32,7 @@ function done(ctx: SimContext, key: string, lagMs: number, at: number): boolean 
 }
 
 /** One key per address kube-proxy programs for a Service. */
-export function serviceAddresses(svc: KObj): string[] {
+function serviceAddresses(svc: KObj): string[] {
   const uid = svc.metadata.uid ?? svc.metadata.name;
   const keys: string[] = [];
   const ip = svc.spec?.clusterIP;

@@ -60,7 +60,7 @@ function pinned(ctx: SimContext, pools: Pool[], svc: KObj): Pool[] {
   return pools.filter((p) => p.allocation && p.autoAssign && compatible(ctx, p, svc)).sort((a, b) => prio(a) - prio(b));
 }
 
-export function metallbReady(ctx: SimContext): boolean {
+function metallbReady(ctx: SimContext): boolean {
   const ctl = ctx.store.get('apps/v1', 'Deployment', 'controller', NS);
   return (ctl?.status?.availableReplicas ?? 0) >= 1;
 }

@@ -6,7 +6,7 @@ import { type SimContext, isReady, isTerminal } from './context.ts';
 const MANAGED_BY = 'endpointslice-controller.k8s.io';
 
 /** A Service port's target on one pod: a number, or a named container port; null when the name is unknown. */
-export function resolveTargetPort(pod: KObj, svcPort: Json): number | null {
+function resolveTargetPort(pod: KObj, svcPort: Json): number | null {
   const tp = svcPort.targetPort ?? svcPort.port;
   if (typeof tp === 'number') return tp;
   if (/^\d+$/.test(String(tp))) return Number(tp);
@@ -16,7 +16,7 @@ export function resolveTargetPort(pod: KObj, svcPort: Json): number | null {
   return null;
 }
 
-export function selectedPods(ctx: SimContext, svc: KObj): KObj[] {
+function selectedPods(ctx: SimContext, svc: KObj): KObj[] {
   const sel: Record<string, string> | undefined = svc.spec?.selector;
   if (!sel || Object.keys(sel).length === 0) return [];
   return ctx.store
@@ -156,7 +156,7 @@ const CONTROLLERS: Record<IngressFlavor, { namespace: string; name: string }> = 
 };
 
 /** Which controller a pod is (by namespace and labels), or null for any other pod. */
-export function controllerFlavor(pod: KObj): IngressFlavor | null {
+function controllerFlavor(pod: KObj): IngressFlavor | null {
   for (const [flavor, c] of Object.entries(CONTROLLERS) as [IngressFlavor, { namespace: string; name: string }][]) {
     if (pod.metadata.namespace === c.namespace && pod.metadata.labels?.['app.kubernetes.io/component'] === 'controller' && pod.metadata.labels?.['app.kubernetes.io/name'] === c.name) return flavor;
   }
@@ -164,12 +164,12 @@ export function controllerFlavor(pod: KObj): IngressFlavor | null {
 }
 
 /** A Ready controller pod of that flavor (ingress-nginx when none is named). */
-export function ingressController(ctx: SimContext, flavor: IngressFlavor = 'ingress-nginx'): KObj | undefined {
+function ingressController(ctx: SimContext, flavor: IngressFlavor = 'ingress-nginx'): KObj | undefined {
   return ctx.store.list('v1', 'Pod', CONTROLLERS[flavor].namespace).find((p) => controllerFlavor(p) === flavor && isReady(p));
 }
 
 /** Whether the nginx controller takes an Ingress: class nginx, or no class (--watch-ingress-without-class). */
-export function servedByNginx(ing: KObj): boolean {
+function servedByNginx(ing: KObj): boolean {
   const cls = ing.spec?.ingressClassName ?? ing.metadata.annotations?.['kubernetes.io/ingress.class'];
   return cls === undefined || cls === 'nginx';
 }
@@ -180,7 +180,7 @@ export function servedByNginx(ing: KObj): boolean {
  * Ingress: its ingressClassName names an IngressClass of that controller class, or its
  * kubernetes.io/ingress.class annotation says nginx. An Ingress without a class is not served.
  */
-export function servedByTraefik(ctx: SimContext, ing: KObj): boolean {
+function servedByTraefik(ctx: SimContext, ing: KObj): boolean {
   const name = ing.spec?.ingressClassName;
   if (name !== undefined) return ctx.store.get('networking.k8s.io/v1', 'IngressClass', String(name))?.spec?.controller === 'k8s.io/ingress-nginx';
   return ing.metadata.annotations?.['kubernetes.io/ingress.class'] === 'nginx';

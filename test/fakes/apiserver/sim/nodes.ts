@@ -28,7 +28,7 @@ export type NodeCni = 'calico' | 'kube-router';
  * once; a kube-router pod (DaemonSet kube-router in kube-system, label k8s-app=kube-router) once
  * its init container's CNI config is in place, `cniConfigMs` after the pod runs. Null: no network.
  */
-export function nodeCni(ctx: SimContext, nodeName: string): NodeCni | null {
+function nodeCni(ctx: SimContext, nodeName: string): NodeCni | null {
   if (ctx.nodesDown.has(nodeName)) return null;
   const on = (p: KObj) => p.spec?.nodeName === nodeName && isReady(p);
   if (ctx.store.list('v1', 'Pod', 'calico-system').some((p) => p.metadata.labels?.['k8s-app'] === 'calico-node' && on(p))) return 'calico';
@@ -42,7 +42,7 @@ export function cniReady(ctx: SimContext, nodeName: string): boolean {
   return nodeCni(ctx, nodeName) !== null;
 }
 
-export function tolerates(tolerations: Json[] | undefined, taint: Json): boolean {
+function tolerates(tolerations: Json[] | undefined, taint: Json): boolean {
   return (tolerations ?? []).some((t: Json) => {
     if (t.effect && t.effect !== taint.effect) return false;
     if (t.operator === 'Exists') return !t.key || t.key === taint.key;

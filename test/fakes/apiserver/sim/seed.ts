@@ -22,7 +22,7 @@ export interface SeedRequest {
   kubernetesVersion?: string;
 }
 
-export function defaultNodes(cluster: string): SeedNode[] {
+function defaultNodes(cluster: string): SeedNode[] {
   return [
     { name: `${cluster}-control-plane`, role: 'control-plane', ip: '172.18.0.2' },
     { name: `${cluster}-worker`, role: 'worker', ip: '172.18.0.3', labels: { 'ingress-ready': 'true' } },
