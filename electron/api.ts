@@ -56,6 +56,11 @@ export interface Failure {
   message: Text;
   /** What the learner should do about it. */
   hint: Text;
+  /**
+   * The same advice for the app's window, where it differs: it names the app's buttons
+   * (electron/shared/app-labels.ts) instead of command-line flags. The window shows it instead of `hint`.
+   */
+  appHint?: Text;
   /** The command that was running, as an argument vector. */
   command?: string[];
   exitCode?: number | null;
@@ -170,6 +175,8 @@ export interface DoctorFinding {
   finding: Text;
   /** What to do; present for warn and fail. */
   fix?: Text;
+  /** The fix for the app's window, where it differs from `fix`: buttons and fields, never a command-line flag. */
+  appFix?: Text;
   /** Commands that implement the fix, shown copyable in the UI. */
   fixCommands?: string[];
 }

@@ -10,6 +10,7 @@ function normalizeFailure(f: Failure): Failure {
     ...f,
     message: toText(f.message),
     hint: toText(f.hint),
+    ...(f.appHint ? { appHint: toText(f.appHint) } : {}),
     ...(f.diagnostics ? { diagnostics: f.diagnostics.map(toText) } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { APP_LABELS } from '../../shared/app-labels.ts';
 import type { AddonHealth, ClusterPlan, ClusterSettings, ClusterStatus, DoctorReport, LocalizedText, NodeInfo, PlanStep, PoolPlan } from '../../api.ts';
 import { addonsFor, detectInstalled } from '../addons/choice.ts';
 import type { ManifestFetcher } from '../addons/manifests.ts';
@@ -134,8 +135,12 @@ export class ClusterLifecycle {
         code: 'cluster-missing',
         message: { en: 'no cluster yet: the kind network comes with the first cluster', zh: '还没有集群：kind 网络会随第一个集群一起创建' },
         hint: {
-          en: 'Build the cluster (kindlab up, or Build cluster in the app), or compute the pools of a saved network: kindlab pools --inspect FILE',
-          zh: '请先构建集群（kindlab up，或在应用中点“构建集群”），或根据保存的网络计算地址池：kindlab pools --inspect 文件',
+          en: `Build the cluster (kindlab up, or ${APP_LABELS.buildCluster.en} in the app), or compute the pools of a saved network: kindlab pools --inspect FILE`,
+          zh: `请先创建集群（kindlab up，或在应用中点“${APP_LABELS.buildCluster.zh}”），或根据保存的网络计算地址池：kindlab pools --inspect 文件`,
+        },
+        appHint: {
+          en: `Build the cluster: ${APP_LABELS.buildCluster.en} on the ${APP_LABELS.clusterScreen.en} screen.`,
+          zh: `请先创建集群：在“${APP_LABELS.clusterScreen.zh}”页面点“${APP_LABELS.buildCluster.zh}”。`,
         },
         command: r.command,
       });
@@ -298,6 +303,10 @@ export class ClusterLifecycle {
             en: `Delete it with \`kindlab down --name ${settings.name}\` (or \`kind delete cluster --name ${settings.name}\`), or use another name with --name.`,
             zh: `用 \`kindlab down --name ${settings.name}\`（或 \`kind delete cluster --name ${settings.name}\`）删除它，或用 --name 换一个名字。`,
           }),
+          appHint: this.t({
+            en: `Delete it (${APP_LABELS.deleteCluster.en} on the ${APP_LABELS.clusterScreen.en} screen), then ${APP_LABELS.buildCluster.en} again.`,
+            zh: `请先删除它（在“${APP_LABELS.clusterScreen.zh}”页面点“${APP_LABELS.deleteCluster.zh}”），然后再点“${APP_LABELS.buildCluster.zh}”。`,
+          }),
         });
       }
       return client;
@@ -378,6 +387,10 @@ export class ClusterLifecycle {
       hint: this.t({
         en: `A cluster keeps the network and ingress controller it was built with. Rebuild it with \`kindlab reset --full ${want}\`, or leave out the flag to keep what it has.`,
         zh: `集群会保留创建时的网络插件和 Ingress 控制器。用 \`kindlab reset --full ${want}\` 重建，或者去掉该参数以保持现状。`,
+      }),
+      appHint: this.t({
+        en: `A cluster keeps the network and ingress controller it was built with. A ${APP_LABELS.resetFull.en} ${APP_LABELS.reset.en} on the ${APP_LABELS.clusterScreen.en} screen rebuilds it with the choices of ${APP_LABELS.advancedOptions.en}; or pick its own there again.`,
+        zh: `集群会保留创建时的网络插件和 Ingress 控制器。在“${APP_LABELS.clusterScreen.zh}”页面选“${APP_LABELS.resetFull.zh}”再点“${APP_LABELS.reset.zh}”，会按“${APP_LABELS.advancedOptions.zh}”中的选择重建它；也可以在那里改回它原来的选择。`,
       }),
     });
   }

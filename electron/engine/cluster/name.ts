@@ -23,5 +23,10 @@ export function assertClusterName(name: string): string {
         en: 'Use up to 50 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, with no ".." (a DNS name), for example cluster01 (--name or KINDLAB_CLUSTER).',
         zh: '最多 50 个字符，只能使用小写字母、数字、“-”和“.”，以字母或数字开头和结尾，且不能有“..”（即一个 DNS 名称），例如 cluster01（--name 或 KINDLAB_CLUSTER）。',
       }),
+    // The window takes the name from KINDLAB_CLUSTER, set where kindlab was started; it has no flag.
+    appHint: both({
+      en: 'Use up to 50 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, with no ".." (a DNS name), for example cluster01: set KINDLAB_CLUSTER to it and start kindlab again.',
+      zh: '最多 50 个字符，只能使用小写字母、数字、“-”和“.”，以字母或数字开头和结尾，且不能有“..”（即一个 DNS 名称），例如 cluster01：把 KINDLAB_CLUSTER 设为它，再重新启动 kindlab。',
+    }),
   });
 }

@@ -13,6 +13,8 @@ export interface CheckOutcome {
   status: CheckStatus;
   finding: LocalizedText;
   fix?: LocalizedText;
+  /** The fix as the app's window words it, where `fix` names a command-line flag. */
+  appFix?: LocalizedText;
   fixCommands?: string[];
 }
 

@@ -36,6 +36,7 @@ export function preflightFailure(failed: DoctorFinding[]): Failure {
       code: codeOf(first),
       message: { en: `${t.en}: ${f.en}`, zh: `${t.zh}：${f.zh}` },
       hint: first.fix ?? '',
+      ...(first.appFix ? { appHint: first.appFix } : {}),
       ...(first.fixCommands?.length ? { diagnostics: first.fixCommands.map((c) => `$ ${c}`) } : {}),
       findings: failed,
     };

@@ -55,6 +55,7 @@ function toFinding(check: DoctorCheck, outcome: CheckOutcome): DoctorFinding {
     status: outcome.status,
     finding: toText(outcome.finding),
     ...(outcome.fix ? { fix: toText(outcome.fix) } : {}),
+    ...(outcome.appFix ? { appFix: toText(outcome.appFix) } : {}),
     ...(outcome.fixCommands && outcome.fixCommands.length > 0 ? { fixCommands: outcome.fixCommands } : {}),
   };
 }

@@ -8,6 +8,7 @@
 // The API side is watched (watchUntil); the probes are retried after growing pauses, within the
 // same bound. Nothing sleeps for a fixed time.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { APP_LABELS } from '../../shared/app-labels.ts';
 import { KindlabError, cancelled } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { watchUntil } from '../kube/watch-until.ts';
@@ -100,6 +101,10 @@ async function containerStart(name: string, deps: RecoveryDeps): Promise<number>
       code: 'command-failed',
       message: say(`node container ${name} is not running`, `节点容器 ${name} 没有运行`),
       hint: say(`Start it first: docker start ${name} (the fast reset starts it too: kindlab reset --fast).`, `请先启动它：docker start ${name}（快速重置也会启动它：kindlab reset --fast）。`),
+      appHint: say(
+        `Start it first: docker start ${name} in the terminal (a ${APP_LABELS.resetFast.en} ${APP_LABELS.reset.en} on the ${APP_LABELS.clusterScreen.en} screen starts it too).`,
+        `请先启动它：在终端运行 docker start ${name}（在“${APP_LABELS.clusterScreen.zh}”页面选“${APP_LABELS.resetFast.zh}”再点“${APP_LABELS.reset.zh}”也会启动它）。`,
+      ),
     });
   }
   return since;

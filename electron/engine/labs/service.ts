@@ -2,6 +2,7 @@
 // this cluster's own values, running steps as an Operation (one phase per step), and cleaning up
 // after one lab or all of them. The I/O edge around runner.ts.
 import type { ClusterSettings, LabDetail, LabProblem, LabRunResult, LabSummary, Lang, RequestOf, StepRunResult } from '../../api.ts';
+import { APP_LABELS } from '../../shared/app-labels.ts';
 import type { ClusterLifecycle } from '../cluster/lifecycle.ts';
 import { type EngineContext, requestSettings, settingsFrom } from '../context.ts';
 import { KindlabError } from '../errors.ts';
@@ -253,7 +254,7 @@ export class LabService {
     };
   }
 
-  /** No cluster to run against: built later on the Cluster screen (Build cluster) or with `kindlab up`. */
+  /** No cluster to run against: built later on the Cluster screen (Build cluster) or with `kindlab up` (and its flags, in the CLI only). */
   private clusterMissing(settings: Partial<ClusterSettings> | undefined): KindlabError {
     const name = settingsFrom(settings, this.ctx.defaults).name;
     // The command to type names the cluster whenever it is not the one a bare `kindlab up` makes.
@@ -262,8 +263,12 @@ export class LabService {
       code: 'cluster-missing',
       message: { en: `the cluster ${name} is not there yet, or does not answer`, zh: `集群 ${name} 还不存在，或没有响应` },
       hint: {
-        en: `Build it (Build cluster on the Cluster screen, or \`kindlab up${flag}\` in a terminal), then run the lab again.`,
-        zh: `请先构建它（在“集群”页面点“构建集群”，或在终端运行 \`kindlab up${flag}\`），然后重新运行实验。`,
+        en: `Build it (${APP_LABELS.buildCluster.en} on the ${APP_LABELS.clusterScreen.en} screen, or \`kindlab up${flag}\` in a terminal), then run the lab again.`,
+        zh: `请先创建它（在“${APP_LABELS.clusterScreen.zh}”页面点“${APP_LABELS.buildCluster.zh}”，或在终端运行 \`kindlab up${flag}\`），然后重新运行实验。`,
+      },
+      appHint: {
+        en: `Build it (${APP_LABELS.buildCluster.en} on the ${APP_LABELS.clusterScreen.en} screen), then run the lab again.`,
+        zh: `请先创建它（在“${APP_LABELS.clusterScreen.zh}”页面点“${APP_LABELS.buildCluster.zh}”），然后重新运行实验。`,
       },
     });
   }

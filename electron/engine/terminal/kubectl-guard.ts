@@ -7,10 +7,11 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lang } from '../../api.ts';
+import { APP_LABELS } from '../../shared/app-labels.ts';
 
 export const NO_CLUSTER_LINE: Record<Lang, string> = {
-  en: 'kindlab: there is no cluster yet, so kubectl has nothing to talk to. Build it first: Build cluster on the Cluster screen, or kindlab up.',
-  zh: 'kindlab：还没有集群，kubectl 没有可以连接的对象。请先构建：在“集群”页面点“构建集群”，或运行 kindlab up。',
+  en: `kindlab: there is no cluster yet, so kubectl has nothing to talk to. Build it first: ${APP_LABELS.buildCluster.en} on the ${APP_LABELS.clusterScreen.en} screen, or kindlab up.`,
+  zh: `kindlab：还没有集群，kubectl 没有可以连接的对象。请先创建：在“${APP_LABELS.clusterScreen.zh}”页面点“${APP_LABELS.buildCluster.zh}”，或运行 kindlab up。`,
 };
 
 /** Subcommands and flags that need no cluster: they pass through even before it exists. */

@@ -2,6 +2,7 @@
 // server closes a watch. One watch per view; closing the view stops it.
 import { existsSync } from 'node:fs';
 import type { ClusterSettings, EventEnvelope, Failure, WatchTarget } from '../../api.ts';
+import { APP_LABELS } from '../../shared/app-labels.ts';
 import type { EngineContext } from '../context.ts';
 import { KindlabError, toFailure } from '../errors.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
@@ -11,7 +12,10 @@ import { WATCH_KINDS, toRow } from './rows.ts';
 const NO_CLUSTER_YET: Failure = {
   code: 'cluster-missing',
   message: { en: 'there is no cluster yet', zh: '还没有集群' },
-  hint: { en: 'Build the cluster (Build cluster on the Cluster screen, or kindlab up); this view starts by itself once it is there.', zh: '请先构建集群（在“集群”页面点“构建集群”，或运行 kindlab up）；集群建好后这个视图会自动开始。' },
+  hint: {
+    en: `Build the cluster (${APP_LABELS.buildCluster.en} on the ${APP_LABELS.clusterScreen.en} screen, or kindlab up); this view starts by itself once it is there.`,
+    zh: `请先创建集群（在“${APP_LABELS.clusterScreen.zh}”页面点“${APP_LABELS.buildCluster.zh}”，或运行 kindlab up）；集群建好后这个视图会自动开始。`,
+  },
 };
 
 export class WatchManager {

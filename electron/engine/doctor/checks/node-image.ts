@@ -2,6 +2,7 @@
 // pinned kindest/node is pulled on the first `up` (about 1 GB); a chosen image (a classroom mirror,
 // one built offline) that is not in the engine has to be pullable from where its name points.
 import { nodeImageOf } from '../../context.ts';
+import { APP_LABELS } from '../../../shared/app-labels.ts';
 import { fill } from '../../i18n/text.ts';
 import { type CheckOutcome, type DoctorCheck, NEEDS_ENGINE, always, runningEngine } from '../check.ts';
 
@@ -28,6 +29,10 @@ export const nodeImageCheck: DoctorCheck = {
       fix: {
         en: 'Load or build the image first (docker load -i FILE, or docker pull from your mirror), or leave out --node-image to use the pinned kindest/node.',
         zh: '请先加载或构建该镜像（docker load -i 文件，或从你的镜像源 docker pull），或者去掉 --node-image 以使用锁定的 kindest/node。',
+      },
+      appFix: {
+        en: `Load or build the image first (docker load -i FILE, or docker pull from your mirror), or empty ${APP_LABELS.advancedOptions.en} › ${APP_LABELS.nodeImage.en} to use the pinned kindest/node.`,
+        zh: `请先加载或构建该镜像（docker load -i 文件，或从你的镜像源 docker pull），或者清空“${APP_LABELS.advancedOptions.zh}”中的“${APP_LABELS.nodeImage.zh}”以使用锁定的 kindest/node。`,
       },
       fixCommands: [`docker image inspect ${image}`],
     };

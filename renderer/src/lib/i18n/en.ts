@@ -1,6 +1,8 @@
 // English UI chrome. The keys are the catalog's contract: zh.ts must have exactly the same ones
 // (the type says so and i18n.spec.ts checks it at run time). `{name}` marks a value filled in.
 // Text that comes from the engine (findings, lab steps, failures) is already localized there.
+import { APP_LABELS } from '../../../../electron/shared/app-labels.ts';
+
 export const en = {
   'app.name': 'kindlab',
   'app.tagline': 'Services, load balancing and network policies',
@@ -8,7 +10,7 @@ export const en = {
 
   'nav.label': 'Main',
   'nav.setup': 'Setup',
-  'nav.cluster': 'Cluster',
+  'nav.cluster': APP_LABELS.clusterScreen.en,
   'nav.labs': 'Labs',
 
   'lang.label': 'Language',
@@ -73,16 +75,16 @@ export const en = {
 
   'cluster.title': 'Your lab cluster',
   'cluster.subtitle': 'A kind cluster in containers, with {cni}, {ingress} and MetalLB installed.',
-  'cluster.build': 'Build cluster',
+  'cluster.build': APP_LABELS.buildCluster.en,
   'cluster.buildAgain': 'Build again',
   'cluster.buildAgainHint': 'Runs the build again; the parts already in place are kept.',
-  'cluster.reset': 'Reset',
+  'cluster.reset': APP_LABELS.reset.en,
   'cluster.resetMode': 'Reset mode',
-  'cluster.resetFast': 'Fast',
+  'cluster.resetFast': APP_LABELS.resetFast.en,
   'cluster.resetFastHint': 'Removes what the labs created and restores the add-ons. Takes seconds.',
-  'cluster.resetFull': 'Full',
+  'cluster.resetFull': APP_LABELS.resetFull.en,
   'cluster.resetFullHint': 'Deletes the cluster and builds it again. Takes minutes.',
-  'cluster.delete': 'Delete',
+  'cluster.delete': APP_LABELS.deleteCluster.en,
   'cluster.cancel': 'Cancel',
   'cluster.cancelling': 'Cancelling…',
   'cluster.confirmTitle': 'Delete the cluster {name}?',
@@ -105,13 +107,13 @@ export const en = {
   'cluster.ingress': 'Ingress controller',
   'cluster.nodeImage': 'Node image',
 
-  'adv.title': 'Advanced options',
+  'adv.title': APP_LABELS.advancedOptions.en,
   'adv.cni': 'Pod network (CNI)',
   'adv.ingress': 'Ingress controller',
   'adv.book': "(the book's)",
   'adv.bookRetired': "(the book's; retired upstream)",
   'adv.traefikNote': '(maintained; serves the same Ingresses)',
-  'adv.nodeImage': 'Node image',
+  'adv.nodeImage': APP_LABELS.nodeImage.en,
   'adv.nodeImageHint': 'Leave empty for the pinned kindest/node. Give another one for a classroom mirror or an image you built or loaded yourself.',
   'adv.pending': '{name} keeps what it was built with. A full reset rebuilds it with these choices.',
   'cluster.addon.ready': 'ready',

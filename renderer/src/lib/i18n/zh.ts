@@ -1,4 +1,5 @@
 // 简体中文界面文本。键必须与 en.ts 完全一致（类型和 i18n.spec.ts 都会检查）。
+import { APP_LABELS } from '../../../../electron/shared/app-labels.ts';
 import type { Catalog } from './en.ts';
 
 export const zh: Catalog = {
@@ -8,7 +9,7 @@ export const zh: Catalog = {
 
   'nav.label': '主导航',
   'nav.setup': '环境检查',
-  'nav.cluster': '集群',
+  'nav.cluster': APP_LABELS.clusterScreen.zh,
   'nav.labs': '实验',
 
   'lang.label': '语言',
@@ -72,16 +73,16 @@ export const zh: Catalog = {
 
   'cluster.title': '你的实验集群',
   'cluster.subtitle': '运行在容器中的 kind 集群，已安装 {cni}、{ingress} 和 MetalLB。',
-  'cluster.build': '创建集群',
+  'cluster.build': APP_LABELS.buildCluster.zh,
   'cluster.buildAgain': '重新构建',
   'cluster.buildAgainHint': '再次执行构建；已经就绪的部分会保留。',
-  'cluster.reset': '重置',
+  'cluster.reset': APP_LABELS.reset.zh,
   'cluster.resetMode': '重置方式',
-  'cluster.resetFast': '快速',
+  'cluster.resetFast': APP_LABELS.resetFast.zh,
   'cluster.resetFastHint': '删除实验创建的对象并恢复插件，只需几秒。',
-  'cluster.resetFull': '完全',
+  'cluster.resetFull': APP_LABELS.resetFull.zh,
   'cluster.resetFullHint': '删除集群并重新创建，需要几分钟。',
-  'cluster.delete': '删除',
+  'cluster.delete': APP_LABELS.deleteCluster.zh,
   'cluster.cancel': '取消',
   'cluster.cancelling': '正在取消…',
   'cluster.confirmTitle': '删除集群 {name}？',
@@ -104,13 +105,13 @@ export const zh: Catalog = {
   'cluster.ingress': 'Ingress 控制器',
   'cluster.nodeImage': '节点镜像',
 
-  'adv.title': '高级选项',
+  'adv.title': APP_LABELS.advancedOptions.zh,
   'adv.cni': 'Pod 网络（CNI）',
   'adv.ingress': 'Ingress 控制器',
   'adv.book': '（书中使用）',
   'adv.bookRetired': '（书中使用；上游已退役）',
   'adv.traefikNote': '（仍在维护；可处理同样的 Ingress）',
-  'adv.nodeImage': '节点镜像',
+  'adv.nodeImage': APP_LABELS.nodeImage.zh,
   'adv.nodeImageHint': '留空则使用锁定的 kindest/node。若使用教室的镜像源，或你自己构建、加载的镜像，请在此填写。',
   'adv.pending': '{name} 保留创建时的选择。完全重置会按这些选项重建它。',
   'cluster.addon.ready': '就绪',
