@@ -264,10 +264,10 @@ function reconcileJob(ctx: SimContext, job: KObj): void {
     terminating: 0,
     uncountedTerminatedPods: {},
   });
-  if (done && ctx.once(`job-done:${job.metadata.uid}`)) {
-    ctx.event(job, 'Normal', 'Completed', 'Job completed', 'job-controller');
-    jobSideEffects(ctx, job);
-  }
+  if (done && ctx.once(`job-done:${job.metadata.uid}`)) ctx.event(job, 'Normal', 'Completed', 'Job completed', 'job-controller');
+  // On every pass, not once: the real patch job fails and is retried until the webhook
+  // configuration exists, and a manifest applied object by object may create it after the job ran.
+  if (done) jobSideEffects(ctx, job);
 }
 
 /** What the ingress-nginx certgen jobs leave behind: the admission Secret and the webhook's CA bundle. */
@@ -278,8 +278,12 @@ function jobSideEffects(ctx: SimContext, job: KObj): void {
     ctx.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ingress-nginx-admission', namespace: ns }, type: 'Opaque', data: { ca: b64('fake-ca'), cert: b64('fake-cert'), key: b64('fake-key') } });
   }
   if (job.metadata.name === 'ingress-nginx-admission-patch') {
+    const vwc = ctx.store.get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'ingress-nginx-admission');
+    const caBundle = Buffer.from('fake-ca').toString('base64');
+    // Only while a webhook still lacks it: an unchanged object is not written again (no new resourceVersion).
+    if (!vwc || (vwc.webhooks ?? []).every((wh: { clientConfig?: { caBundle?: string } }) => wh.clientConfig?.caBundle === caBundle)) return;
     ctx.store.update('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'ingress-nginx-admission', undefined, (v) => {
-      for (const wh of v.webhooks ?? []) wh.clientConfig = { ...wh.clientConfig, caBundle: Buffer.from('fake-ca').toString('base64') };
+      for (const wh of v.webhooks ?? []) wh.clientConfig = { ...wh.clientConfig, caBundle };
     });
   }
 }
