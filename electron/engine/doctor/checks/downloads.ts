@@ -113,21 +113,24 @@ export const downloadsCheck: DoctorCheck = {
     const appFixes: LocalizedText[] = [];
     const fixCommands: string[] = [];
     if (blocked.some((n) => n.kind === 'manifest')) {
-      fixes.push({
+      const manifests: LocalizedText = {
         en: 'Manifests: download the URLs that `kindlab manifests list` prints on a machine with internet, bring the folder over and run `kindlab manifests import FOLDER`.',
         zh: '清单：在能上网的机器上下载 `kindlab manifests list` 列出的 URL，把文件夹拷过来，再运行 `kindlab manifests import 文件夹`。',
-      });
-      appFixes.push(fixes[fixes.length - 1] as LocalizedText);
+      };
+      fixes.push(manifests);
+      appFixes.push(manifests);
       fixCommands.push('kindlab manifests list', 'kindlab manifests import FOLDER');
     }
     if (blocked.some((n) => n.kind === 'image')) {
-      fixes.push({
-        en: 'Images: the nodes pull them from their registries while the cluster is built, so connect this machine to the internet (behind a proxy, set HTTPS_PROXY: kind hands it to the nodes). The node image can come from your engine instead: docker load -i FILE, or --node-image with an image it already has.',
-        zh: '镜像：集群构建时由节点从各自的镜像仓库拉取，所以请让这台机器连上互联网（如果使用代理，请设置 HTTPS_PROXY：kind 会把它交给节点）。节点镜像也可以来自本机的容器引擎：docker load -i 文件，或用 --node-image 指定引擎中已有的镜像。',
-      });
+      // One advice, two endings: the CLI names the flag, the window the field.
+      const images: LocalizedText = {
+        en: 'Images: the nodes pull them from their registries while the cluster is built, so connect this machine to the internet (behind a proxy, set HTTPS_PROXY: kind hands it to the nodes). The node image can come from your engine instead: docker load -i FILE, or ',
+        zh: '镜像：集群构建时由节点从各自的镜像仓库拉取，所以请让这台机器连上互联网（如果使用代理，请设置 HTTPS_PROXY：kind 会把它交给节点）。节点镜像也可以来自本机的容器引擎：docker load -i 文件，或',
+      };
+      fixes.push({ en: `${images.en}--node-image with an image it already has.`, zh: `${images.zh}用 --node-image 指定引擎中已有的镜像。` });
       appFixes.push({
-        en: `Images: the nodes pull them from their registries while the cluster is built, so connect this machine to the internet (behind a proxy, set HTTPS_PROXY: kind hands it to the nodes). The node image can come from your engine instead: docker load -i FILE, or an image it already has in ${APP_LABELS.advancedOptions.en} › ${APP_LABELS.nodeImage.en}.`,
-        zh: `镜像：集群构建时由节点从各自的镜像仓库拉取，所以请让这台机器连上互联网（如果使用代理，请设置 HTTPS_PROXY：kind 会把它交给节点）。节点镜像也可以来自本机的容器引擎：docker load -i 文件，或在“${APP_LABELS.advancedOptions.zh}”的“${APP_LABELS.nodeImage.zh}”中填写引擎里已有的镜像。`,
+        en: `${images.en}an image it already has in ${APP_LABELS.advancedOptions.en} › ${APP_LABELS.nodeImage.en}.`,
+        zh: `${images.zh}在“${APP_LABELS.advancedOptions.zh}”的“${APP_LABELS.nodeImage.zh}”中填写引擎里已有的镜像。`,
       });
     }
     const joined = (parts: LocalizedText[]): LocalizedText => ({ en: parts.map((f) => f.en).join(' '), zh: parts.map((f) => f.zh).join('') });
