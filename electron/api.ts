@@ -81,7 +81,7 @@ export type Envelope<T> = { ok: true; result: T } | { ok: false; failure: Failur
 
 // ───────────────────────────── operations and progress ─────────────────────────────
 
-export type OpKind = 'up' | 'down' | 'reset-fast' | 'reset-full' | 'lab-run' | 'lab-cleanup';
+export type OpKind = 'up' | 'down' | 'reset-fast' | 'reset-full' | 'lab-run' | 'lab-cleanup' | 'cache-warm' | 'cache-clear' | 'bundle-export' | 'bundle-import';
 
 export type PhaseState = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
 
@@ -158,6 +158,8 @@ export interface ClusterSettings {
   nodeImage?: string;
   cni: CniChoice;
   ingress: IngressChoice;
+  /** Run the image cache (one registry per upstream on the kind network) and point the nodes at it; on unless turned off. */
+  imageCache?: boolean;
 }
 
 // ───────────────────────────── doctor ─────────────────────────────
@@ -399,6 +401,59 @@ export type WatchEvent =
   | { watchId: string; type: 'delete'; uid: string }
   | { watchId: string; type: 'error'; failure: Failure };
 
+// ───────────────────────────── image cache and offline bundle ─────────────────────────────
+
+/** proxy: each cache pulls through from its upstream and keeps what it pulled. local: it serves only what was pushed into it (offline). */
+export type CacheMode = 'proxy' | 'local';
+
+/** One registry cache: a container on the kind network and a volume, for one upstream registry. */
+export interface CacheUpstream {
+  /** The upstream registry host the images are named by: docker.io, quay.io, registry.k8s.io, ghcr.io, … */
+  upstream: string;
+  /** The container's name, kindlab-cache-<upstream>. */
+  container: string;
+  volume: string;
+  /** Where containerd inside the nodes reaches it: http://kindlab-cache-<upstream>:5000. */
+  endpoint: string;
+  /** The host port it is published on (127.0.0.1), through which `cache warm` pushes in local mode. */
+  hostPort: number | null;
+  exists: boolean;
+  running: boolean;
+  /** Bytes on its volume; null when unknown. */
+  sizeBytes: number | null;
+}
+
+/** One image a pinned add-on or a lab runs. */
+export interface CacheImage {
+  /** The reference as the manifest or the lab writes it (tag and/or digest). */
+  ref: string;
+  upstream: string;
+  /** Who runs it: add-on ids (calico, traefik, …) and lab:<id>. */
+  usedBy: string[];
+  cached: boolean;
+  sizeBytes: number | null;
+}
+
+export interface CacheStatus {
+  enabled: boolean;
+  mode: CacheMode;
+  upstreams: CacheUpstream[];
+  images: CacheImage[];
+  cachedCount: number;
+  totalCount: number;
+  /** Bytes on all cache volumes. */
+  totalBytes: number;
+}
+
+/** What `bundle export` wrote or `bundle import` read. */
+export interface BundleResult {
+  file: string;
+  bytes: number;
+  images: number;
+  manifests: number;
+  durationMs: number;
+}
+
 // ───────────────────────────── terminal ─────────────────────────────
 
 export interface TerminalOpenRequest {
@@ -436,6 +491,17 @@ export interface KindlabRequests {
 
   'manifests:list': { req: void; res: { manifests: ManifestInfo[]; cacheDir: string } };
   'manifests:import': { req: { dir: string }; res: ManifestImportResult };
+
+  /** Every image the pinned add-ons (each CNI and ingress choice) and the labs need, and which are cached. */
+  'cache:status': { req: { settings?: Partial<ClusterSettings> }; res: CacheStatus };
+  /** Start the caches and fill them ahead of time; one phase per upstream, progress per image. */
+  'cache:warm': { req: OpRequest & { settings?: Partial<ClusterSettings>; mode?: CacheMode }; res: CacheStatus };
+  /** Remove every cache container and volume (the only thing that does). */
+  'cache:clear': { req: OpRequest; res: { removed: string[] } };
+  /** One archive with every image and pinned manifest a cluster and its labs need. */
+  'bundle:export': { req: OpRequest & { file: string; settings?: Partial<ClusterSettings> }; res: BundleResult };
+  /** Verify an archive against the pins, then put its manifests in the manifest cache and its images in the caches (local mode). */
+  'bundle:import': { req: OpRequest & { file: string }; res: BundleResult };
 
   'labs:list': { req: { dir?: string }; res: { labs: LabSummary[]; problems: LabProblem[] } };
   'labs:validate': { req: { dir?: string }; res: { problems: LabProblem[] } };

@@ -103,7 +103,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   const runOperation = async <C extends 'cluster:up' | 'cluster:down' | 'cluster:reset' | 'lab:run'>(g: GlobalOpts, kind: OpKind, channel: C, req: RequestOf<C>, afterFailure?: (f: Failure) => string | null): Promise<ResponseOf<C>> => {
     const eng = getEngine(g);
     const opId = randomUUID();
-    const title = { up: 'kindlab up', down: 'kindlab down', 'reset-fast': 'kindlab reset --fast', 'reset-full': 'kindlab reset --full', 'lab-run': 'kindlab lab run', 'lab-cleanup': 'kindlab lab cleanup' }[kind];
+    const title = { up: 'kindlab up', down: 'kindlab down', 'reset-fast': 'kindlab reset --fast', 'reset-full': 'kindlab reset --full', 'lab-run': 'kindlab lab run', 'lab-cleanup': 'kindlab lab cleanup', 'cache-warm': 'kindlab cache warm', 'cache-clear': 'kindlab cache clear', 'bundle-export': 'kindlab bundle export', 'bundle-import': 'kindlab bundle import' }[kind];
     const sink: ProgressSink = io.isTTY ? new TtyProgress(io.stderr, title, lang) : new PlainProgress((l) => io.err(l), lang);
     let lastPhases: { id: string; state: string }[] = [];
     const unsubscribe = eng.subscribe((e: EventEnvelope) => {

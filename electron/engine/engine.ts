@@ -150,6 +150,12 @@ export class Engine implements KindlabApi {
       'op:list': async () => ({ ops: this.ops.list() }),
       'manifests:list': async () => ({ manifests: await listManifests(this.ctx.pins.manifests, this.ctx.dataDir), cacheDir: manifestCacheDir(this.ctx.dataDir) }),
       'manifests:import': async (req) => importManifests(req.dir, this.ctx.pins.manifests, this.ctx.dataDir),
+      // Issue 11: built on this branch by the cache and bundle work; until then they refuse plainly.
+      'cache:status': async () => notBuilt('cache:status'),
+      'cache:warm': async () => notBuilt('cache:warm'),
+      'cache:clear': async () => notBuilt('cache:clear'),
+      'bundle:export': async () => notBuilt('bundle:export'),
+      'bundle:import': async () => notBuilt('bundle:import'),
       'labs:list': async (req) => this.labs.list(req?.dir),
       'labs:validate': async (req) => ({ problems: this.labs.validate(req?.dir) }),
       'lab:get': async (req) => this.labs.detail(req.id, req.lang, req.settings),
@@ -164,6 +170,10 @@ export class Engine implements KindlabApi {
       'terminal:close': async (req) => this.terminals.close(req.sessionId),
     };
   }
+}
+
+function notBuilt(channel: string): never {
+  throw new KindlabError({ code: 'internal', message: { en: `${channel} is not built yet`, zh: `${channel} 尚未实现` }, hint: { en: 'This build of kindlab lacks the image cache.', zh: '此版本的 kindlab 尚无镜像缓存。' } });
 }
 
 export function createEngine(options: EngineOptions): Engine {

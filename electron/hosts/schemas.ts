@@ -23,6 +23,7 @@ const settings = z.strictObject({
   nodeImage: z.string().max(1000).optional(),
   cni: z.enum(['calico', 'kube-router']).optional(),
   ingress: z.enum(['ingress-nginx', 'traefik']).optional(),
+  imageCache: z.boolean().optional(),
 });
 
 const op = { opId: id.optional(), lang: lang.optional() };
@@ -49,6 +50,11 @@ export const REQUEST_SCHEMAS = {
   'op:list': z.void(),
   'manifests:list': z.void(),
   'manifests:import': z.strictObject({ dir: path, lang: lang.optional() }),
+  'cache:status': z.strictObject({ settings: settings.optional(), lang: lang.optional() }),
+  'cache:warm': z.strictObject({ ...op, settings: settings.optional(), mode: z.enum(['proxy', 'local']).optional() }),
+  'cache:clear': z.strictObject({ ...op }),
+  'bundle:export': z.strictObject({ ...op, file: path, settings: settings.optional() }),
+  'bundle:import': z.strictObject({ ...op, file: path }),
   'labs:list': z.strictObject({ dir: path.optional() }),
   'labs:validate': z.strictObject({ dir: path.optional() }),
   'lab:get': z.strictObject({ id, lang, settings: settings.optional() }),
