@@ -71,6 +71,22 @@ describe('the fast reset’s cleaning pass', () => {
     expect((await reset(cluster(), 'zh')).progress).toEqual(['带实验标签的对象', '探测 Pod', '正在等待命名空间终止', '0 个命名空间正在终止']);
   });
 
+  it('does not wait out the pods’ grace periods: a lab namespace’s pods (unlabelled, from a Deployment) go at once', async () => {
+    const c = cluster();
+    // An unlabelled pod a ReplicaSet made in the lab's namespace, and the learner's own pod elsewhere.
+    c.add(obj('v1', 'Pod', 'backend-7d9c-x2', 'sales'), obj('v1', 'Pod', 'mine', 'my-experiments'));
+    c.gracefulDeletion = true;
+    const started = Date.now();
+    const progress: string[] = [];
+    await resetFastSteps(c, { signal: new AbortController().signal, timeoutMs: 2_000, log: () => undefined, progress: (_f, m) => progress.push(inLang(m, 'en')) });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(names(c)).not.toContain('Namespace sales');
+    expect(names(c)).toContain('Pod my-experiments/mine');
+    const podDeletes = c.calls.filter((x) => x.verb === 'delete' && x.kind === 'Pod' && x.namespace === 'sales');
+    expect(podDeletes.map((x) => `${x.name} ${x.gracePeriodSeconds}`).sort()).toContain('backend-7d9c-x2 0');
+    expect(c.calls.some((x) => x.verb === 'delete' && x.namespace === 'my-experiments')).toBe(false);
+  });
+
   it('has nothing to do on a clean cluster', async () => {
     const c = new FakeKubeClient([obj('v1', 'Service', 'kube-dns', 'kube-system')]);
     expect((await reset(c)).removed).toBe(0);

@@ -11,7 +11,7 @@ import { throwIfCancelled } from '../errors.ts';
 import { both } from '../i18n/text.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { waitFor } from '../kube/wait.ts';
-import { removeLabelled } from '../labs/cleanup.ts';
+import { removeLabelled, removePodsAtOnce } from '../labs/cleanup.ts';
 import { LAB_LABEL, PROBE_LABEL } from '../labs/manifest.ts';
 import { sayBoth } from '../labs/say.ts';
 import { EXAMPLE_VARS } from '../labs/vars.ts';
@@ -36,6 +36,7 @@ export async function resetFastSteps(client: KubeClient, opts: ResetOptions): Pr
   const probes = await removeLabelled(PROBE_LABEL, deps);
   const gone = new Set([...labelled.namespaces, ...probes.namespaces]);
   if (gone.size > 0) {
+    await removePodsAtOnce(client, gone, opts.signal);
     opts.progress(0.7, t({ en: 'waiting for namespaces to terminate', zh: '正在等待命名空间终止' }));
     await waitFor(
       client,

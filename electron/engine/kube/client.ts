@@ -41,6 +41,12 @@ export interface ListResult {
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
+export interface DeleteOptions {
+  propagation?: 'Foreground' | 'Background';
+  /** How long the kubelet lets the containers stop; 0 removes a pod at once (what the learner threw away). */
+  gracePeriodSeconds?: number;
+}
+
 export interface KubeClient {
   /** Server-side apply (force), so re-applying is idempotent and never hits annotation size limits. */
   apply(obj: KubeObject, opts?: { fieldManager?: string; signal?: AbortSignal }): Promise<KubeObject>;
@@ -48,7 +54,7 @@ export interface KubeClient {
   get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubeObject | null>;
   list(apiVersion: string, kind: string, opts?: ListOptions): Promise<ListResult>;
   /** Returns false when the object did not exist. */
-  delete(apiVersion: string, kind: string, name: string, namespace?: string, opts?: { propagation?: 'Foreground' | 'Background' }): Promise<boolean>;
+  delete(apiVersion: string, kind: string, name: string, namespace?: string, opts?: DeleteOptions): Promise<boolean>;
   /** Streams events until the server closes the watch or the signal fires. */
   watch(
     apiVersion: string,
@@ -296,10 +302,15 @@ export class RestKubeClient implements KubeClient {
     return { items, resourceVersion: res.metadata?.resourceVersion ?? '' };
   }
 
-  async delete(apiVersion: string, kind: string, name: string, namespace?: string, opts: { propagation?: 'Foreground' | 'Background' } = {}): Promise<boolean> {
+  async delete(apiVersion: string, kind: string, name: string, namespace?: string, opts: DeleteOptions = {}): Promise<boolean> {
     const base = await this.collectionPath(apiVersion, kind, namespace);
     try {
-      await this.json('DELETE', `${base}/${encodeURIComponent(name)}`, { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: opts.propagation ?? 'Background' });
+      await this.json('DELETE', `${base}/${encodeURIComponent(name)}`, {
+        kind: 'DeleteOptions',
+        apiVersion: 'v1',
+        propagationPolicy: opts.propagation ?? 'Background',
+        ...(opts.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: opts.gracePeriodSeconds } : {}),
+      });
       return true;
     } catch (err) {
       if (isNotFound(err)) return false;

@@ -37,6 +37,22 @@ describe('cleanupLab', () => {
     expect(lines).toContain('deleted IPAddressPool metallb-system/pool-static');
   });
 
+  it('a lab’s cleanup does not wait out the grace period of the pods in the namespace it deletes', async () => {
+    const client = new FakeKubeClient([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sales' } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'netshoot', namespace: 'sales' } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-6c9-x', namespace: 'default' } },
+    ]);
+    client.gracefulDeletion = true;
+    const lab = labFrom({ id: 'netpol', order: 1, title: { en: 'n', zh: 'n' }, summary: { en: 'n', zh: 'n' }, steps: [step('s', {})], cleanup: [{ deleteNamespace: 'sales' }] }, {});
+    const lines: string[] = [];
+    // With a 1.2 s bound, a pod waited out for its 30 s would leave the namespace terminating.
+    await cleanupLab(lab, { client, vars: EXAMPLE_VARS, say: sayer('en'), signal: new AbortController().signal, timeoutScale: 0.01, log: (l) => lines.push(l) });
+    expect(lines.filter((l) => l.includes('still terminating'))).toEqual([]);
+    expect(client.all().map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Pod/web-6c9-x']);
+    expect(client.calls.find((c) => c.kind === 'Pod' && c.name === 'netshoot')?.gracePeriodSeconds).toBe(0);
+  });
+
   it('without waiting (the fast reset), hands the namespaces it deleted to the caller to wait for', async () => {
     const client = new FakeKubeClient([
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sales' } },

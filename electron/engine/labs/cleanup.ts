@@ -89,11 +89,28 @@ export async function countLabObjects(client: KubeClient): Promise<Record<string
   return counts;
 }
 
+/**
+ * Deletes the pods of namespaces being deleted without a grace period. A namespace terminates only
+ * when its last pod is gone, and the namespace controller gives each pod its full grace period:
+ * 30 s for a netshoot or busybox that sleeps and ignores SIGTERM. What a lab's cleanup or a reset
+ * throws away needs no graceful stop (a real fast reset waited 27–47 s for it).
+ */
+export async function removePodsAtOnce(client: KubeClient, namespaces: Iterable<string>, signal: AbortSignal): Promise<void> {
+  await Promise.all(
+    [...namespaces].map(async (namespace) => {
+      const pods = await client.list('v1', 'Pod', { namespace });
+      throwIfCancelled(signal);
+      await Promise.all(pods.items.map((p) => client.delete('v1', 'Pod', p.metadata.name, namespace, { gracePeriodSeconds: 0 }).catch(() => false)));
+    }),
+  );
+}
+
 /** Waits until deleted namespaces are gone, so a re-run does not meet "namespace is terminating". */
 export async function awaitNamespacesGone(names: string[], deps: CleanupDeps): Promise<void> {
   if (names.length === 0) return;
   const gone = new Set(names);
   try {
+    await removePodsAtOnce(deps.client, gone, deps.signal);
     await waitFor(
       deps.client,
       { apiVersion: 'v1', kind: 'Namespace' },

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { KubeApiError, type KubeClient, type KubeObject, type ListOptions, type ListResult, type WatchEventType } from '../../../../electron/engine/kube/client.ts';
+import { type DeleteOptions, KubeApiError, type KubeClient, type KubeObject, type ListOptions, type ListResult, type WatchEventType } from '../../../../electron/engine/kube/client.ts';
 import { matchesSelectorString } from '../../../../electron/engine/kube/labels.ts';
 import { isClusterScoped } from '../../../../electron/engine/labs/manifest.ts';
 
@@ -53,7 +53,13 @@ export class FakeKubeClient implements KubeClient {
   /** Pod logs by "namespace/name". */
   readonly logs = new Map<string, string>();
   /** Every mutating call, for assertions. */
-  readonly calls: { verb: 'apply' | 'create' | 'delete'; kind: string; name: string; namespace?: string }[] = [];
+  readonly calls: { verb: 'apply' | 'create' | 'delete'; kind: string; name: string; namespace?: string; gracePeriodSeconds?: number }[] = [];
+  /**
+   * Deletes as a real API server does: a pod stays Terminating for its grace period (here: until
+   * it is deleted again with gracePeriodSeconds 0), and a namespace stays Terminating until no pod
+   * is left in it. Off by default: most tests want objects gone at once.
+   */
+  gracefulDeletion = false;
   /** "apiVersion/kind" that the server does not serve (a CRD not installed). */
   readonly unserved = new Set<string>();
   /** Makes apply fail, e.g. with a webhook refusal. */
@@ -123,11 +129,15 @@ export class FakeKubeClient implements KubeClient {
     return { items, resourceVersion: String(this.rv) };
   }
 
-  async delete(apiVersion: string, kind: string, name: string, namespace?: string): Promise<boolean> {
+  async delete(apiVersion: string, kind: string, name: string, namespace?: string, opts: DeleteOptions = {}): Promise<boolean> {
     const k = this.key(apiVersion, kind, name, namespace);
     const o = this.objects.get(k);
     if (!o) return false;
-    this.calls.push({ verb: 'delete', kind, name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) });
+    this.calls.push({ verb: 'delete', kind, name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}), ...(opts.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: opts.gracePeriodSeconds } : {}) });
+    if (this.gracefulDeletion) {
+      this.deleteGracefully(o, k, opts.gracePeriodSeconds ?? 30);
+      return true;
+    }
     this.objects.delete(k);
     this.notify('DELETED', o);
     if (kind === 'Namespace') {
@@ -172,6 +182,40 @@ export class FakeKubeClient implements KubeClient {
   }
 
   // ── internals ──
+
+  private deleteGracefully(o: KubeObject, key: string, grace: number): void {
+    if (o.kind === 'Pod' && grace > 0) {
+      this.put({ ...o, metadata: { ...o.metadata, deletionTimestamp: '2026-01-01T00:00:01Z' } }, true);
+      return;
+    }
+    if (o.kind === 'Namespace') {
+      this.put({ ...o, metadata: { ...o.metadata, deletionTimestamp: '2026-01-01T00:00:01Z' } }, true);
+      // The namespace controller removes the rest at once and deletes the pods with their own grace.
+      for (const [k, x] of [...this.objects]) {
+        if (x.metadata.namespace !== o.metadata.name) continue;
+        if (x.kind === 'Pod') this.deleteGracefully(x, k, 30);
+        else {
+          this.objects.delete(k);
+          this.notify('DELETED', x);
+        }
+      }
+      this.finishNamespace(o.metadata.name);
+      return;
+    }
+    this.objects.delete(key);
+    this.notify('DELETED', o);
+    if (o.metadata.namespace) this.finishNamespace(o.metadata.namespace);
+  }
+
+  /** A terminating namespace goes once nothing is left in it. */
+  private finishNamespace(name: string): void {
+    const nsKey = this.key('v1', 'Namespace', name);
+    const ns = this.objects.get(nsKey);
+    if (!ns?.metadata.deletionTimestamp) return;
+    if ([...this.objects.values()].some((x) => x.metadata.namespace === name)) return;
+    this.objects.delete(nsKey);
+    this.notify('DELETED', ns);
+  }
 
   private nsOf(kind: string, namespace: string | undefined): string | undefined {
     return isClusterScoped(kind) ? undefined : (namespace ?? 'default');
