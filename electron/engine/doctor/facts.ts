@@ -307,7 +307,10 @@ export function defaultProbes(ctx: EngineContext): DoctorProbes {
     resolveHost: async (name) => (await lookup(name, { all: true, family: 4 })).map((a) => a.address),
     reach: (url) => reach(url, ctx.env),
     cachedManifests: async () => (await listManifests(ctx.pins.manifests, ctx.dataDir)).filter((m) => m.cached).map((m) => m.id),
-    cacheStatus: () => new CacheService(ctx).status({ enabled: ctx.cache.enabled, mode: ctx.cache.mode }),
+    // A method: the preflight of `up` spreads these probes with its signal, which a cancel must reach.
+    cacheStatus(this: DoctorProbes) {
+      return new CacheService(ctx).status({ enabled: ctx.cache.enabled, mode: ctx.cache.mode, ...(this.signal ? { signal: this.signal } : {}) });
+    },
     statfsFreeBytes: async (path) => {
       try {
         const s = await statfs(path);
