@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  cachedCheckArgv,
+  parseCachedOutput,
+  storedPath,
   cacheEndpoint,
   cacheName,
   canonicalRef,
@@ -101,5 +104,16 @@ describe('writeHostsArgv', () => {
 
   it('is a docker exec with the content on stdin', () => {
     expect(writeHostsArgv('cluster01-worker', '/etc/containerd/certs.d/quay.io/hosts.toml').slice(0, 5)).toEqual(['exec', '-i', 'cluster01-worker', 'sh', '-c']);
+  });
+});
+
+describe('cachedCheckArgv', () => {
+  it('asks the volume for the tag, or for the digest when pinned by one', () => {
+    const d = `sha256:${'b'.repeat(64)}`;
+    expect(storedPath('busybox:1.37.0')).toBe('library/busybox/_manifests/tags/1.37.0');
+    expect(storedPath(`registry.k8s.io/x/y:v1@${d}`)).toBe(`x/y/_manifests/revisions/sha256/${'b'.repeat(64)}`);
+    const argv = cachedCheckArgv('kindlab-cache-docker.io', ['busybox:1.37.0', 'nginx:1.30.4-alpine']);
+    expect(argv.slice(0, 4)).toEqual(['exec', 'kindlab-cache-docker.io', 'sh', '-c']);
+    expect([...parseCachedOutput('library/busybox/_manifests/tags/1.37.0\n', ['busybox:1.37.0', 'nginx:1.30.4-alpine'])]).toEqual(['busybox:1.37.0']);
   });
 });

@@ -190,3 +190,29 @@ export function hostRef(ref: string, hostPort: number): string {
   const r = parseRef(ref);
   return `127.0.0.1:${hostPort}/${r.path}:${r.tag ?? 'latest'}`;
 }
+
+/** Where distribution keeps repositories on its volume (its storage layout, stable since v2). */
+export const REPOSITORIES_DIR = '/var/lib/registry/docker/registry/v2/repositories';
+
+/** The file that exists on a cache's volume once it holds `ref`: its digest's revision if pinned by digest, else its tag. */
+export function storedPath(ref: string): string {
+  const r = parseRef(ref);
+  if (r.digest) return `${r.path}/_manifests/revisions/${r.digest.replace(':', '/')}`;
+  return `${r.path}/_manifests/tags/${r.tag ?? 'latest'}`;
+}
+
+/**
+ * `docker exec` arguments that print which of `refs` a cache holds, one stored path a line.
+ * Read from the volume rather than asked over HTTP: a proxy answers a tag lookup by asking its
+ * upstream, which is slow offline and, for Docker Hub, counts against nothing useful.
+ */
+export function cachedCheckArgv(container: string, refs: readonly string[]): string[] {
+  const script = `cd "${REPOSITORIES_DIR}" 2>/dev/null || exit 0; for p in "$@"; do [ -e "$p" ] && echo "$p"; done; exit 0`;
+  return ['exec', container, 'sh', '-c', script, 'kindlab-cached', ...refs.map(storedPath)];
+}
+
+/** The references of `refs` that cachedCheckArgv's output lists. */
+export function parseCachedOutput(stdout: string, refs: readonly string[]): Set<string> {
+  const listed = new Set(stdout.split(/\r?\n/).map((l) => l.trim()).filter(Boolean));
+  return new Set(refs.filter((r) => listed.has(storedPath(r))));
+}

@@ -1,7 +1,7 @@
 // The image cache at the process boundary: one registry container and volume per upstream,
 // outside every cluster's lifecycle (kind never deletes them; only `cache clear` does), found again
-// by their labels. Everything runs through the engine's ToolRunner (docker) or a short HTTP request
-// to a cache's host port, so it is cancellable and every failure carries its command.
+// by their labels. Everything runs through the engine's ToolRunner (docker), so it is cancellable
+// and every failure carries its command; what a cache holds is read from its volume.
 //
 // The kind network: kind makes it with the first cluster, and kindlab does not imitate how (kind
 // picks an IPv6 ULA subnet and options of its own). When the network exists the caches start on
@@ -13,35 +13,10 @@ import { cacheFile, sha256 } from '../addons/manifests.ts';
 import type { EngineContext } from '../context.ts';
 import { KindlabError, throwIfCancelled } from '../errors.ts';
 import { loadLabs } from '../labs/loader.ts';
-import { type InventoryImage, inventory, labImages, registryPath, upstreamsOf } from './inventory.ts';
-import { CACHE_LABEL, CACHE_MODE_LABEL, cacheEndpoint, cacheName, hostPortOf, hostRef, hostsPath, hostsToml, parseRef, parseWriteOutput, runArgs, writeHostsArgv } from './mirrors.ts';
+import { type InventoryImage, inventory, labImages, upstreamsOf } from './inventory.ts';
+import { CACHE_LABEL, CACHE_MODE_LABEL, cacheEndpoint, cachedCheckArgv, parseCachedOutput, cacheName, hostPortOf, hostRef, hostsPath, hostsToml, parseRef, parseWriteOutput, runArgs, writeHostsArgv } from './mirrors.ts';
 
 export const KIND_NETWORK = 'kind';
-
-/** What the registry is asked to answer with: any manifest or index kind a pull may meet. */
-const MANIFEST_ACCEPT = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-].join(', ');
-
-/** Asks a cache whether it holds a manifest; null when the cache does not answer. */
-export type ManifestProbe = (hostPort: number, path: string, reference: string, signal?: AbortSignal) => Promise<boolean | null>;
-
-export const httpManifestProbe: ManifestProbe = async (hostPort, path, reference, signal) => {
-  try {
-    const timeout = AbortSignal.timeout(3000);
-    const res = await fetch(`http://127.0.0.1:${hostPort}/v2/${path}/manifests/${reference}`, {
-      method: 'HEAD',
-      headers: { Accept: MANIFEST_ACCEPT },
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-    return res.ok;
-  } catch {
-    return null;
-  }
-};
 
 interface CacheRow {
   name: string;
@@ -93,10 +68,7 @@ function hostPortIn(ports: string): number | null {
 }
 
 export class CacheService {
-  constructor(
-    private readonly ctx: EngineContext,
-    private readonly probe: ManifestProbe = httpManifestProbe,
-  ) {}
+  constructor(private readonly ctx: EngineContext) {}
 
   private get docker() {
     return this.ctx.tools;
@@ -246,15 +218,14 @@ export class CacheService {
       caches.push({ upstream, container: name, volume: name, endpoint: cacheEndpoint(upstream), hostPort: row?.hostPort ?? this.hostPortFrom(upstream, upstreams), exists: Boolean(row), running: row?.running ?? false, sizeBytes });
     }
     const out: CacheImage[] = [];
-    for (const img of images) {
-      const cache = caches.find((c) => c.upstream === img.upstream);
-      let cached = false;
-      if (cache?.running && cache.hostPort) {
-        const { path, reference } = registryPath(img.ref);
-        cached = (await this.probe(cache.hostPort, path, reference, opts.signal)) === true;
-      }
-      out.push({ ref: img.ref, upstream: img.upstream, usedBy: img.usedBy, cached, sizeBytes: null });
+    const held = new Set<string>();
+    for (const cache of caches) {
+      if (!cache.running) continue;
+      const refs = images.filter((i) => i.upstream === cache.upstream).map((i) => i.ref);
+      const r = await this.docker.run('docker', cachedCheckArgv(cache.container, refs), { ...this.opts(opts.signal), timeoutMs: 30_000, allowFailure: true }).catch(() => null);
+      if (r && r.exitCode === 0) for (const ref of parseCachedOutput(r.stdout, refs)) held.add(ref);
     }
+    for (const img of images) out.push({ ref: img.ref, upstream: img.upstream, usedBy: img.usedBy, cached: held.has(img.ref), sizeBytes: null });
     const cachedCount = out.filter((i) => i.cached).length;
     return { enabled: opts.enabled, mode: opts.mode, upstreams: caches, images: out, cachedCount, totalCount: out.length, totalBytes: caches.reduce((s, c) => s + (c.sizeBytes ?? 0), 0) };
   }
