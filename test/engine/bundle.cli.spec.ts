@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BundleResult, ManifestInfo } from '../../electron/api.ts';
+import type { BundleResult, CacheStatus, ManifestInfo } from '../../electron/api.ts';
 import { type FakeWorld, runCli } from '../fakes/harness.ts';
 import { noStack, world } from './world.ts';
 
@@ -53,7 +53,22 @@ describe('kindlab bundle', () => {
     expect(dockerVerbs(to)).toContain('push');
     // Nothing staged is left in the data folder.
     expect(readdirSync(join(to.dataDir, 'cache')).filter((n) => n.startsWith('bundle-import-'))).toEqual([]);
+    // The caches, in local mode, hold every image the nodes run by tag (the node image and the
+    // registry stay on the host engine). A digest-pinned image (ingress-nginx's two) does not come
+    // through docker save and push under its pinned digest, so the caches cannot serve it by that
+    // digest: a known gap, named here so that closing it shows.
+    const status = JSON.parse((await runCli(['cache', 'status', '--json'], to, { env: { KINDLAB_CACHE_MODE: 'local' } })).stdout) as CacheStatus;
+    expect(status.mode).toBe('local');
+    expect(status.upstreams.every((u) => u.running)).toBe(true);
+    const missing = status.images.filter((i) => !i.cached).map((i) => i.ref);
+    expect(missing.every((ref) => ref.includes('@sha256:')), missing.join(', ')).toBe(true);
+    expect(status.images.filter((i) => i.cached).length).toBe(status.totalCount - missing.length);
+    expect(status.images.filter((i) => !i.ref.includes('@')).every((i) => i.cached)).toBe(true);
   });
+
+  // Blocked outside the bundle: up's preflight (the doctor's downloads check) still asks the
+  // registries for the add-ons' images the caches already hold, and fails offline.
+  it.todo('after an import, `up` with the caches in local mode needs no internet');
 
   it('refuses a damaged copy, naming the part and both hashes, and changes nothing', async () => {
     const { file } = await exported();
