@@ -37,7 +37,7 @@ export interface EngineContext {
   /** The host port mapped to the ingress's port 80. */
   ingressHttpPort: number;
   /** The image cache: on unless KINDLAB_CACHE=off (a request's settings.imageCache wins), and its mode. */
-  cache: { enabled: boolean; mode: CacheMode };
+  cache: { enabled: boolean; mode?: CacheMode };
 }
 
 export const DEFAULT_SETTINGS: ClusterSettings = { name: 'cluster01', lanAccess: false, cni: 'calico', ingress: 'ingress-nginx' };
@@ -124,6 +124,6 @@ export function createContext(opts: ContextOptions): EngineContext {
     labCommands: config.labCommands,
     dataPlane: config.dataPlane,
     ingressHttpPort: config.ingressHttpPort,
-    cache: { enabled: config.imageCache, mode: config.cacheMode },
+    cache: { enabled: config.imageCache, ...(config.cacheMode ? { mode: config.cacheMode } : {}) },
   };
 }

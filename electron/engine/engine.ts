@@ -161,9 +161,9 @@ export class Engine implements KindlabApi {
       'op:list': async () => ({ ops: this.ops.list() }),
       'manifests:list': async () => ({ manifests: await listManifests(this.ctx.pins.manifests, this.ctx.dataDir), cacheDir: manifestCacheDir(this.ctx.dataDir) }),
       'manifests:import': async (req) => importManifests(req.dir, this.ctx.pins.manifests, this.ctx.dataDir),
-      'cache:status': async (req) => this.cache.status({ enabled: lc.cacheOn(this.settings(req?.settings)), mode: this.ctx.cache.mode }),
+      'cache:status': async (req) => this.cache.status({ enabled: lc.cacheOn(this.settings(req?.settings)), mode: await this.cache.modeOf(this.ctx.cache.mode) }),
       'cache:warm': async (req) => {
-        const mode = req.mode ?? this.ctx.cache.mode;
+        const mode = await this.cache.modeOf(req.mode ?? this.ctx.cache.mode);
         const upstreams = this.cache.upstreams();
         const phases = [{ id: 'cache', title: both({ en: 'Start the image cache', zh: '启动镜像缓存' }) }, ...upstreams.map((u) => ({ id: u, title: both({ en: `Fill the ${u} cache`, zh: `填充 ${u} 的缓存` }) }))];
         return this.ops.run('cache-warm', req.opId, phases, { locked: true }, async (op) => {

@@ -47,7 +47,6 @@ describe('readKindlabEnv: the KINDLAB_* variables, read once and validated', () 
       dataPlane: false,
       ingressHttpPort: 18080,
       imageCache: true,
-      cacheMode: 'proxy',
     });
     expect(readKindlabEnv({ KINDLAB_CACHE: 'off', KINDLAB_CACHE_MODE: 'local' })).toMatchObject({ imageCache: false, cacheMode: 'local' });
     expect(readKindlabEnv({ KINDLAB_LAB_COMMANDS: '0', KINDLAB_LAN: '0' })).toMatchObject({ labCommands: false, defaults: { lanAccess: false } });

@@ -108,11 +108,14 @@ export interface EngineConfig {
   ingressHttpPort: number;
   /** Whether clusters use the image cache unless a request says otherwise (KINDLAB_CACHE). */
   imageCache: boolean;
-  /** How the caches are filled (KINDLAB_CACHE_MODE). */
-  cacheMode: CacheMode;
+  /**
+   * How the caches are filled (KINDLAB_CACHE_MODE). Unset: the mode the caches already run in (an
+   * imported bundle left them local, and an offline machine must not turn them into proxies), else proxy.
+   */
+  cacheMode?: CacheMode;
 }
 
-export const DEFAULT_ENGINE_CONFIG: EngineConfig = { defaults: {}, repairPath: true, timeoutScale: 1, labCommands: true, dataPlane: true, ingressHttpPort: 80, imageCache: true, cacheMode: 'proxy' };
+export const DEFAULT_ENGINE_CONFIG: EngineConfig = { defaults: {}, repairPath: true, timeoutScale: 1, labCommands: true, dataPlane: true, ingressHttpPort: 80, imageCache: true };
 
 /** Validates the KINDLAB_* variables of `env`; throws a bad-input failure naming the first wrong one. */
 export function readKindlabEnv(env: NodeJS.ProcessEnv): EngineConfig {
@@ -146,6 +149,6 @@ export function readKindlabEnv(env: NodeJS.ProcessEnv): EngineConfig {
     dataPlane: v.KINDLAB_DATAPLANE !== '0',
     ingressHttpPort: v.KINDLAB_INGRESS_HTTP_PORT ?? DEFAULT_ENGINE_CONFIG.ingressHttpPort,
     imageCache: v.KINDLAB_CACHE !== 'off' && v.KINDLAB_CACHE !== '0',
-    cacheMode: v.KINDLAB_CACHE_MODE ?? DEFAULT_ENGINE_CONFIG.cacheMode,
+    ...(v.KINDLAB_CACHE_MODE ? { cacheMode: v.KINDLAB_CACHE_MODE } : {}),
   };
 }

@@ -137,6 +137,17 @@ export class CacheService {
   }
 
   /**
+   * The mode to run the caches in: the one asked for (KINDLAB_CACHE_MODE, `cache warm --mode`), else
+   * the one they already run in, else proxy. A bundle import leaves them local; the next `up` on an
+   * offline machine must keep them so (a proxy cache asks its upstream at start and fails offline).
+   */
+  async modeOf(asked: CacheMode | undefined, signal?: AbortSignal): Promise<CacheMode> {
+    if (asked) return asked;
+    const modes = new Set((await this.rows(signal)).map((r) => r.mode).filter((m): m is CacheMode => m !== null));
+    return modes.has('local') ? 'local' : 'proxy';
+  }
+
+  /**
    * Starts one cache per upstream in `mode`, creating volume and container where missing, starting
    * a stopped one, and recreating one made for the other mode (its volume, and so its images, stay).
    */

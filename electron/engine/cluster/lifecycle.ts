@@ -6,7 +6,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { APP_LABELS } from '../../shared/app-labels.ts';
-import type { AddonHealth, ClusterPlan, ClusterSettings, ClusterStatus, DoctorReport, LocalizedText, NodeInfo, PlanStep, PoolPlan } from '../../api.ts';
+import type { AddonHealth, CacheMode, ClusterPlan, ClusterSettings, ClusterStatus, DoctorReport, LocalizedText, NodeInfo, PlanStep, PoolPlan } from '../../api.ts';
 import { addonsFor, detectInstalled } from '../addons/choice.ts';
 import type { ManifestFetcher } from '../addons/manifests.ts';
 import { METALLB_NS } from '../addons/metallb.ts';
@@ -162,11 +162,12 @@ export class ClusterLifecycle {
     const paths = clusterPaths(this.ctx.dataDir, settings.name);
     const nodeImage = nodeImageOf(settings, pins);
     const cgroupV1 = (await this.engineCgroupVersion().catch(() => null)) === '1';
+    const cacheMode = this.deps.cache && this.cacheOn(settings) ? await this.deps.cache.modeOf(this.ctx.cache.mode).catch(() => this.ctx.cache.mode ?? 'proxy') : 'proxy';
     const steps: PlanStep[] = [
       { phase: 'preflight', kind: 'command', description: both({ en: 'is the container engine running', zh: '容器引擎是否在运行' }), argv: ['docker', 'version', '--format', '{{json .}}'] },
       { phase: 'preflight', kind: 'command', description: both({ en: 'kind version', zh: 'kind 的版本' }), argv: ['kind', 'version'] },
       { phase: 'preflight', kind: 'command', description: both({ en: 'does the cluster exist', zh: '集群是否已存在' }), argv: ['kind', 'get', 'clusters'] },
-      ...this.cachePlan(settings, 'cache'),
+      ...this.cachePlan(settings, 'cache', cacheMode),
       {
         phase: 'cluster',
         kind: 'command',
@@ -182,7 +183,7 @@ export class ClusterLifecycle {
         argv: ['kind', 'create', 'cluster', '--name', settings.name, '--config', paths.kindConfig, '--kubeconfig', paths.kubeconfig],
         version: `kind v${pins.kind.version}`,
       },
-      ...this.cachePlan(settings, 'mirrors'),
+      ...this.cachePlan(settings, 'mirrors', cacheMode),
     ];
     for (const addon of Object.values(addonsFor(settings))) {
       for (const step of addon.plan(pins)) {
@@ -203,12 +204,12 @@ export class ClusterLifecycle {
     return Boolean(this.deps.cache) && (settings.imageCache ?? this.ctx.cache.enabled);
   }
 
-  private cachePlan(settings: ClusterSettings, phase: 'cache' | 'mirrors'): PlanStep[] {
+  private cachePlan(settings: ClusterSettings, phase: 'cache' | 'mirrors', mode: CacheMode): PlanStep[] {
     if (!this.deps.cache || !this.cacheOn(settings)) {
       return phase === 'cache' ? [{ phase, kind: 'command', description: both({ en: 'the image cache is off (KINDLAB_CACHE=off or --no-cache): the nodes pull from the registries', zh: '镜像缓存已关闭（KINDLAB_CACHE=off 或 --no-cache）：节点直接从镜像仓库拉取' }) }] : [];
     }
     const nodes = [`${settings.name}-control-plane`, `${settings.name}-worker`];
-    return this.deps.cache.planSteps(this.ctx.cache.mode, nodes).filter((s) => s.phase === phase);
+    return this.deps.cache.planSteps(mode, nodes).filter((s) => s.phase === phase);
   }
 
   /** The cache phase: one registry per upstream, started before the cluster, kept by reset and down. */
@@ -220,7 +221,7 @@ export class ClusterLifecycle {
     }
     await op.phase(
       'cache',
-      () => cache.ensure(this.ctx.cache.mode, { signal: op.signal, say: (t) => op.log('cache', this.t(t)) }),
+      async () => cache.ensure(await cache.modeOf(this.ctx.cache.mode, op.signal), { signal: op.signal, say: (t) => op.log('cache', this.t(t)) }),
       (r) => (r.changed.length === 0 ? this.t({ en: `already ready: ${r.running.length} caches`, zh: `已就绪：${r.running.length} 个缓存` }) : this.t({ en: `${r.changed.length} of ${r.running.length} caches started`, zh: `已启动 ${r.running.length} 个缓存中的 ${r.changed.length} 个` })),
     );
   }

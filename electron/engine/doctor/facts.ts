@@ -308,8 +308,9 @@ export function defaultProbes(ctx: EngineContext): DoctorProbes {
     reach: (url) => reach(url, ctx.env),
     cachedManifests: async () => (await listManifests(ctx.pins.manifests, ctx.dataDir)).filter((m) => m.cached).map((m) => m.id),
     // A method: the preflight of `up` spreads these probes with its signal, which a cancel must reach.
-    cacheStatus(this: DoctorProbes) {
-      return new CacheService(ctx).status({ enabled: ctx.cache.enabled, mode: ctx.cache.mode, ...(this.signal ? { signal: this.signal } : {}) });
+    async cacheStatus(this: DoctorProbes) {
+      const service = new CacheService(ctx);
+      return service.status({ enabled: ctx.cache.enabled, mode: await service.modeOf(ctx.cache.mode, this.signal), ...(this.signal ? { signal: this.signal } : {}) });
     },
     statfsFreeBytes: async (path) => {
       try {
