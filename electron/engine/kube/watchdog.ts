@@ -19,6 +19,8 @@ export interface WatchdogOptions {
   hopelessGraceMs?: number;
   /** Only pods with these labels. */
   labelSelector?: string;
+  /** Only pods with these fields (metadata.name=…). */
+  fieldSelector?: string;
   /** Who asks for an image (an add-on's pin, a lab), for the missing-image fix. */
   usedBy?: (image: string) => LocalizedText | undefined;
 }
@@ -38,19 +40,25 @@ function problemLine(namespace: string, p: PodProblem, pull?: PullFailure): stri
   return `${namespace}/${p.pod}: ${p.reason}${p.image ? ` (${p.image})` : ''}${detail ? ` — ${detail}` : ''}${cls ? ` — ${cls}` : ''}`;
 }
 
-/** The failure the watchdog ends an install with: the class's fix for each surface, the evidence. */
-export function pullError(namespace: string, f: PullFailure, evLines: string[], message: string): KindlabError {
-  return new KindlabError({
-    code: 'image-pull',
-    message: `${namespace}/${f.pod} cannot pull ${f.image ?? 'its image'}: ${f.reason}${f.class !== 'unknown' ? ` — ${both(f.label)}` : ''}`,
-    hint: both(f.hint),
-    appHint: both(f.appHint),
-    diagnostics: [message, ...evLines].filter(Boolean),
-  });
+/** What the watchdog trips with: the failure (code image-pull), and the classified pull for callers that word it their way. */
+export class PullError extends KindlabError {
+  constructor(
+    readonly pull: PullFailure,
+    diagnostics: string[],
+  ) {
+    super({
+      code: 'image-pull',
+      message: `${pull.namespace}/${pull.pod} cannot pull ${pull.image ?? 'its image'}: ${pull.reason}${pull.class !== 'unknown' ? ` — ${both(pull.label)}` : ''}`,
+      hint: both(pull.hint),
+      appHint: both(pull.appHint),
+      diagnostics: diagnostics.filter(Boolean),
+    });
+  }
 }
 
 export function watchPullProblems(client: KubeClient, namespace: string, graceMs: number, outer?: AbortSignal, opts: WatchdogOptions = {}): Watchdog {
   const hopelessMs = Math.min(graceMs, opts.hopelessGraceMs ?? graceMs);
+  const selector = { ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}), ...(opts.fieldSelector ? { fieldSelector: opts.fieldSelector } : {}) };
   const classify = (p: PodProblem, events: string[] = []) => {
     const usedBy = p.image ? opts.usedBy?.(p.image) : undefined;
     return pullFailureOf(p, namespace, events, usedBy ? { usedBy } : {});
@@ -62,7 +70,7 @@ export function watchPullProblems(client: KubeClient, namespace: string, graceMs
   // Per pod, so that a pod that recovers takes its line with it.
   const lines = new Map<string, string>();
   let latestPod: string | undefined;
-  let reject!: (e: KindlabError) => void;
+  let reject!: (e: PullError) => void;
   const tripped = new Promise<never>((_, rj) => {
     reject = rj;
   });
@@ -108,15 +116,15 @@ export function watchPullProblems(client: KubeClient, namespace: string, graceMs
     const evLines = events ? summarizeEvents(events.items, 4) : [];
     const f = classify(p, events ? pullEventMessages(events.items, key) : []);
     ac.abort();
-    reject(pullError(namespace, f, evLines, p.message));
+    reject(new PullError(f, [p.message, ...evLines]));
   };
 
   void (async () => {
     while (!ac.signal.aborted) {
       try {
-        const list = await client.list('v1', 'Pod', { namespace, ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}) });
+        const list = await client.list('v1', 'Pod', { namespace, ...selector });
         for (const p of list.items) await judge(p);
-        await client.watch('v1', 'Pod', { namespace, ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}), resourceVersion: list.resourceVersion, timeoutSeconds: Math.max(5, Math.ceil(graceMs / 1000)) }, (type, obj) => {
+        await client.watch('v1', 'Pod', { namespace, ...selector, resourceVersion: list.resourceVersion, timeoutSeconds: Math.max(5, Math.ceil(graceMs / 1000)) }, (type, obj) => {
           if (type !== 'BOOKMARK') void judge(obj, type === 'DELETED');
         }, ac.signal);
       } catch {
