@@ -48,7 +48,7 @@ export class PullError extends KindlabError {
   ) {
     super({
       code: 'image-pull',
-      message: `${pull.namespace}/${pull.pod} cannot pull ${pull.image ?? 'its image'}: ${pull.reason}${pull.class !== 'unknown' ? ` — ${both(pull.label)}` : ''}`,
+      message: `${both({ en: `${pull.namespace}/${pull.pod} cannot pull ${pull.image ?? 'its image'}: ${pull.reason}`, zh: `${pull.namespace}/${pull.pod} 无法拉取 ${pull.image ?? '其镜像'}：${pull.reason}` })}${pull.class !== 'unknown' ? ` — ${both(pull.label)}` : ''}`,
       hint: both(pull.hint),
       appHint: both(pull.appHint),
       diagnostics: diagnostics.filter(Boolean),

@@ -5,6 +5,7 @@
 // of a manifest by digest ("failed to copy: httpReadSeeker: failed open: unexpected status code
 // …"), since HEAD requests do not count against its limit; other registries answer the HEAD of
 // the resolve with 429; a tag that is gone ends "…: not found" (the Bitnami move).
+import { createHash } from 'node:crypto';
 import { fullImage } from './context.ts';
 
 export type PullFaultKind = 'rate-limited' | 'missing' | 'network';
@@ -25,11 +26,9 @@ function parts(image: string): { ref: string; host: string; path: string; tag: s
   return { ref, host: registryHost(ref), path, tag };
 }
 
-/** A stable fake digest, so that repeated runs write the same message. */
+/** A stable stand-in for the manifest's digest, so that repeated runs write the same message. */
 function digestOf(s: string): string {
-  let h = 0x811c9dc5;
-  for (const c of s) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, '0').repeat(8);
+  return createHash('sha256').update(s).digest('hex');
 }
 
 /** The error text after `Failed to pull image "<image>": `, as the kubelet's event and the waiting message carry it. */
