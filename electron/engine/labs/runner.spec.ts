@@ -193,8 +193,10 @@ describe('runStep: actions', () => {
     const r = await runStep(l, 0, runnerDeps(client));
     expect(r.actions[0]?.status).toBe('failed');
     expect(textIn(r.actions[0]?.output, 'en')).toContain('ImagePullBackOff');
+    expect(textIn(r.actions[0]?.output, 'en')).toMatch(/pull nginx-lb: docker\.io not reachable — The node could not reach docker\.io/);
     const zh = await runStep(l, 0, runnerDeps(new FakeKubeClient(fixture('pod-imagepullbackoff-offline')), { lang: 'zh' }));
     expect(textIn(zh.actions[0]?.output, 'zh')).toMatch(/秒后仍未完成/);
+    expect(textIn(zh.actions[0]?.output, 'zh')).toMatch(/拉取 nginx-lb：无法连接 docker\.io/);
   });
 
   it('stops a wait at once when the pod\'s image is gone from the registry, with the Bitnami fix', async () => {
