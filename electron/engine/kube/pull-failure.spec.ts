@@ -52,6 +52,13 @@ describe('classifyPullText', () => {
     expect(classifyPullText(TIMEOUT).cause?.en).toMatch(/timed out/);
   });
 
+  it('names kindlab\'s own cache when the node\'s mirror did not answer', () => {
+    const down = 'failed to pull and unpack image "docker.io/library/postgres:17.11-alpine": failed to resolve reference "docker.io/library/postgres:17.11-alpine": failed to do request: Head "http://kindlab-cache-docker.io:5000/v2/library/postgres/manifests/17.11-alpine?ns=docker.io": dial tcp: lookup kindlab-cache-docker.io on 127.0.0.11:53: no such host';
+    const r = classifyPullText(down);
+    expect(r.class).toBe('network');
+    expect(r.cause?.en).toMatch(/kindlab's image cache did not answer/);
+  });
+
   it('a rate limit and a moved image cannot be waited out; the network can', () => {
     expect(hopeless('rate-limited')).toBe(true);
     expect(hopeless('image-missing')).toBe(true);

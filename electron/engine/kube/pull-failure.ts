@@ -97,6 +97,14 @@ interface Rule {
 // issues of kubernetes, kind and containerd quote them (see pull-failure.spec.ts).
 const RULES: Rule[] = [
   { class: 'rate-limited', test: /toomanyrequests|429 Too Many Requests|pull rate limit|rate limit exceeded/i },
+  // The node asked kindlab's own cache (a mirror in its hosts.toml) and nothing answered: the
+  // cache container is stopped or gone. containerd normally moves on to the upstream, so this is
+  // the last word only where the upstream cannot be reached either.
+  {
+    class: 'network',
+    cause: { en: "kindlab's image cache did not answer (its container kindlab-cache-… is stopped or removed; the next build or reset starts it again)", zh: 'kindlab 的镜像缓存没有响应（它的容器 kindlab-cache-… 已停止或被删除；下一次创建或重置集群会重新启动它）' },
+    test: /kindlab-cache-[\w.-]+[^\n]*(no such host|server misbehaving|connection refused|i\/o timeout|no route to host)/i,
+  },
   { class: 'network', cause: { en: 'the proxy refused or failed', zh: '代理拒绝连接或出错' }, test: /proxyconnect|Proxy Authentication Required|\b407\b/i },
   { class: 'network', cause: { en: 'a TLS certificate was not trusted (a proxy that inspects TLS?)', zh: 'TLS 证书不受信任（是否有检查 TLS 的代理？）' }, test: /x509:|certificate signed by unknown authority|tls: failed to verify certificate/i },
   { class: 'network', cause: { en: 'the registry name did not resolve (DNS)', zh: '镜像仓库的域名无法解析（DNS）' }, test: /no such host|server misbehaving|Temporary failure in name resolution|lookup [^\s:]+[^\n]*(i\/o timeout|connection refused)/i },
@@ -229,7 +237,7 @@ function fix(cls: PullClass, f: { ref: string; upstream: string; image: string; 
 
 function labelOf(cls: PullClass, upstream: string, usedBy?: LocalizedText): LocalizedText {
   if (cls === 'rate-limited') return { en: `rate-limited by ${upstream}`, zh: `被 ${upstream} 限流` };
-  if (cls === 'image-missing') return { en: `not found on ${upstream}${usedBy ? ` (pinned by ${usedBy.en})` : ''}`, zh: `${upstream} 上没有这个镜像${usedBy ? `（由 ${usedBy.zh} 固定）` : ''}` };
+  if (cls === 'image-missing') return { en: `not found on ${upstream}${usedBy ? `, pinned by ${usedBy.en}` : ''}`, zh: `${upstream} 上没有这个镜像${usedBy ? `，由 ${usedBy.zh} 固定` : ''}` };
   if (cls === 'network') return { en: `${upstream} not reachable`, zh: `无法连接 ${upstream}` };
   return { en: 'pull failed', zh: '拉取失败' };
 }
@@ -254,7 +262,8 @@ export function pullFailureOf(problem: PodProblem, namespace: string, eventMessa
     reason: problem.reason,
     ...(problem.image ? { image: problem.image, ref, upstream } : {}),
     evidence: judged.evidence,
-    label: labelOf(judged.class, upstream, ctx.usedBy),
+    // Bitnami's images are nobody's pin: the book named them, and kindlab's labs replaced them.
+    label: labelOf(judged.class, upstream, isBitnami(image) ? undefined : ctx.usedBy),
     hint: fix(judged.class, f, 'cli'),
     appHint: fix(judged.class, f, 'app'),
     anyHint: fix(judged.class, f, 'any'),
