@@ -12,7 +12,6 @@ export const APP_LABELS = {
   resetFull: { en: 'Full', zh: '完全' },
   advancedOptions: { en: 'Advanced options', zh: '高级选项' },
   nodeImage: { en: 'Node image', zh: '节点镜像' },
-  // The cache card's button that fills the image cache (kindlab cache warm); pull-failure hints quote it.
   downloadLabImages: { en: 'Download lab images', zh: '下载实验镜像' },
 } as const satisfies Record<string, LocalizedText>;
 
