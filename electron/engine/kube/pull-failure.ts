@@ -19,6 +19,7 @@
 import type { LocalizedText } from '../../api.ts';
 import { APP_LABELS } from '../../shared/app-labels.ts';
 import type { Pins } from '../addons/pins.ts';
+import { canonicalRef, upstreamOf } from '../cache/mirrors.ts';
 import type { KubeObject } from './client.ts';
 import { type PodProblem, isPullProblem, podProblems } from './readiness.ts';
 
@@ -62,22 +63,9 @@ export function hopeless(c: PullClass): boolean {
 
 // ── references ──
 
-/** The registry an image reference goes to (Docker Hub when the first part is not a host). */
-export function upstreamOf(image: string): string {
-  const first = image.split('/')[0] ?? '';
-  if (image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')) return first === 'index.docker.io' ? 'docker.io' : first;
-  return 'docker.io';
-}
-
-/** The reference as containerd spells it: registry, library/ for Docker Hub's official images, a tag. */
-export function fullRef(image: string): string {
-  const up = upstreamOf(image);
-  let rest = image.startsWith(`${up}/`) ? image.slice(up.length + 1) : image.replace(/^index\.docker\.io\//, '');
-  if (up === 'docker.io' && !rest.includes('/')) rest = `library/${rest}`;
-  const last = rest.split('/').pop() ?? '';
-  if (!last.includes(':') && !last.includes('@')) rest = `${rest}:latest`;
-  return `${up}/${rest}`;
-}
+/** The reference as containerd spells it: registry, library/ for Docker Hub's official images, a tag (the cache's own parser). */
+export const fullRef = canonicalRef;
+export { upstreamOf };
 
 export function isBitnami(image: string): boolean {
   return /^(?:(?:docker\.io|index\.docker\.io)\/)?bitnami\//.test(image);
