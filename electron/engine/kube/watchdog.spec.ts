@@ -72,8 +72,8 @@ describe('watchPullProblems', () => {
     offline.stop();
   });
 
-  it('names the add-on pin that asks for a missing image', async () => {
+  it('does not call a Bitnami image an add-on pin', async () => {
     const err = await trip(new FakeKubeClient(fixture('pod-imagepullbackoff')), 0, { usedBy: () => ({ en: "kindlab's pin of MetalLB v0.16.1", zh: 'kindlab 对 MetalLB v0.16.1 的固定版本' }) });
-    expect(textIn(err.failure.message, 'en')).toMatch(/pinned by kindlab's pin of MetalLB v0\.16\.1/);
+    expect(textIn(err.failure.message, 'en')).toMatch(/not found on docker\.io$/);
   });
 });
