@@ -127,6 +127,10 @@ describe('pullFailureOf', () => {
     expect(f.hint.en).toMatch(/docker login/);
     expect(f.hint.zh).toMatch(/docker login/);
     expect(f.appHint.en).toMatch(/Download lab images on the Cluster screen/);
+    // The nodes and the cache pull anonymously: a login helps only through the host's own pulls.
+    expect(f.hint.en).toMatch(/`docker pull` the images `kindlab cache status` lists as not cached, and push them into the cache with `kindlab cache warm --mode local`/);
+    expect(f.appHint.en).not.toMatch(/(^|\s)--[a-z]/);
+    expect(f.appHint.en).toMatch(/the nodes and the cache pull anonymously/);
   });
 
   it('another registry\'s 429 does not send the learner to docker login', () => {

@@ -145,35 +145,48 @@ function fill(t: LocalizedText, vars: Record<string, string | LocalizedText>): L
   return { en: sub(t.en, 'en'), zh: sub(t.zh, 'zh') };
 }
 
-/** How each surface says "fill the cache" and "use an offline bundle". */
+// The nodes and the cache's proxy pull anonymously, so a login on the host helps only with pulls
+// its own engine makes: those images then go into the cache by a local-mode warm (a push).
+const LOGIN_CLI: LocalizedText = {
+  en: 'To go on before it clears, log in on this machine (`docker login`: 100 pulls an hour), `docker pull` the images `kindlab cache status` lists as not cached, and push them into the cache with `kindlab cache warm --mode local`.',
+  zh: '如果不想等它解除，请在本机登录（`docker login`：每小时 100 次），用 `docker pull` 拉取 `kindlab cache status` 列为未缓存的镜像，再用 `kindlab cache warm --mode local` 把它们推入缓存。',
+};
+
+/** How each surface says "fill the cache", "use an offline bundle" and "log in". */
 const WAYS = {
   cli: {
     warm: { en: '`kindlab cache warm`', zh: '`kindlab cache warm`' },
     bundle: { en: 'import an offline bundle (`kindlab bundle import FILE`, exported on a machine with internet)', zh: '导入离线包（`kindlab bundle import 文件`，在能上网的机器上导出）' },
+    login: LOGIN_CLI,
   },
   app: {
     warm: { en: `${APP_LABELS.downloadLabImages.en} on the ${APP_LABELS.clusterScreen.en} screen`, zh: `在“${APP_LABELS.clusterScreen.zh}”页面点“${APP_LABELS.downloadLabImages.zh}”` },
     bundle: { en: `import an offline bundle on the ${APP_LABELS.clusterScreen.en} screen (exported on a machine with internet)`, zh: `在“${APP_LABELS.clusterScreen.zh}”页面导入离线包（在能上网的机器上导出）` },
+    login: {
+      en: 'A Docker Hub login on this machine (`docker login`) raises the limit of its own engine\'s pulls to 100 an hour; the nodes and the cache pull anonymously.',
+      zh: '在本机登录 Docker Hub（`docker login`）可把本机引擎自己的拉取限额提高到每小时 100 次；节点和缓存仍是匿名拉取。',
+    },
   },
   any: {
     warm: { en: `${APP_LABELS.downloadLabImages.en} on the ${APP_LABELS.clusterScreen.en} screen, or \`kindlab cache warm\``, zh: `在“${APP_LABELS.clusterScreen.zh}”页面点“${APP_LABELS.downloadLabImages.zh}”，或运行 \`kindlab cache warm\`` },
     bundle: { en: `import an offline bundle (on the ${APP_LABELS.clusterScreen.en} screen, or \`kindlab bundle import FILE\`)`, zh: `导入离线包（在“${APP_LABELS.clusterScreen.zh}”页面，或 \`kindlab bundle import 文件\`）` },
+    login: LOGIN_CLI,
   },
-} as const satisfies Record<string, { warm: LocalizedText; bundle: LocalizedText }>;
+} as const satisfies Record<string, { warm: LocalizedText; bundle: LocalizedText; login: LocalizedText }>;
 
 type Surface = keyof typeof WAYS;
 
 function fix(cls: PullClass, f: { ref: string; upstream: string; image: string; pod: string; namespace: string; cause?: LocalizedText; usedBy?: LocalizedText }, surface: Surface): LocalizedText {
   const ways = WAYS[surface];
   const describe = { en: `kubectl describe pod ${f.pod} -n ${f.namespace}`, zh: `kubectl describe pod ${f.pod} -n ${f.namespace}` };
-  const vars = { ...f, warm: ways.warm, bundle: ways.bundle, describe, usedBy: f.usedBy ?? '', cause: f.cause ?? '' };
+  const vars = { ...f, warm: ways.warm, bundle: ways.bundle, login: ways.login, describe, usedBy: f.usedBy ?? '', cause: f.cause ?? '' };
   if (cls === 'rate-limited') {
     const hub = f.upstream === 'docker.io';
     return fill(
       hub
         ? {
-            en: 'Docker Hub refused the pull of {ref}: the pull rate limit of this address is used up (10 anonymous pulls an hour, and every kind node pulls anonymously). Fill kindlab\'s image cache once ({warm}): resets and labs then take every image from it and pull nothing from Docker Hub. A login (`docker login`) raises the limit to 100 pulls an hour; otherwise it clears within the hour.',
-            zh: 'Docker Hub 拒绝了 {ref} 的拉取：这个地址的拉取限额已用完（匿名每小时 10 次，而每个 kind 节点都是匿名拉取）。先把 kindlab 的镜像缓存填满一次（{warm}）：之后重置和实验都从缓存取镜像，不再从 Docker Hub 拉取。登录（`docker login`）可把限额提高到每小时 100 次；否则一小时内会自动解除。',
+            en: 'Docker Hub refused the pull of {ref}: this address has used up its pull rate limit (10 anonymous pulls an hour; every kind node pulls anonymously). The limit clears within the hour; then fill kindlab\'s image cache once ({warm}), and resets and labs take every image from the cache and pull nothing from Docker Hub. {login}',
+            zh: 'Docker Hub 拒绝了 {ref} 的拉取：这个地址的拉取限额已用完（匿名每小时 10 次；每个 kind 节点都是匿名拉取）。限额一小时内会解除；之后把 kindlab 的镜像缓存填满一次（{warm}），重置和实验就都从缓存取镜像，不再从 Docker Hub 拉取。{login}',
           }
         : {
             en: '{upstream} refused the pull of {ref} with 429 Too Many Requests (its rate limit). Fill kindlab\'s image cache once ({warm}) so that resets no longer pull from {upstream}, or try again in a while.',
