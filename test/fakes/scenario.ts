@@ -66,8 +66,13 @@ export interface ImagePullFault {
   image?: string;
   /** Where the pod settles: ErrImagePull (first failure) or ImagePullBackOff (after the back-off). */
   reason: 'ImagePullBackOff' | 'ErrImagePull';
-  /** The registry's answer, e.g. "toomanyrequests: You have reached your unauthenticated pull rate limit. …". */
-  message: string;
+  /**
+   * Which failure to play, in containerd's own words for the pod's image (apiserver/sim/pull-messages.ts):
+   * Docker Hub's (or another registry's) 429, a tag the registry does not have, or no DNS.
+   */
+  kind?: 'rate-limited' | 'missing' | 'network';
+  /** The registry's answer, when spelled out, e.g. "toomanyrequests: You have reached your unauthenticated pull rate limit. …"; else made from `kind`. */
+  message?: string;
 }
 
 export interface WebhookRefusalFault {

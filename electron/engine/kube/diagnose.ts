@@ -1,7 +1,9 @@
 // When a wait runs out, say why: the pods' states, the latest warning events and the last log
-// lines of containers that are not ready. This is what a learner would otherwise dig out with
-// kubectl describe and kubectl logs.
+// lines of containers that are not ready, and the class and fix of a failed image pull. This is
+// what a learner would otherwise dig out with kubectl describe and kubectl logs.
+import { both } from '../i18n/text.ts';
 import type { KubeClient, KubeObject } from './client.ts';
+import { pullFailure } from './pull-failure.ts';
 import { podProblems, podReady, podStateLine } from './readiness.ts';
 
 interface EventObj extends KubeObject {
@@ -39,6 +41,14 @@ export async function diagnose(client: KubeClient, scope: DiagnoseScope): Promis
   for (const p of pods.items.slice(0, 10)) lines.push(podStateLine(p));
   const events = await client.list('v1', 'Event', { namespace: scope.namespace }).catch(() => null);
   if (events) lines.push(...summarizeEvents(events.items));
+  // A pull that failed is named with its class and fix (rate limit, missing image, network), so
+  // that a wait that ran out on a slow or absent network still ends with what to do.
+  for (const p of pods.items.slice(0, 10)) {
+    const f = pullFailure(p, events?.items ?? []);
+    if (!f || f.class === 'unknown') continue;
+    lines.push(both({ en: `pull ${f.pod}: ${f.label.en} — ${f.anyHint.en}`, zh: `拉取 ${f.pod}：${f.label.zh}——${f.anyHint.zh}` }));
+    break;
+  }
   const stuck = pods.items.filter((p) => !podReady(p) && podProblems(p).every((x) => x.reason !== 'ImagePullBackOff' && x.reason !== 'ErrImagePull')).slice(0, 2);
   for (const p of stuck) {
     const log = await client.podLogs(scope.namespace, p.metadata.name, { tailLines: 5 }).catch(() => '');

@@ -18,6 +18,7 @@ import { selectorFromLabels } from '../kube/labels.ts';
 import type { LoadedLab } from './loader.ts';
 import { namespaceFor, prepareObjects } from './manifest.ts';
 import type { ProbeRunner, ToolExec } from './probes.ts';
+import { type PullWatchScope, withPullWatch } from './pull-watch.ts';
 import { waitForClusterDns, waitForDataPlane } from './recovery.ts';
 import type { Say } from './say.ts';
 import type { LabAction } from './schema.ts';
@@ -75,10 +76,20 @@ function selectorOf(obj: KubeObject | null): string | undefined {
   return labels && Object.keys(labels).length ? selectorFromLabels(labels) : undefined;
 }
 
+/** The pods a wait on `ref` depends on, when it waits for them to run (a pod itself, or a workload's selector). */
+async function podsOf(ref: Ref, condition: WaitCondition, ns: string | undefined, client: KubeClient): Promise<PullWatchScope | null> {
+  if (condition === 'deleted' || condition === 'exists' || condition === 'loadBalancerIP' || !ns) return null;
+  if (ref.kind === 'Pod') return { namespace: ns, fieldSelector: `metadata.name=${ref.name}` };
+  const labelSelector = selectorOf(await client.get(ref.apiVersion, ref.kind, ref.name, ns).catch(() => null));
+  return labelSelector ? { namespace: ns, labelSelector } : null;
+}
+
 async function waitForRef(ref: Ref, condition: WaitCondition, timeoutMs: number, deps: ActionDeps): Promise<void> {
   const ns = namespaceFor(ref.kind, ref.namespace);
   const what = `${ref.kind} ${ns ? `${ns}/` : ''}${ref.name}`;
-  await waitFor(
+  // A pod that cannot pull its image for good fails the wait within seconds, with the pull's fix.
+  const pods = await podsOf(ref, condition, ns, deps.client);
+  const wait = waitFor(
     deps.client,
     { apiVersion: ref.apiVersion, kind: ref.kind, ...(ns ? { namespace: ns } : {}), fieldSelector: `metadata.name=${ref.name}` },
     waitJudge(condition, ref.kind, ref.name, deps.say),
@@ -95,6 +106,7 @@ async function waitForRef(ref: Ref, condition: WaitCondition, timeoutMs: number,
       hint: deps.say(`Look at the diagnostics: the first pod that is not Ready says why (kubectl describe ${ref.kind.toLowerCase()} ${ref.name}${ns ? ` -n ${ns}` : ''}).`, `请查看诊断信息：第一个未 Ready 的 Pod 会说明原因（kubectl describe ${ref.kind.toLowerCase()} ${ref.name}${ns ? ` -n ${ns}` : ''}）。`),
     },
   );
+  await (pods ? withPullWatch({ ...deps, labId: deps.lab.id }, pods, timeoutMs, wait) : wait);
 }
 
 async function deleteAndWait(ref: Ref, deps: ActionDeps): Promise<boolean> {

@@ -30,6 +30,19 @@ describe('runPodProbe', () => {
     const r = await runPodProbe(deps(client), req);
     expect(r).toMatchObject({ kind: 'not-run', reason: 'image-pull' });
     expect(r.kind === 'not-run' && r.detail).toContain('ImagePullBackOff');
+    expect(r.kind === 'not-run' && r.detail).toContain('(not found on docker.io, pinned by kindlab\'s probe image pin)');
+    expect(client.all('Pod')).toEqual([]);
+  });
+
+  it('stops early on a rate limit, with the cache as the way out', async () => {
+    const client = new FakeKubeClient([ns]).scriptPods(() => ({
+      waiting: 'ErrImagePull',
+      message: 'failed to pull and unpack image "docker.io/nicolaka/netshoot:v0.15": failed to copy: httpReadSeeker: failed open: unexpected status code https://registry-1.docker.io/v2/nicolaka/netshoot/manifests/sha256:1b2c: 429 Too Many Requests - Server message: toomanyrequests: You have reached your unauthenticated pull rate limit.',
+    }));
+    const r = await runPodProbe(deps(client), req);
+    expect(r).toMatchObject({ kind: 'not-run', reason: 'image-pull' });
+    expect(r.kind === 'not-run' && r.detail).toContain('(rate-limited by docker.io)');
+    expect(r.kind === 'not-run' && r.detail).toMatch(/kindlab cache warm/);
     expect(client.all('Pod')).toEqual([]);
   });
 

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { KindlabError, isCancellation } from '../errors.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
+import { hopeless, pullFailureOf } from '../kube/pull-failure.ts';
 import { type PodProblem, isPullProblem, podProblems } from '../kube/readiness.ts';
 import { pause, waitFor } from '../kube/wait.ts';
 import { PROBE_LABEL } from './manifest.ts';
@@ -46,8 +47,10 @@ export interface PodProbeDeps {
   labels?: Record<string, string>;
 }
 
-/** Image pulls that will not succeed by waiting longer. */
-const HOPELESS_PULL = /not found|manifest unknown|toomanyrequests|unauthorized|denied|InvalidImageName/i;
+/** Image pulls that will not succeed by waiting longer: a rate limit, an image the registry does not have, a refused login. */
+function hopelessPull(p: PodProblem): boolean {
+  return hopeless(pullFailureOf(p, '').class) || /unauthorized|denied/i.test(p.message);
+}
 
 type PodStatus = { phase?: string; containerStatuses?: { state?: { terminated?: { exitCode?: number } } }[] };
 
@@ -117,7 +120,7 @@ async function runPod(deps: PodProbeDeps, req: PodProbeRequest, watch?: LogWatch
           const phase = (pod.status as PodStatus | undefined)?.phase;
           if (phase === 'Succeeded' || phase === 'Failed') return { done: true };
           pull = podProblems(pod).find(isPullProblem) ?? pull;
-          return { done: pull !== null && HOPELESS_PULL.test(`${pull.message} ${pull.reason}`), message: phase ?? 'Pending' };
+          return { done: pull !== null && hopelessPull(pull), message: phase ?? 'Pending' };
         },
         { timeoutMs, what: `probe pod ${req.namespace}/${name}`, signal },
       );
@@ -129,7 +132,12 @@ async function runPod(deps: PodProbeDeps, req: PodProbeRequest, watch?: LogWatch
     const status = final?.status as PodStatus | undefined;
     if (status?.phase !== 'Succeeded' && status?.phase !== 'Failed') {
       const p = pull as PodProblem | null;
-      if (p) return { kind: 'not-run', reason: 'image-pull', detail: say(`the probe pod cannot pull its image — ${pullLine(p)}`, `探测 Pod 无法拉取镜像——${pullLine(p)}`) };
+      if (p) {
+        // The probe's image is kindlab's own pin: the class and its fix say what to do about it.
+        const f = pullFailureOf(p, req.namespace, [], { usedBy: { en: "kindlab's probe image pin", zh: 'kindlab 固定的探测镜像' } });
+        const cls = f.class === 'unknown' ? '' : say(` (${f.label.en})`, `（${f.label.zh}）`);
+        return { kind: 'not-run', reason: 'image-pull', detail: say(`the probe pod cannot pull its image — ${pullLine(p)}${cls}. ${f.anyHint.en}`, `探测 Pod 无法拉取镜像——${pullLine(p)}${cls}。${f.anyHint.zh}`) };
+      }
       return { kind: 'not-run', reason: 'timeout', detail: say('the probe pod did not finish in time', '探测 Pod 未能按时结束') };
     }
     const exitCode = status.containerStatuses?.[0]?.state?.terminated?.exitCode ?? (status.phase === 'Succeeded' ? 0 : 1);

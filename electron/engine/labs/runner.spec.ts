@@ -187,13 +187,31 @@ describe('runStep: actions', () => {
   });
 
   it('reports a wait that runs out, with diagnostics', async () => {
-    const client = new FakeKubeClient(fixture('pod-imagepullbackoff'));
+    // A pull that fails on the network may still succeed: the wait runs to its bound.
+    const client = new FakeKubeClient(fixture('pod-imagepullbackoff-offline'));
     const l = lab('lb', [step('s', { actions: [{ wait: { apiVersion: 'v1', kind: 'Pod', name: 'nginx-lb', condition: 'ready', timeoutSeconds: 1 } }] })]);
     const r = await runStep(l, 0, runnerDeps(client));
     expect(r.actions[0]?.status).toBe('failed');
     expect(textIn(r.actions[0]?.output, 'en')).toContain('ImagePullBackOff');
-    const zh = await runStep(l, 0, runnerDeps(new FakeKubeClient(fixture('pod-imagepullbackoff')), { lang: 'zh' }));
+    expect(textIn(r.actions[0]?.output, 'en')).toMatch(/pull nginx-lb: docker\.io not reachable — The node could not reach docker\.io/);
+    const zh = await runStep(l, 0, runnerDeps(new FakeKubeClient(fixture('pod-imagepullbackoff-offline')), { lang: 'zh' }));
     expect(textIn(zh.actions[0]?.output, 'zh')).toMatch(/秒后仍未完成/);
+    expect(textIn(zh.actions[0]?.output, 'zh')).toMatch(/拉取 nginx-lb：无法连接 docker\.io/);
+  });
+
+  it('stops a wait at once when the pod\'s image is gone from the registry, with the Bitnami fix', async () => {
+    const client = new FakeKubeClient(fixture('pod-imagepullbackoff'));
+    const l = lab('lb', [step('s', { actions: [{ wait: { apiVersion: 'v1', kind: 'Pod', name: 'nginx-lb', condition: 'ready', timeoutSeconds: 600 } }] })]);
+    const t0 = Date.now();
+    const r = await runStep(l, 0, runnerDeps(client));
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    expect(r.actions[0]?.status).toBe('failed');
+    const out = textIn(r.actions[0]?.output, 'en');
+    expect(out).toContain('default/nginx-lb cannot pull bitnami/nginx:1.29.1: ImagePullBackOff — not found on docker.io');
+    expect(out).toMatch(/Bitnami moved its free images to docker\.io\/bitnamilegacy/);
+    expect(out).not.toMatch(/秒后仍未完成/);
+    const zh = await runStep(l, 0, runnerDeps(new FakeKubeClient(fixture('pod-imagepullbackoff')), { lang: 'zh' }));
+    expect(textIn(zh.actions[0]?.output, 'zh')).toMatch(/bitnamilegacy/);
   });
 
   it('records a nodePort that a later check compares with', async () => {

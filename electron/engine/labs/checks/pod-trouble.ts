@@ -1,36 +1,25 @@
 // Why pods are not Ready, in one observation and one hint: image pulls (rate limit, a tag that
-// does not exist, Bitnami's move), crash loops, unschedulable pods, or simply still starting.
+// does not exist, Bitnami's move, no network: kube/pull-failure.ts), crash loops, unschedulable
+// pods, or simply still starting.
 import type { KubeObject } from '../../kube/client.ts';
-import { podProblems, podReady, podStateLine } from '../../kube/readiness.ts';
-import { classifyStderr } from '../../tools/hints.ts';
+import { pullFailureOf } from '../../kube/pull-failure.ts';
+import { isPullProblem, podProblems, podReady, podStateLine } from '../../kube/readiness.ts';
 import type { Say } from '../say.ts';
 
-export function podTrouble(pods: KubeObject[], say: Say): { observed: string; hint: string } {
+/** `labId` names the lab whose manifests pin the pods' images, for a missing image's fix. */
+export function podTrouble(pods: KubeObject[], say: Say, labId?: string): { observed: string; hint: string } {
   const notReady = pods.filter((p) => !podReady(p));
   const first = notReady[0];
   if (!first) return { observed: say('all matching pods are Ready', '所有匹配的 Pod 都已 Ready'), hint: '' };
   const problem = notReady.flatMap((p) => podProblems(p))[0];
   const where = `${first.metadata.namespace}/${first.metadata.name}`;
   const observed = podStateLine(problem ? (notReady.find((p) => p.metadata.name === problem.pod) ?? first) : first);
-  if (problem && /ImagePull|ErrImage|InvalidImageName/.test(problem.reason)) {
-    const cls = classifyStderr(problem.message);
-    if (cls) return { observed, hint: say(cls.hint.en, cls.hint.zh) };
-    if (/bitnami\//.test(problem.image ?? '')) {
-      return {
-        observed,
-        hint: say(
-          `The image ${problem.image} is a Bitnami image; Bitnami moved them to a frozen legacy registry in 2025. Use an official image pinned by tag (e.g. nginx:1.30.4-alpine).`,
-          `镜像 ${problem.image} 是 Bitnami 镜像，Bitnami 已在 2025 年把它们移到冻结的旧仓库。请改用按标签固定的官方镜像（例如 nginx:1.30.4-alpine）。`,
-        ),
-      };
-    }
-    return {
-      observed,
-      hint: say(
-        `The node cannot pull ${problem.image ?? 'the image'}: check the image name and tag (kubectl describe pod ${first.metadata.name} -n ${first.metadata.namespace} shows the registry's message) and the machine's internet access.`,
-        `节点无法拉取 ${problem.image ?? '镜像'}：请检查镜像名称和标签（kubectl describe pod ${first.metadata.name} -n ${first.metadata.namespace} 会显示镜像仓库的消息）以及本机的网络。`,
-      ),
-    };
+  if (problem && isPullProblem(problem)) {
+    // The class of the pull (rate limit, missing image, network) decides the fix; a lab's check
+    // result is read in the window and on the command line alike, so it names both ways out.
+    const f = pullFailureOf(problem, first.metadata.namespace ?? 'default', [], labId ? { usedBy: { en: `the lab ${labId}`, zh: `实验 ${labId}` } } : {});
+    const cls = f.class === 'unknown' ? '' : say(` (${f.label.en})`, `（${f.label.zh}）`);
+    return { observed: `${observed}${cls}`, hint: say(f.anyHint.en, f.anyHint.zh) };
   }
   if (problem && problem.reason === 'Unschedulable') {
     return { observed, hint: say(`The scheduler cannot place ${where}: ${problem.message}`, `调度器无法放置 ${where}：${problem.message}`) };

@@ -9,7 +9,7 @@ export const podsReadyChecker: Checker<'podsReady'> = {
   dataPlane: false,
   settleOn: (c) => ({ apiVersion: 'v1', kind: 'Pod', namespace: c.namespace, labelSelector: c.selector }),
   describe: (c, say) => say(`${c.count} pod(s) labelled ${c.selector} in ${c.namespace} are Ready`, `${c.namespace} 中带 ${c.selector} 标签的 ${c.count} 个 Pod 处于 Ready 状态`),
-  async run(c, { client, say }) {
+  async run(c, { client, say, labId }) {
     const expected = podsReadyChecker.describe(c, say);
     const pods = await livePods(client, c.namespace, c.selector);
     const ready = pods.filter(podReady);
@@ -34,7 +34,7 @@ export const podsReadyChecker: Checker<'podsReady'> = {
         say(`More pods are Ready than the step expects: check the replicas (kubectl get deploy -n ${c.namespace}).`, `Ready 的 Pod 比本步骤预期的多：请检查副本数（kubectl get deploy -n ${c.namespace}）。`),
       );
     }
-    const t = podTrouble(pods, say);
+    const t = podTrouble(pods, say, labId);
     return failed(expected, `${observed} — ${t.observed}`, 'pod', t.hint);
   },
 };

@@ -60,7 +60,7 @@ async function destination(c: TcpCheck, ctx: CheckContext): Promise<Destination 
     if (pods.length === 0) {
       return { layer: 'pod', observed: say(`no pod in ${namespace} matches ${selector}`, `${namespace} 中没有匹配 ${selector} 的 Pod`), hint: say(`Check the labels: kubectl get pods -n ${namespace} --show-labels.`, `请检查标签：kubectl get pods -n ${namespace} --show-labels。`) };
     }
-    const t = podTrouble(pods, say);
+    const t = podTrouble(pods, say, ctx.labId);
     return { layer: 'pod', observed: t.observed, hint: t.hint };
   }
   const { namespace, name } = c.to.service;

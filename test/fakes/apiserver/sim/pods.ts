@@ -3,6 +3,7 @@
 // and — for Job pods and probe pods — finish.
 import { type ImagePullFault, asList } from '../../scenario.ts';
 import { runPodCommand } from '../dataplane/commands.ts';
+import { pullMessage } from './pull-messages.ts';
 import { type Json, type KObj, hexId, nowIso } from '../util.ts';
 import { type Condition, HANG_NAMESPACES, type SimContext, conditions, fullImage, isTerminal } from './context.ts';
 import { NOT_READY_MSG, cniReady, nodeIP, nodeIndex, nodes, unfit } from './nodes.ts';
@@ -107,12 +108,12 @@ function hung(ctx: SimContext, pod: KObj): boolean {
   return !!phase && (HANG_NAMESPACES[phase] ?? []).includes(pod.metadata.namespace ?? '');
 }
 
-function pullFault(ctx: SimContext, pod: KObj): { fault: ImagePullFault; image: string } | null {
+function pullFault(ctx: SimContext, pod: KObj): { fault: ImagePullFault; image: string; message: string } | null {
   for (const f of asList(ctx.scenario().faults?.imagePullBackOff)) {
     if (f.namespace !== pod.metadata.namespace) continue;
     if (f.podPrefix && !pod.metadata.name.startsWith(f.podPrefix)) continue;
     const c = (pod.spec?.containers ?? []).find((x: Json) => !f.image || String(x.image).includes(f.image));
-    if (c) return { fault: f, image: String(c.image) };
+    if (c) return { fault: f, image: String(c.image), message: f.message ?? pullMessage(f.kind ?? 'network', String(c.image)) };
   }
   return null;
 }
@@ -248,10 +249,10 @@ export function reconcilePods(ctx: SimContext): void {
     const pf = pullFault(ctx, pod);
     if (ctx.once(`pulling:${uid}`)) for (const c of pod.spec.containers ?? []) ctx.event(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`, 'kubelet', host);
     if (pf) {
-      const { fault, image } = pf;
+      const { fault, image, message } = pf;
       const backoff = fault.reason === 'ImagePullBackOff' && ctx.after(`backoff:${uid}`, t.imagePullMs);
       if (ctx.once(`pullfail:${uid}`)) {
-        ctx.event(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${fault.message}`, 'kubelet', host);
+        ctx.event(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${message}`, 'kubelet', host);
         ctx.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull', 'kubelet', host);
       }
       if (backoff) {
@@ -259,8 +260,8 @@ export function reconcilePods(ctx: SimContext): void {
           ctx.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${image}"`, 'kubelet', host);
           ctx.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff', 'kubelet', host);
         }
-        waiting(ctx, pod, node, 'ImagePullBackOff', `Back-off pulling image "${image}": ErrImagePull: ${fault.message}`, true);
-      } else waiting(ctx, pod, node, 'ErrImagePull', fault.message, true);
+        waiting(ctx, pod, node, 'ImagePullBackOff', `Back-off pulling image "${image}": ErrImagePull: ${message}`, true);
+      } else waiting(ctx, pod, node, 'ErrImagePull', message, true);
       continue;
     }
     waiting(ctx, pod, node, 'ContainerCreating', undefined, true);
