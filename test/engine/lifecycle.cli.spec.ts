@@ -119,11 +119,11 @@ describe('happy path', () => {
     expect(kindCalls.filter((c) => c.args[0] === 'create')).toHaveLength(2);
   });
 
-  it('up --dry-run prints the plan and changes nothing (it only asks the engine its cgroup version)', async () => {
+  it('up --dry-run prints the plan and changes nothing (it only asks the engine its cgroup version and which caches run, for their mode)', async () => {
     const w = await world();
     const r = await runCli(['up', '--dry-run'], w);
     expect(r.code).toBe(0);
-    expect(w.calls().map((c) => [c.tool, ...c.args].join(' '))).toEqual(['docker info --format {{.CgroupVersion}}']);
+    expect(w.calls().map((c) => [c.tool, ...c.args].join(' ')).sort()).toEqual(['docker info --format {{.CgroupVersion}}', 'docker ps -a --filter label=io.kindlab.cache --format {{json .}}']);
     expect(r.stdout).toMatch(/kind create cluster --name cluster01 --config .*--kubeconfig /);
     expect(r.stdout).toContain(`node image ${w.pins.nodeImage}`);
     const chosen = w.pins.manifests.filter((m) => ['calico', 'ingress-nginx', 'metallb'].includes(m.addon));
