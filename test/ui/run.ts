@@ -19,6 +19,7 @@ import { RestKubeClient } from '../../electron/engine/kube/client.ts';
 import { forwardPort } from '../support/tcp-forward.ts';
 import { type UiWorld, startUiWorld } from './world.ts';
 import { firstHour } from './first-hour.ts';
+import { imageCache } from './image-cache.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -684,6 +685,7 @@ try {
   await daemonDown(context);
   await sanitizerInRealBrowser(context);
   await firstHour(context, { step, shot, watch: (p) => (currentPage = p) });
+  await imageCache(context, { step, shot, watch: (p) => (currentPage = p) });
   await electronHost();
 } finally {
   await context.close();
