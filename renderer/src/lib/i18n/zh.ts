@@ -146,7 +146,7 @@ export const zh: Catalog = {
   'cache.import': APP_LABELS.importBundle.zh,
   'cache.importPath': '离线包文件',
   'cache.importPlaceholder': '/path/to/kindlab-bundle.tar',
-  'cache.importHint': '由 kindlab bundle export 生成的文件，填写它在运行 kindlab 的机器上的路径。载入前会按锁定的版本逐一校验。',
+  'cache.importHint': '由 “kindlab bundle export” 生成的文件，填写它在运行 kindlab 的机器上的路径。载入前会按锁定的版本逐一校验。',
   'cache.waitCluster': '请等待集群操作完成。',
   'cache.confirmTitle': '清空镜像缓存？',
   'cache.confirmBody': '缓存容器及其数据卷会连同其中的所有镜像一起删除。下次构建会重新下载它们（或导入离线包）。',
