@@ -157,9 +157,9 @@ async function healthyMachine(context: BrowserContext): Promise<void> {
       await shot(page, '03-cluster-building');
       await page.locator('section.op[data-status="done"]').waitFor({ timeout: T.op });
       // A finished build folds its phases away; they are one click from view.
-      await page.getByRole('button', { name: 'Show the 6 phases' }).click();
+      await page.getByRole('button', { name: 'Show the 8 phases' }).click();
       assert.equal(await page.locator('section.op [data-state="failed"]').count(), 0);
-      for (const id of ['preflight', 'cluster', 'cni', 'ingress', 'metallb', 'pools']) {
+      for (const id of ['preflight', 'cache', 'cluster', 'mirrors', 'cni', 'ingress', 'metallb', 'pools']) {
         assert.match((await page.locator(`[data-phase="${id}"]`).getAttribute('data-state')) ?? '', /done|skipped/, `phase ${id}`);
       }
       await see(page, /Done in \d+:\d\d/);
@@ -361,7 +361,7 @@ async function alternativesMachine(context: BrowserContext): Promise<void> {
       await see(page, 'Building the cluster');
       assert.equal(await panel.locator('input[value="calico"]').isDisabled(), true, 'the choices are locked while the build runs');
       await page.locator('section.op[data-status="done"]').waitFor({ timeout: T.op });
-      await page.getByRole('button', { name: 'Show the 6 phases' }).click();
+      await page.getByRole('button', { name: 'Show the 8 phases' }).click();
       assert.equal(await page.locator('section.op [data-state="failed"]').count(), 0);
       assert.match((await page.locator('[data-phase="cni"] .title').textContent()) ?? '', /kube-router/);
       assert.match((await page.locator('[data-phase="ingress"] .title').textContent()) ?? '', /Traefik/);

@@ -169,7 +169,7 @@ describe('the cache card', () => {
         if (attempt === 1) {
           return Promise.reject(
             new ApiFailure({
-              code: 'bundle-mismatch',
+              code: 'checksum-mismatch',
               message: { en: 'The bundle does not match the pins', zh: '离线包与锁定版本不符' },
               hint: { en: 'Export it again with kindlab bundle export FILE', zh: '用 kindlab bundle export FILE 重新导出' },
               appHint: { en: 'Export it again on a machine with internet, with this version of kindlab.', zh: '在联网机器上用这一版本的 kindlab 重新导出。' },
@@ -210,7 +210,7 @@ describe('the cache card', () => {
 
   it('shows a status it cannot read as a failure, and asks again only on the button', async () => {
     const { client, calls } = fakeClient({
-      'cache:status': () => Promise.reject(new ApiFailure({ code: 'daemon-down', message: 'Cannot connect to the Docker daemon', hint: 'Start Docker' })),
+      'cache:status': () => Promise.reject(new ApiFailure({ code: 'daemon-unreachable', message: 'Cannot connect to the Docker daemon', hint: 'Start Docker' })),
     });
     startSession(client);
     render();

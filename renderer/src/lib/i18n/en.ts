@@ -142,7 +142,7 @@ export const en = {
   'cache.missing': 'Not cached yet ({count})',
   'cache.usedBy': 'used by {who}',
   'cache.off': 'The image cache is off: every build and full reset downloads its images again.',
-  'cache.offHow': 'To turn it on, tick “{option}” under {panel}, then run a full reset.',
+  'cache.offHow': 'To turn it on, tick “{option}” under {panel}, then run a full reset. Where kindlab was started with KINDLAB_CACHE=off, start it without that.',
   'cache.download': APP_LABELS.downloadLabImages.en,
   'cache.clear': APP_LABELS.clearCache.en,
   'cache.import': APP_LABELS.importBundle.en,
@@ -203,6 +203,8 @@ export const en = {
   'op.logAria': 'Operation log',
 
   'phase.preflight': 'Check the machine',
+  'phase.cache': 'Start the image cache',
+  'phase.mirrors': 'Point the nodes at the cache',
   'phase.cluster': 'Create the kind cluster',
   'phase.metallb': 'Install MetalLB',
   'phase.pools': 'Create the address pools',

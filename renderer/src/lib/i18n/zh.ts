@@ -140,7 +140,7 @@ export const zh: Catalog = {
   'cache.missing': '尚未缓存（{count} 个）',
   'cache.usedBy': '使用者：{who}',
   'cache.off': '镜像缓存已关闭：每次构建和完全重置都会重新下载镜像。',
-  'cache.offHow': '要开启它，请在“{panel}”中勾选“{option}”，然后执行完全重置。',
+  'cache.offHow': '要开启它，请在“{panel}”中勾选“{option}”，然后执行完全重置。如果 kindlab 启动时设置了 KINDLAB_CACHE=off，请去掉它重新启动。',
   'cache.download': APP_LABELS.downloadLabImages.zh,
   'cache.clear': APP_LABELS.clearCache.zh,
   'cache.import': APP_LABELS.importBundle.zh,
@@ -200,6 +200,8 @@ export const zh: Catalog = {
   'op.logAria': '操作日志',
 
   'phase.preflight': '检查本机',
+  'phase.cache': '启动镜像缓存',
+  'phase.mirrors': '让节点使用镜像缓存',
   'phase.cluster': '创建 kind 集群',
   'phase.metallb': '安装 MetalLB',
   'phase.pools': '创建地址池',
