@@ -113,6 +113,24 @@ describe('image cache', () => {
     expect(bad.code).not.toBe(0);
   });
 
+  it('cache warm in proxy mode pulls every image through its cache; a rate limit fails with what to do', async () => {
+    const w = await world({ scenario: { docker: { pullRateLimited: true } }, state: { images: ['registry:3.0.0'] } });
+    const limited = await runCli(['cache', 'warm'], w, { timeoutMs: 60_000 });
+    expect(limited.code).toBe(1);
+    expect(limited.stderr).toContain('toomanyrequests');
+    expect(limited.stderr).toContain('docker login');
+    w.setScenario({});
+    const r = await runCli(['cache', 'warm', '--json'], w, { timeoutMs: 120_000 });
+    noStack(r);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout) as CacheStatus;
+    expect(s.cachedCount).toBe(s.totalCount);
+    // One phase per upstream, each reaching its last image.
+    for (const u of UPSTREAMS) expect(r.stderr).toMatch(new RegExp(`✓ ${u.replace(/\./g, '\\.')}: done`));
+    // The pulled copies do not stay in the host engine under the cache's name.
+    expect(w.readState().images.filter((i) => i.startsWith('127.0.0.1:'))).toEqual([]);
+  });
+
   it('KINDLAB_CACHE=off and --no-cache leave the caches out', async () => {
     const w = await world();
     const up = await runCli(['up'], w, { timeoutMs: 120_000, env: { KINDLAB_CACHE: 'off' } });

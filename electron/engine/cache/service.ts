@@ -16,7 +16,7 @@ import { loadLabs } from '../labs/loader.ts';
 import { type InventoryImage, inventory, labImages, upstreamsOf } from './inventory.ts';
 import { CACHE_LABEL, CACHE_MODE_LABEL, cacheEndpoint, cachedCheckArgv, parseCachedOutput, cacheName, hostPortOf, hostRef, hostsPath, hostsToml, parseRef, parseWriteOutput, runArgs, writeHostsArgv } from './mirrors.ts';
 
-export const KIND_NETWORK = 'kind';
+const KIND_NETWORK = 'kind';
 
 interface CacheRow {
   name: string;
@@ -68,6 +68,9 @@ function hostPortIn(ports: string): number | null {
 }
 
 export class CacheService {
+  /** The inventory of the last few seconds: one operation asks for it per image, the labs folder changes rarely. */
+  private memo: { at: number; images: InventoryImage[] } | null = null;
+
   constructor(private readonly ctx: EngineContext) {}
 
   private get docker() {
@@ -80,6 +83,13 @@ export class CacheService {
 
   /** Every image of every add-on choice and lab, from the pins, the cached manifests and the labs folder. */
   images(): InventoryImage[] {
+    if (this.memo && Date.now() - this.memo.at < 5000) return this.memo.images;
+    const images = this.readInventory();
+    this.memo = { at: Date.now(), images };
+    return images;
+  }
+
+  private readInventory(): InventoryImage[] {
     const labs = loadLabs(this.ctx.labsDir).labs.map((l) => labImages(l, this.ctx.pins));
     const texts = new Map<string, string>();
     for (const pin of this.ctx.pins.manifests) {
