@@ -13,6 +13,7 @@ import { type EngineConfig, readKindlabEnv } from '../engine/env.ts';
 import { detectLang } from '../engine/i18n/text.ts';
 import { textIn } from '../shared/text.ts';
 import { doctorLines, failureLines, importLines, labListLines, labRunLines, manifestLines, noClusterLines, planLines, poolLines, problemLines, statusLines } from './format.ts';
+import { bundleLines } from './bundle-lines.ts';
 import { cacheStatusLines } from './cache-format.ts';
 import { PlainProgress, type ProgressSink, TtyProgress } from './progress.ts';
 import { usageError } from './usage-errors.ts';
@@ -101,7 +102,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   };
 
   /** Runs a long operation with a progress view; Ctrl+C cancels it (twice: exits at once). */
-  const runOperation = async <C extends 'cluster:up' | 'cluster:down' | 'cluster:reset' | 'lab:run' | 'cache:warm' | 'cache:clear'>(g: GlobalOpts, kind: OpKind, channel: C, req: RequestOf<C>, afterFailure?: (f: Failure) => string | null): Promise<ResponseOf<C>> => {
+  const runOperation = async <C extends 'cluster:up' | 'cluster:down' | 'cluster:reset' | 'lab:run' | 'cache:warm' | 'cache:clear' | 'bundle:export' | 'bundle:import'>(g: GlobalOpts, kind: OpKind, channel: C, req: RequestOf<C>, afterFailure?: (f: Failure) => string | null): Promise<ResponseOf<C>> => {
     const eng = getEngine(g);
     const opId = randomUUID();
     const title = { up: 'kindlab up', down: 'kindlab down', 'reset-fast': 'kindlab reset --fast', 'reset-full': 'kindlab reset --full', 'lab-run': 'kindlab lab run', 'lab-cleanup': 'kindlab lab cleanup', 'cache-warm': 'kindlab cache warm', 'cache-clear': 'kindlab cache clear', 'bundle-export': 'kindlab bundle export', 'bundle-import': 'kindlab bundle import' }[kind];
@@ -350,6 +351,27 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       const r = await runOperation(g(), 'cache-clear', 'cache:clear', {});
       if (o.json) printJson(r);
       else io.out(r.removed.length ? (lang === 'zh' ? `已删除：${r.removed.join('、')}` : `Removed: ${r.removed.join(', ')}`) : lang === 'zh' ? '没有缓存，无需删除。' : 'No cache: there was nothing to remove.');
+    });
+
+  // The offline bundle: every pinned manifest and image in one file, for classrooms without internet.
+  const bundle = program.command('bundle').description('one file with every image and pinned manifest, for machines without internet');
+  bundle
+    .command('export <file>')
+    .description('write every image and pinned manifest a cluster and its labs need into FILE (a tar archive)')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, o: { json?: boolean }) => {
+      const r = await runOperation(g(), 'bundle-export', 'bundle:export', { file, settings: settingsOf(g()) });
+      if (o.json) printJson(r);
+      else io.out(bundleLines(r, 'export', lang).join('\n'));
+    });
+  bundle
+    .command('import <file>')
+    .description('verify FILE against the pins, then put its manifests in the cache and its images in the image caches')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, o: { json?: boolean }) => {
+      const r = await runOperation(g(), 'bundle-import', 'bundle:import', { file });
+      if (o.json) printJson(r);
+      else io.out(bundleLines(r, 'import', lang).join('\n'));
     });
 
   const labs = program.command('labs').description('the chapter exercises');

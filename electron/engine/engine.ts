@@ -12,6 +12,7 @@ import type {
   ResponseOf,
 } from '../api.ts';
 import { importManifests, listManifests } from './addons/manifest-import.ts';
+import { runBundleExport, runBundleImport } from './bundle/ops.ts';
 import { CacheService } from './cache/service.ts';
 import { both } from './i18n/text.ts';
 import { createManifestFetcher } from './addons/manifests.ts';
@@ -115,6 +116,11 @@ export class Engine implements KindlabApi {
     return requestSettings(this.ctx, partial);
   }
 
+  /** What the bundle's operations need of the engine. */
+  private bundleHost() {
+    return { ctx: this.ctx, ops: this.ops, cache: this.cache, version: this.options.version ?? '0.1.0', settings: (p?: Partial<ClusterSettings>) => this.settings(p) };
+  }
+
   private buildHandlers(): Handlers {
     const lc = this.lifecycle;
     return {
@@ -155,7 +161,6 @@ export class Engine implements KindlabApi {
       'op:list': async () => ({ ops: this.ops.list() }),
       'manifests:list': async () => ({ manifests: await listManifests(this.ctx.pins.manifests, this.ctx.dataDir), cacheDir: manifestCacheDir(this.ctx.dataDir) }),
       'manifests:import': async (req) => importManifests(req.dir, this.ctx.pins.manifests, this.ctx.dataDir),
-      // Issue 11: built on this branch by the cache and bundle work; until then they refuse plainly.
       'cache:status': async (req) => this.cache.status({ enabled: lc.cacheOn(this.settings(req?.settings)), mode: this.ctx.cache.mode }),
       'cache:warm': async (req) => {
         const mode = req.mode ?? this.ctx.cache.mode;
@@ -205,8 +210,8 @@ export class Engine implements KindlabApi {
         this.ops.run('cache-clear', req.opId, [{ id: 'clear', title: both({ en: 'Remove the image caches', zh: '删除镜像缓存' }) }], { locked: true }, (op) =>
           op.phase('clear', () => this.cache.clear(op.signal), (r) => both({ en: `removed ${r.removed.length ? r.removed.join(', ') : 'nothing'}`, zh: `已删除 ${r.removed.length ? r.removed.join('、') : '（无）'}` })),
         ),
-      'bundle:export': async () => notBuilt('bundle:export'),
-      'bundle:import': async () => notBuilt('bundle:import'),
+      'bundle:export': async (req) => runBundleExport(this.bundleHost(), req),
+      'bundle:import': async (req) => runBundleImport(this.bundleHost(), req),
       'labs:list': async (req) => this.labs.list(req?.dir),
       'labs:validate': async (req) => ({ problems: this.labs.validate(req?.dir) }),
       'lab:get': async (req) => this.labs.detail(req.id, req.lang, req.settings),
@@ -221,10 +226,6 @@ export class Engine implements KindlabApi {
       'terminal:close': async (req) => this.terminals.close(req.sessionId),
     };
   }
-}
-
-function notBuilt(channel: string): never {
-  throw new KindlabError({ code: 'internal', message: { en: `${channel} is not built yet`, zh: `${channel} 尚未实现` }, hint: { en: 'This build of kindlab lacks the image cache.', zh: '此版本的 kindlab 尚无镜像缓存。' } });
 }
 
 export function createEngine(options: EngineOptions): Engine {
