@@ -1,13 +1,22 @@
 // Tier 4, issue 11: the cluster screen's image cache card in a real browser against the fake
 // world. It starts empty, "Download lab images" shows its progress and leaves every image cached,
-// "Clear cache" asks first and empties it again, and the card speaks Chinese. run.ts calls
-// `imageCache` with its step runner.
+// "Clear cache" asks first and empties it again, "Import bundle" fills it from an exported
+// bundle, and the card speaks Chinese. run.ts calls `imageCache` with its step runner.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import type { Runner } from './first-hour.ts';
 import { startUiWorld } from './world.ts';
 
 const T = { short: 5_000, op: 30_000 };
+
+async function waitForCount(cond: () => Promise<boolean>, what: string, timeout = T.short): Promise<void> {
+  const end = Date.now() + timeout;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 export async function imageCache(context: BrowserContext, r: Runner): Promise<void> {
   console.log('the image cache card (fake Docker with registry containers):');
@@ -68,6 +77,13 @@ export async function imageCache(context: BrowserContext, r: Runner): Promise<vo
       await card.getByRole('heading', { name: 'Image cache' }).waitFor();
     });
 
+    // What `kindlab bundle export` writes on a machine with internet, from the full cache.
+    const bundle = join(ui.world.root, 'kindlab-bundle.tar');
+    await r.step('(a bundle is exported from the full cache, as the CLI does)', async () => {
+      const written = await ui.engine.invoke('bundle:export', { opId: 'op-tier4-export', file: bundle });
+      assert.ok(written.images >= 10, `the bundle holds the images (${written.images})`);
+    });
+
     await r.step('Clear cache asks first, then empties the cache', async () => {
       await card.getByRole('button', { name: 'Clear cache' }).click();
       const dialog = page.getByRole('dialog', { name: 'Clear the image cache?' });
@@ -77,10 +93,23 @@ export async function imageCache(context: BrowserContext, r: Runner): Promise<vo
       await page.locator('section[data-cache="full"]').waitFor();
       await card.getByRole('button', { name: 'Clear cache' }).click();
       await dialog.getByRole('button', { name: 'Clear cache' }).click();
-      await card.getByText(/^Removed: /).waitFor({ timeout: T.op });
+      await card.getByText(/Removed: kindlab-cache-/).waitFor({ timeout: T.op });
       await page.locator('section[data-cache="empty"]').waitFor({ timeout: T.short });
       assert.equal((await counts()).cached, 0);
       assert.equal(await card.getByRole('button', { name: 'Download lab images' }).isEnabled(), true);
+    });
+
+    await r.step('Import bundle from a path shows its progress, what it read, and fills the cache again', async () => {
+      assert.equal(await card.getByRole('button', { name: 'Import bundle' }).isDisabled(), true, 'no path, no import');
+      await card.getByRole('textbox', { name: 'Bundle file' }).fill(bundle);
+      await card.getByRole('button', { name: 'Import bundle' }).click();
+      const panel = card.locator('section.op');
+      await panel.getByRole('heading', { name: 'Importing the offline bundle' }).waitFor();
+      await card.locator('section.op[data-status="done"]').waitFor({ timeout: T.op });
+      await card.getByText(/Imported \d+ images and \d+ manifests \(.+\) in \d+:\d\d\./).waitFor({ timeout: T.short });
+      await waitForCount(async () => (await counts()).cached > 0, 'the imported images in the cache');
+      await card.scrollIntoViewIfNeeded();
+      await r.shot(page, '20-cache-bundle-imported');
     });
 
     await r.step('no errors in the page console (image cache)', async () => {
