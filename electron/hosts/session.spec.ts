@@ -48,6 +48,10 @@ function fakeEngine() {
           return operation('lab-run', r.opId as string);
         case 'cluster:up':
           return operation('up', r.opId as string);
+        case 'cache:warm':
+          return operation('cache-warm', r.opId as string);
+        case 'bundle:import':
+          return operation('bundle-import', r.opId as string);
         case 'op:list':
           return { ops: [...running].map(([opId, kind]): RunningOp => ({ opId, kind, phases: [], startedAt: 0, log: [] })) };
         case 'doctor:run':
@@ -148,6 +152,28 @@ describe('session', () => {
     expect(c.events).toMatchObject([{ event: 'op', payload: { opId: upId, type: 'started', kind: 'up' } }]);
     f.finishers.get(upId)?.();
     await up;
+    expect(host.stats()).toMatchObject({ opSubscriptions: 0, opKinds: 0 });
+  });
+
+  it('sends the cache’s and the bundle’s operations to the window that started them, as it does a lab run', async () => {
+    const f = fakeEngine();
+    const host = createSessionHost(f.engine);
+    const a = client(host);
+    const b = client(host);
+    for (const [channel, req] of [
+      ['cache:warm', {}],
+      ['bundle:import', { file: '/tmp/b.tar' }],
+    ] as const) {
+      const before = a.events.length;
+      const run = a.ask(channel, req);
+      await tick();
+      const opId = (f.calls.findLast(([ch]) => ch === channel)?.[1] as { opId: string }).opId;
+      expect(opId).toMatch(new RegExp(`^${a.session.id}-`));
+      f.finishers.get(opId)?.();
+      await run;
+      expect(a.events.slice(before).map((e) => e.event === 'op' && e.payload.type)).toEqual(['started', 'finished']);
+    }
+    expect(b.events).toEqual([]);
     expect(host.stats()).toMatchObject({ opSubscriptions: 0, opKinds: 0 });
   });
 

@@ -22,7 +22,7 @@ import { checkRequest } from './schemas.ts';
 const LIFECYCLE_KINDS: ReadonlySet<OpKind> = new Set(['up', 'down', 'reset-fast', 'reset-full']);
 
 /** Requests that start an operation: the session picks the opId when the client did not. */
-const OP_CHANNELS: ReadonlySet<Channel> = new Set(['cluster:up', 'cluster:down', 'cluster:reset', 'lab:run', 'lab:cleanup']);
+const OP_CHANNELS: ReadonlySet<Channel> = new Set(['cluster:up', 'cluster:down', 'cluster:reset', 'lab:run', 'lab:cleanup', 'cache:warm', 'cache:clear', 'bundle:export', 'bundle:import']);
 
 const TERMINAL_CHANNELS: ReadonlySet<Channel> = new Set(['terminal:input', 'terminal:resize', 'terminal:ack', 'terminal:close']);
 

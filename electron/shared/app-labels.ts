@@ -12,7 +12,10 @@ export const APP_LABELS = {
   resetFull: { en: 'Full', zh: '完全' },
   advancedOptions: { en: 'Advanced options', zh: '高级选项' },
   nodeImage: { en: 'Node image', zh: '节点镜像' },
+  imageCache: { en: 'Image cache', zh: '镜像缓存' },
   downloadLabImages: { en: 'Download lab images', zh: '下载实验镜像' },
+  clearCache: { en: 'Clear cache', zh: '清空缓存' },
+  importBundle: { en: 'Import bundle', zh: '导入离线包' },
 } as const satisfies Record<string, LocalizedText>;
 
 /** Every label in one language: what a hint may quote as a button or a screen. */

@@ -19,6 +19,7 @@ import { RestKubeClient } from '../../electron/engine/kube/client.ts';
 import { forwardPort } from '../support/tcp-forward.ts';
 import { type UiWorld, startUiWorld } from './world.ts';
 import { firstHour } from './first-hour.ts';
+import { imageCache } from './image-cache.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -156,9 +157,9 @@ async function healthyMachine(context: BrowserContext): Promise<void> {
       await shot(page, '03-cluster-building');
       await page.locator('section.op[data-status="done"]').waitFor({ timeout: T.op });
       // A finished build folds its phases away; they are one click from view.
-      await page.getByRole('button', { name: 'Show the 6 phases' }).click();
+      await page.getByRole('button', { name: 'Show the 8 phases' }).click();
       assert.equal(await page.locator('section.op [data-state="failed"]').count(), 0);
-      for (const id of ['preflight', 'cluster', 'cni', 'ingress', 'metallb', 'pools']) {
+      for (const id of ['preflight', 'cache', 'cluster', 'mirrors', 'cni', 'ingress', 'metallb', 'pools']) {
         assert.match((await page.locator(`[data-phase="${id}"]`).getAttribute('data-state')) ?? '', /done|skipped/, `phase ${id}`);
       }
       await see(page, /Done in \d+:\d\d/);
@@ -360,7 +361,7 @@ async function alternativesMachine(context: BrowserContext): Promise<void> {
       await see(page, 'Building the cluster');
       assert.equal(await panel.locator('input[value="calico"]').isDisabled(), true, 'the choices are locked while the build runs');
       await page.locator('section.op[data-status="done"]').waitFor({ timeout: T.op });
-      await page.getByRole('button', { name: 'Show the 6 phases' }).click();
+      await page.getByRole('button', { name: 'Show the 8 phases' }).click();
       assert.equal(await page.locator('section.op [data-state="failed"]').count(), 0);
       assert.match((await page.locator('[data-phase="cni"] .title').textContent()) ?? '', /kube-router/);
       assert.match((await page.locator('[data-phase="ingress"] .title').textContent()) ?? '', /Traefik/);
@@ -684,6 +685,7 @@ try {
   await daemonDown(context);
   await sanitizerInRealBrowser(context);
   await firstHour(context, { step, shot, watch: (p) => (currentPage = p) });
+  await imageCache(context, { step, shot, watch: (p) => (currentPage = p) });
   await electronHost();
 } finally {
   await context.close();

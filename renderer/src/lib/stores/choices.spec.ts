@@ -9,6 +9,9 @@ describe('advanced options', () => {
   it('send the picks, and the node image only when one is given', () => {
     expect(choiceSettings({ cni: 'kube-router', ingress: 'traefik', nodeImage: '  ' })).toEqual({ cni: 'kube-router', ingress: 'traefik' });
     expect(choiceSettings({ cni: 'calico', ingress: 'ingress-nginx', nodeImage: ' my/node:1 ' })).toEqual({ cni: 'calico', ingress: 'ingress-nginx', nodeImage: 'my/node:1' });
+    // The image cache is on unless turned off, and only "off" travels.
+    expect(choiceSettings({ cni: 'calico', ingress: 'traefik', nodeImage: '', imageCache: true })).toEqual({ cni: 'calico', ingress: 'traefik' });
+    expect(choiceSettings({ cni: 'calico', ingress: 'traefik', nodeImage: '', imageCache: false })).toEqual({ cni: 'calico', ingress: 'traefik', imageCache: false });
   });
 
   it('say which picks an existing cluster does not run yet', () => {

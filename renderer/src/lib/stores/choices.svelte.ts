@@ -1,7 +1,7 @@
 // What the learner picks under "Advanced options" for the next build: the pod network, the
-// ingress controller and the node image. Remembered between visits. A cluster that exists keeps
-// what it was built with: "Build again" sends no choice (the engine uses the cluster's own), and
-// only a full reset (or a build after Delete) applies a new one.
+// ingress controller, the node image and whether the image cache is used. Remembered between
+// visits. A cluster that exists keeps what it was built with: "Build again" sends no choice (the
+// engine uses the cluster's own), and only a full reset (or a build after Delete) applies a new one.
 import type { ClusterSettings, ClusterStatus, CniChoice, IngressChoice } from '../api/contract.ts';
 import { loadPref, savePref } from '../persist/prefs.ts';
 
@@ -22,9 +22,10 @@ export function shownChoices(status: ClusterStatus | null, p: { cni: CniChoice; 
 }
 
 /** Pure: the settings a request carries for these picks (an empty node image means the pinned one). */
-export function choiceSettings(p: { cni: CniChoice; ingress: IngressChoice; nodeImage: string }): Partial<ClusterSettings> {
+export function choiceSettings(p: { cni: CniChoice; ingress: IngressChoice; nodeImage: string; imageCache?: boolean }): Partial<ClusterSettings> {
   const image = p.nodeImage.trim();
-  return { cni: p.cni, ingress: p.ingress, ...(image ? { nodeImage: image } : {}) };
+  // The cache is on unless turned off: only "off" is worth saying.
+  return { cni: p.cni, ingress: p.ingress, ...(image ? { nodeImage: image } : {}), ...(p.imageCache === false ? { imageCache: false } : {}) };
 }
 
 /** Pure: which picks differ from what an existing cluster runs (they take effect with a full reset). */
@@ -38,6 +39,7 @@ class ChoicesStore {
   cni = $state<CniChoice>(oneOf(loadPref('cluster.cni'), CNIS, 'calico'));
   ingress = $state<IngressChoice>(oneOf(loadPref('cluster.ingress'), INGRESSES, 'ingress-nginx'));
   nodeImage = $state<string>(loadPref('cluster.nodeImage') ?? '');
+  imageCache = $state<boolean>(loadPref('cluster.imageCache') !== '0');
   /** The picks were taken from a cluster once, so an existing cluster shows what it runs. */
   private synced = false;
 
@@ -45,6 +47,7 @@ class ChoicesStore {
     savePref('cluster.cni', this.cni);
     savePref('cluster.ingress', this.ingress);
     savePref('cluster.nodeImage', this.nodeImage.trim());
+    savePref('cluster.imageCache', this.imageCache ? '1' : '0');
   }
 
   /** The first time a built cluster is seen, the panel starts from what it runs. */

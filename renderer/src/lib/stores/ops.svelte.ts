@@ -24,7 +24,12 @@ class OpsStore {
 
   /** The newest running lifecycle operation, also one started in another window. */
   get runningLifecycle(): OpView | null {
-    const running = Object.values(this.byId).filter((v) => v.status === 'running' && v.kind !== null && LIFECYCLE_KINDS.includes(v.kind));
+    return this.newestRunning(LIFECYCLE_KINDS);
+  }
+
+  /** The newest running operation of these kinds, whichever window started it. */
+  newestRunning(kinds: readonly OpKind[]): OpView | null {
+    const running = Object.values(this.byId).filter((v) => v.status === 'running' && v.kind !== null && kinds.includes(v.kind));
     return running.sort((a, b) => b.startedAt - a.startedAt)[0] ?? null;
   }
 }

@@ -25,6 +25,8 @@ export const ICONS = {
   eye: 'M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12zM12 9a3 3 0 1 0 0 6 3 3 0 0 0 0-6z',
   broom: 'M19 3 10 12M7 13l4 4M3 21c2-1 3-4 4-6l4 4c-2 1-5 2-6 4-1 0-2-1-2-2z',
   arrowRight: 'M5 12h14M13 6l6 6-6 6',
+  download: 'M12 3v12M7 10l5 5 5-5M4 21h16',
+  upload: 'M12 21V9M7 14l5-5 5 5M4 3h16',
 } as const;
 
 export type IconName = keyof typeof ICONS;
