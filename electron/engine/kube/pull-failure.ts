@@ -67,7 +67,7 @@ export function hopeless(c: PullClass): boolean {
 export const fullRef = canonicalRef;
 export { upstreamOf };
 
-export function isBitnami(image: string): boolean {
+function isBitnami(image: string): boolean {
   return /^(?:(?:docker\.io|index\.docker\.io)\/)?bitnami\//.test(image);
 }
 

@@ -9,7 +9,7 @@ import { PullError, watchPullProblems } from '../kube/watchdog.ts';
 import type { Say } from './say.ts';
 
 /** How long a hopeless pull may fail before the wait stops (scaled). */
-export const HOPELESS_PULL_MS = 5_000;
+const HOPELESS_PULL_MS = 5_000;
 
 export interface PullWatchScope {
   namespace: string;
