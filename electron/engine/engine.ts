@@ -23,6 +23,7 @@ import { type EngineContext, createContext, nodeImageOf, requestSettings } from 
 import type { EngineConfig } from './env.ts';
 import { preflightDoctor, runFullDoctor } from './doctor/entry.ts';
 import { KindlabError } from './errors.ts';
+import { APP_LABELS } from '../shared/app-labels.ts';
 import { type KubeClient, RestKubeClient } from './kube/client.ts';
 import { countLabObjects } from './labs/cleanup.ts';
 import { LabService } from './labs/service.ts';
@@ -197,9 +198,15 @@ export class Engine implements KindlabApi {
             throw new KindlabError({
               code: 'command-failed',
               message: { en: `${failed.length} images could not be cached: ${failed.map((f) => f.ref).join(', ')}`, zh: `有 ${failed.length} 个镜像无法缓存：${failed.map((f) => f.ref).join(', ')}` },
+              // The caches pull anonymously, so a host `docker login` does not lift their limit; what
+              // the host pulls logged in can be pushed in with the local mode instead.
               hint: {
-                en: 'Docker Hub allows 10 anonymous pulls an hour: log in (`docker login`) and run `kindlab cache warm` again; it resumes where it stopped. Behind a proxy, give the Docker daemon its proxy settings.',
-                zh: 'Docker Hub 每小时只允许 10 次匿名拉取：请登录（`docker login`）后再次运行 `kindlab cache warm`，它会从中断处继续。若在代理之后，请为 Docker 守护进程配置代理。',
+                en: 'Docker Hub allows 10 anonymous pulls an hour: run `kindlab cache warm` again once the hour is over; it resumes where it stopped. Or pull the named images with your own `docker login` and push them in with `kindlab cache warm --mode local`. Behind a proxy, give the Docker daemon its proxy settings.',
+                zh: 'Docker Hub 每小时只允许 10 次匿名拉取：一小时后再次运行 `kindlab cache warm`，它会从中断处继续。也可以先 `docker login`，自己拉取上面列出的镜像，再用 `kindlab cache warm --mode local` 推入缓存。若在代理之后，请为 Docker 守护进程配置代理。',
+              },
+              appHint: {
+                en: `Docker Hub allows 10 anonymous pulls an hour: press ${APP_LABELS.downloadLabImages.en} on the ${APP_LABELS.clusterScreen.en} screen again once the hour is over; it resumes where it stopped. Behind a proxy, give the Docker daemon its proxy settings.`,
+                zh: `Docker Hub 每小时只允许 10 次匿名拉取：一小时后在“${APP_LABELS.clusterScreen.zh}”页面再点“${APP_LABELS.downloadLabImages.zh}”，它会从中断处继续。若在代理之后，请为 Docker 守护进程配置代理。`,
               },
             });
           }
