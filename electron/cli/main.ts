@@ -6,13 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import type { Channel, ClusterSettings, CniChoice, EventEnvelope, Failure, IngressChoice, Lang, OpKind, RequestOf, ResponseOf } from '../api.ts';
+import type { CacheMode, Channel, ClusterSettings, CniChoice, EventEnvelope, Failure, IngressChoice, Lang, OpKind, RequestOf, ResponseOf } from '../api.ts';
 import { type Engine, createEngine } from '../engine/engine.ts';
 import { KindlabError, toFailure } from '../engine/errors.ts';
 import { type EngineConfig, readKindlabEnv } from '../engine/env.ts';
 import { detectLang } from '../engine/i18n/text.ts';
 import { textIn } from '../shared/text.ts';
 import { doctorLines, failureLines, importLines, labListLines, labRunLines, manifestLines, noClusterLines, planLines, poolLines, problemLines, statusLines } from './format.ts';
+import { bundleLines } from './bundle-lines.ts';
+import { cacheStatusLines } from './cache-format.ts';
 import { PlainProgress, type ProgressSink, TtyProgress } from './progress.ts';
 import { usageError } from './usage-errors.ts';
 
@@ -100,7 +102,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   };
 
   /** Runs a long operation with a progress view; Ctrl+C cancels it (twice: exits at once). */
-  const runOperation = async <C extends 'cluster:up' | 'cluster:down' | 'cluster:reset' | 'lab:run'>(g: GlobalOpts, kind: OpKind, channel: C, req: RequestOf<C>, afterFailure?: (f: Failure) => string | null): Promise<ResponseOf<C>> => {
+  const runOperation = async <C extends 'cluster:up' | 'cluster:down' | 'cluster:reset' | 'lab:run' | 'cache:warm' | 'cache:clear' | 'bundle:export' | 'bundle:import'>(g: GlobalOpts, kind: OpKind, channel: C, req: RequestOf<C>, afterFailure?: (f: Failure) => string | null): Promise<ResponseOf<C>> => {
     const eng = getEngine(g);
     const opId = randomUUID();
     const title = { up: 'kindlab up', down: 'kindlab down', 'reset-fast': 'kindlab reset --fast', 'reset-full': 'kindlab reset --full', 'lab-run': 'kindlab lab run', 'lab-cleanup': 'kindlab lab cleanup', 'cache-warm': 'kindlab cache warm', 'cache-clear': 'kindlab cache clear', 'bundle-export': 'kindlab bundle export', 'bundle-import': 'kindlab bundle import' }[kind];
@@ -196,15 +198,17 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .command('up')
     .description('create the cluster and install Calico, ingress-nginx and MetalLB (safe to re-run)')
     .option('--dry-run', 'print the ordered plan without running anything')
+    .option('--no-cache', 'do not use the image cache for this cluster (the nodes pull from the registries)')
     .option('--json', 'print the resulting status as JSON')
-    .action(async (o: { dryRun?: boolean; json?: boolean }) => {
+    .action(async (o: { dryRun?: boolean; json?: boolean; cache?: boolean }) => {
+      const settings = { ...settingsOf(g()), ...(o.cache === false ? { imageCache: false } : {}) };
       if (o.dryRun) {
-        const plan = await call(g(), 'cluster:plan', { settings: settingsOf(g()) });
+        const plan = await call(g(), 'cluster:plan', { settings });
         if (o.json) printJson(plan);
         else io.out(planLines(plan, lang).join('\n'));
         return;
       }
-      const status = await runOperation(g(), 'up', 'cluster:up', { settings: settingsOf(g()) });
+      const status = await runOperation(g(), 'up', 'cluster:up', { settings });
       if (o.json) printJson(status);
       else io.out(['', ...statusLines(status, lang)].join('\n'));
     });
@@ -225,13 +229,15 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .description('reset the cluster: --fast removes what the labs created, --full recreates it')
     .option('--fast', 'remove everything the labs created and restore the add-ons (seconds)')
     .option('--full', 'delete and recreate the whole cluster (minutes)')
+    .option('--no-cache', 'with --full: do not use the image cache (the nodes pull from the registries)')
     .option('--json', 'print the resulting status as JSON')
-    .action(async (o: { fast?: boolean; full?: boolean; json?: boolean }) => {
+    .action(async (o: { fast?: boolean; full?: boolean; json?: boolean; cache?: boolean }) => {
       if (Boolean(o.fast) === Boolean(o.full)) {
         fail({ code: 'bad-input', message: { en: 'choose exactly one of --fast or --full', zh: '请指定 --fast 或 --full 其中之一' }, hint: 'kindlab reset --fast   |   kindlab reset --full' });
       }
       const mode = o.full ? 'full' : 'fast';
-      const status = await runOperation(g(), o.full ? 'reset-full' : 'reset-fast', 'cluster:reset', { mode, settings: settingsOf(g()) });
+      const settings = { ...settingsOf(g()), ...(o.cache === false ? { imageCache: false } : {}) };
+      const status = await runOperation(g(), o.full ? 'reset-full' : 'reset-fast', 'cluster:reset', { mode, settings });
       if (o.json) printJson(status);
       else io.out(['', ...statusLines(status, lang)].join('\n'));
     });
@@ -315,6 +321,57 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (o.json) printJson(r);
       else io.out(importLines(r, lang).join('\n'));
       if (r.refused.length) throw new ExitCode(1);
+    });
+
+  const cache = program.command('cache').description('the image cache: one registry per upstream that outlives every cluster');
+  cache
+    .command('status')
+    .description('every image the add-ons (each choice) and the labs need, and whether it is cached')
+    .option('--json', 'print the status as JSON')
+    .action(async (o: { json?: boolean }) => {
+      const r = await call(g(), 'cache:status', { settings: settingsOf(g()) });
+      if (o.json) printJson(r);
+      else io.out(cacheStatusLines(r, lang).join('\n'));
+    });
+  cache
+    .command('warm')
+    .description('start the caches and fill them ahead of time (proxy: pull through; local: push what this machine has)')
+    .addOption(new Option('--mode <mode>', 'proxy (pull from the registries through the caches) or local (push the host engine\'s images)').choices(['proxy', 'local']))
+    .option('--json', 'print the resulting status as JSON')
+    .action(async (o: { mode?: CacheMode; json?: boolean }) => {
+      const r = await runOperation(g(), 'cache-warm', 'cache:warm', { settings: settingsOf(g()), ...(o.mode ? { mode: o.mode } : {}) });
+      if (o.json) printJson(r);
+      else io.out(['', ...cacheStatusLines(r, lang)].join('\n'));
+    });
+  cache
+    .command('clear')
+    .description('remove every cache container and volume (reset and down never do)')
+    .option('--json', 'print the result as JSON')
+    .action(async (o: { json?: boolean }) => {
+      const r = await runOperation(g(), 'cache-clear', 'cache:clear', {});
+      if (o.json) printJson(r);
+      else io.out(r.removed.length ? (lang === 'zh' ? `已删除：${r.removed.join('、')}` : `Removed: ${r.removed.join(', ')}`) : lang === 'zh' ? '没有缓存，无需删除。' : 'No cache: there was nothing to remove.');
+    });
+
+  // The offline bundle: every pinned manifest and image in one file, for classrooms without internet.
+  const bundle = program.command('bundle').description('one file with every image and pinned manifest, for machines without internet');
+  bundle
+    .command('export <file>')
+    .description('write every image and pinned manifest a cluster and its labs need into FILE (a tar archive)')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, o: { json?: boolean }) => {
+      const r = await runOperation(g(), 'bundle-export', 'bundle:export', { file, settings: settingsOf(g()) });
+      if (o.json) printJson(r);
+      else io.out(bundleLines(r, 'export', lang).join('\n'));
+    });
+  bundle
+    .command('import <file>')
+    .description('verify FILE against the pins, then put its manifests in the cache and its images in the image caches')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, o: { json?: boolean }) => {
+      const r = await runOperation(g(), 'bundle-import', 'bundle:import', { file });
+      if (o.json) printJson(r);
+      else io.out(bundleLines(r, 'import', lang).join('\n'));
     });
 
   const labs = program.command('labs').description('the chapter exercises');

@@ -2,7 +2,7 @@
 // PATH (for the tools it runs), the resolved tools, the pins, the data folder and the typed
 // configuration its host read from KINDLAB_* (env.ts). Built once per host.
 import { homedir } from 'node:os';
-import type { ClusterSettings, Lang } from '../api.ts';
+import type { CacheMode, ClusterSettings, Lang } from '../api.ts';
 import { type Pins, loadPins } from './addons/pins.ts';
 import { kindInstall, kubectlInstall } from './doctor/install.ts';
 import { type Choices, assertCni, assertIngress, assertNodeImage, readChoices } from './cluster/choices.ts';
@@ -36,6 +36,8 @@ export interface EngineContext {
   dataPlane: boolean;
   /** The host port mapped to the ingress's port 80. */
   ingressHttpPort: number;
+  /** The image cache: on unless KINDLAB_CACHE=off (a request's settings.imageCache wins), and its mode. */
+  cache: { enabled: boolean; mode: CacheMode };
 }
 
 export const DEFAULT_SETTINGS: ClusterSettings = { name: 'cluster01', lanAccess: false, cni: 'calico', ingress: 'ingress-nginx' };
@@ -61,6 +63,7 @@ export function settingsFrom(partial: Partial<ClusterSettings> | undefined, defa
     ...(nodeImage ? { nodeImage: assertNodeImage(nodeImage) } : {}),
     cni: assertCni(cni),
     ingress: assertIngress(ingress),
+    ...(partial?.imageCache !== undefined ? { imageCache: partial.imageCache } : {}),
   };
 }
 
@@ -121,5 +124,6 @@ export function createContext(opts: ContextOptions): EngineContext {
     labCommands: config.labCommands,
     dataPlane: config.dataPlane,
     ingressHttpPort: config.ingressHttpPort,
+    cache: { enabled: config.imageCache, mode: config.cacheMode },
   };
 }

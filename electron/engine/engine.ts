@@ -12,6 +12,9 @@ import type {
   ResponseOf,
 } from '../api.ts';
 import { importManifests, listManifests } from './addons/manifest-import.ts';
+import { runBundleExport, runBundleImport } from './bundle/ops.ts';
+import { CacheService } from './cache/service.ts';
+import { both } from './i18n/text.ts';
 import { createManifestFetcher } from './addons/manifests.ts';
 import { versionPins } from './addons/pins.ts';
 import { ClusterLifecycle, DOWN_PHASES, RESET_FAST_PHASES, RESET_FULL_PHASES, UP_PHASES, phaseSpecs } from './cluster/lifecycle.ts';
@@ -48,6 +51,7 @@ export class Engine implements KindlabApi {
   readonly ctx: EngineContext;
   readonly lifecycle: ClusterLifecycle;
   readonly labs: LabService;
+  readonly cache: CacheService;
   private readonly listeners = new Set<(e: EventEnvelope) => void>();
   private readonly ops: OperationRunner;
   private readonly watches: WatchManager;
@@ -62,6 +66,7 @@ export class Engine implements KindlabApi {
     // that shows it picks one, so a window may switch language between requests (or during one).
     // The labs come first: a fast reset runs every lab's cleanup, and a lab run asks the lifecycle for the cluster.
     this.labs = new LabService(this.ctx, makeClient, () => this.lifecycle, this.ops);
+    this.cache = new CacheService(this.ctx);
     this.lifecycle = new ClusterLifecycle({
       ctx: this.ctx,
       makeClient,
@@ -69,6 +74,7 @@ export class Engine implements KindlabApi {
       preflight: (settings, exists, signal) => preflightDoctor(this.ctx, settings, exists, signal),
       labCleanup: (client, log, signal) => this.labs.cleanupAll(client, log, signal),
       labObjects: (client) => countLabObjects(client),
+      cache: this.cache,
     });
     this.watches = new WatchManager(this.ctx, makeClient, (e) => this.emit(e));
     this.terminals = new TerminalManager(this.ctx, (e) => this.emit(e));
@@ -108,6 +114,11 @@ export class Engine implements KindlabApi {
   /** A request's settings; what is not asked for is what the cluster was built with. */
   private settings(partial?: Partial<ClusterSettings>): ClusterSettings {
     return requestSettings(this.ctx, partial);
+  }
+
+  /** What the bundle's operations need of the engine. */
+  private bundleHost() {
+    return { ctx: this.ctx, ops: this.ops, cache: this.cache, version: this.options.version ?? '0.1.0', settings: (p?: Partial<ClusterSettings>) => this.settings(p) };
   }
 
   private buildHandlers(): Handlers {
@@ -150,12 +161,57 @@ export class Engine implements KindlabApi {
       'op:list': async () => ({ ops: this.ops.list() }),
       'manifests:list': async () => ({ manifests: await listManifests(this.ctx.pins.manifests, this.ctx.dataDir), cacheDir: manifestCacheDir(this.ctx.dataDir) }),
       'manifests:import': async (req) => importManifests(req.dir, this.ctx.pins.manifests, this.ctx.dataDir),
-      // Issue 11: built on this branch by the cache and bundle work; until then they refuse plainly.
-      'cache:status': async () => notBuilt('cache:status'),
-      'cache:warm': async () => notBuilt('cache:warm'),
-      'cache:clear': async () => notBuilt('cache:clear'),
-      'bundle:export': async () => notBuilt('bundle:export'),
-      'bundle:import': async () => notBuilt('bundle:import'),
+      'cache:status': async (req) => this.cache.status({ enabled: lc.cacheOn(this.settings(req?.settings)), mode: this.ctx.cache.mode }),
+      'cache:warm': async (req) => {
+        const mode = req.mode ?? this.ctx.cache.mode;
+        const upstreams = this.cache.upstreams();
+        const phases = [{ id: 'cache', title: both({ en: 'Start the image cache', zh: '启动镜像缓存' }) }, ...upstreams.map((u) => ({ id: u, title: both({ en: `Fill the ${u} cache`, zh: `填充 ${u} 的缓存` }) }))];
+        return this.ops.run('cache-warm', req.opId, phases, { locked: true }, async (op) => {
+          await op.phase('cache', () => this.cache.ensure(mode, { signal: op.signal, say: (t) => op.log('cache', both(t)) }), (r) => both({ en: `${r.running.length} caches running`, zh: `${r.running.length} 个缓存在运行` }));
+          const started = new Set<string>();
+          const finish = new Map<string, () => void>();
+          // One phase per upstream, its fraction per image; phases run in the inventory's order.
+          const warmed = this.cache.warm(mode, {
+            signal: op.signal,
+            onImage: (p) => {
+              if (!started.has(p.upstream)) {
+                started.add(p.upstream);
+                let done: () => void = () => undefined;
+                const gate = new Promise<void>((r) => (done = r));
+                finish.set(p.upstream, done);
+                void op.phase(p.upstream, () => gate).catch(() => undefined);
+              }
+              const verb = { cached: { en: 'cached', zh: '已缓存' }, already: { en: 'already cached', zh: '早已缓存' }, skipped: { en: 'skipped (not on this machine)', zh: '跳过（本机没有）' }, failed: { en: 'failed', zh: '失败' } }[p.outcome];
+              op.log(p.upstream, both({ en: `${p.ref}: ${verb.en}${p.detail ? ` (${p.detail})` : ''}`, zh: `${p.ref}：${verb.zh}${p.detail ? `（${p.detail}）` : ''}` }), p.outcome === 'failed' ? 'warn' : 'info');
+              op.progress(p.upstream, p.done / p.total, both({ en: `${p.done}/${p.total} images`, zh: `${p.done}/${p.total} 个镜像` }));
+              if (p.done === p.total) finish.get(p.upstream)?.();
+            },
+          });
+          // Whatever happens, no upstream's phase is left waiting.
+          const { failed } = await warmed.finally(() => {
+            for (const f of finish.values()) f();
+          });
+          for (const u of upstreams) if (!started.has(u)) op.skip(u, both({ en: 'no images', zh: '没有镜像' }));
+          const status = await this.cache.status({ enabled: true, mode, signal: op.signal });
+          if (failed.length > 0) {
+            throw new KindlabError({
+              code: 'command-failed',
+              message: { en: `${failed.length} images could not be cached: ${failed.map((f) => f.ref).join(', ')}`, zh: `有 ${failed.length} 个镜像无法缓存：${failed.map((f) => f.ref).join(', ')}` },
+              hint: {
+                en: 'Docker Hub allows 10 anonymous pulls an hour: log in (`docker login`) and run `kindlab cache warm` again; it resumes where it stopped. Behind a proxy, give the Docker daemon its proxy settings.',
+                zh: 'Docker Hub 每小时只允许 10 次匿名拉取：请登录（`docker login`）后再次运行 `kindlab cache warm`，它会从中断处继续。若在代理之后，请为 Docker 守护进程配置代理。',
+              },
+            });
+          }
+          return status;
+        });
+      },
+      'cache:clear': async (req) =>
+        this.ops.run('cache-clear', req.opId, [{ id: 'clear', title: both({ en: 'Remove the image caches', zh: '删除镜像缓存' }) }], { locked: true }, (op) =>
+          op.phase('clear', () => this.cache.clear(op.signal), (r) => both({ en: `removed ${r.removed.length ? r.removed.join(', ') : 'nothing'}`, zh: `已删除 ${r.removed.length ? r.removed.join('、') : '（无）'}` })),
+        ),
+      'bundle:export': async (req) => runBundleExport(this.bundleHost(), req),
+      'bundle:import': async (req) => runBundleImport(this.bundleHost(), req),
       'labs:list': async (req) => this.labs.list(req?.dir),
       'labs:validate': async (req) => ({ problems: this.labs.validate(req?.dir) }),
       'lab:get': async (req) => this.labs.detail(req.id, req.lang, req.settings),
@@ -170,10 +226,6 @@ export class Engine implements KindlabApi {
       'terminal:close': async (req) => this.terminals.close(req.sessionId),
     };
   }
-}
-
-function notBuilt(channel: string): never {
-  throw new KindlabError({ code: 'internal', message: { en: `${channel} is not built yet`, zh: `${channel} 尚未实现` }, hint: { en: 'This build of kindlab lacks the image cache.', zh: '此版本的 kindlab 尚无镜像缓存。' } });
 }
 
 export function createEngine(options: EngineOptions): Engine {

@@ -46,7 +46,10 @@ describe('readKindlabEnv: the KINDLAB_* variables, read once and validated', () 
       labCommands: 'docker',
       dataPlane: false,
       ingressHttpPort: 18080,
+      imageCache: true,
+      cacheMode: 'proxy',
     });
+    expect(readKindlabEnv({ KINDLAB_CACHE: 'off', KINDLAB_CACHE_MODE: 'local' })).toMatchObject({ imageCache: false, cacheMode: 'local' });
     expect(readKindlabEnv({ KINDLAB_LAB_COMMANDS: '0', KINDLAB_LAN: '0' })).toMatchObject({ labCommands: false, defaults: { lanAccess: false } });
   });
 
@@ -56,6 +59,7 @@ describe('readKindlabEnv: the KINDLAB_* variables, read once and validated', () 
     ['KINDLAB_CLUSTER', '../../home', 'a cluster name'],
     ['KINDLAB_NODE_IMAGE', 'kindest/node; rm -rf /', 'an image reference'],
     ['KINDLAB_LAN', 'yes', '0 or 1'],
+    ['KINDLAB_CACHE_MODE', 'mirror', 'proxy (pull through'],
     ['KINDLAB_TIMEOUT_SCALE', '0', 'a number greater than 0'],
     ['KINDLAB_TIMEOUT_SCALE', 'fast', 'a number greater than 0'],
     ['KINDLAB_LAB_COMMANDS', 'kubectl', '1 (run every shown command), 0 (none) or docker'],

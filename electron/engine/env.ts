@@ -5,7 +5,7 @@
 // Variables kindlab only sets for others (KINDLAB_KUBECONFIG in the lab terminal) or that belong
 // to the tests' fake tools (KINDLAB_FAKE_*) are not read here. An empty value counts as unset.
 import { z } from 'zod';
-import type { CniChoice, IngressChoice } from '../api.ts';
+import type { CacheMode, CniChoice, IngressChoice } from '../api.ts';
 import { CNI_CHOICES, INGRESS_CHOICES, assertNodeImage } from './cluster/choices.ts';
 import { isValidClusterName } from './cluster/name.ts';
 import { KindlabError } from './errors.ts';
@@ -38,6 +38,9 @@ const KINDLAB_ENV = z.object({
   KINDLAB_LAB_COMMANDS: z.enum(['0', '1', 'docker']).optional(),
   KINDLAB_DATAPLANE: flag.optional(),
   KINDLAB_INGRESS_HTTP_PORT: port.optional(),
+  // The image cache: off turns it off for every cluster; the mode says how it is filled.
+  KINDLAB_CACHE: z.enum(['on', 'off', '0', '1']).optional(),
+  KINDLAB_CACHE_MODE: z.enum(['proxy', 'local']).optional(),
 });
 
 type Variable = keyof typeof KINDLAB_ENV.shape;
@@ -62,6 +65,8 @@ const ALLOWED: Record<Variable, LocalizedText> = {
   KINDLAB_LAB_COMMANDS: { en: '1 (run every shown command), 0 (none) or docker (only docker commands)', zh: '1（运行每条显示的命令）、0（都不运行）或 docker（只运行 docker 命令）' },
   KINDLAB_DATAPLANE: ZERO_OR_ONE,
   KINDLAB_INGRESS_HTTP_PORT: { en: 'a port, 1-65535', zh: '端口号，1-65535' },
+  KINDLAB_CACHE: { en: 'off (no image cache) or on (the default)', zh: 'off（不用镜像缓存）或 on（默认）' },
+  KINDLAB_CACHE_MODE: { en: 'proxy (pull through from the registries, the default) or local (serve only what was pushed or imported, for machines without internet)', zh: 'proxy（经缓存从镜像仓库拉取，默认）或 local（只提供推送或导入的镜像，用于无网络的机器）' },
 };
 
 function isNodeImage(v: string): boolean {
@@ -101,9 +106,13 @@ export interface EngineConfig {
   dataPlane: boolean;
   /** The host port mapped to the ingress's port 80. */
   ingressHttpPort: number;
+  /** Whether clusters use the image cache unless a request says otherwise (KINDLAB_CACHE). */
+  imageCache: boolean;
+  /** How the caches are filled (KINDLAB_CACHE_MODE). */
+  cacheMode: CacheMode;
 }
 
-export const DEFAULT_ENGINE_CONFIG: EngineConfig = { defaults: {}, repairPath: true, timeoutScale: 1, labCommands: true, dataPlane: true, ingressHttpPort: 80 };
+export const DEFAULT_ENGINE_CONFIG: EngineConfig = { defaults: {}, repairPath: true, timeoutScale: 1, labCommands: true, dataPlane: true, ingressHttpPort: 80, imageCache: true, cacheMode: 'proxy' };
 
 /** Validates the KINDLAB_* variables of `env`; throws a bad-input failure naming the first wrong one. */
 export function readKindlabEnv(env: NodeJS.ProcessEnv): EngineConfig {
@@ -136,5 +145,7 @@ export function readKindlabEnv(env: NodeJS.ProcessEnv): EngineConfig {
     labCommands: v.KINDLAB_LAB_COMMANDS === '0' ? false : v.KINDLAB_LAB_COMMANDS === 'docker' ? 'docker' : true,
     dataPlane: v.KINDLAB_DATAPLANE !== '0',
     ingressHttpPort: v.KINDLAB_INGRESS_HTTP_PORT ?? DEFAULT_ENGINE_CONFIG.ingressHttpPort,
+    imageCache: v.KINDLAB_CACHE !== 'off' && v.KINDLAB_CACHE !== '0',
+    cacheMode: v.KINDLAB_CACHE_MODE ?? DEFAULT_ENGINE_CONFIG.cacheMode,
   };
 }

@@ -26,6 +26,8 @@ export interface Pins {
   metallb: { version: string };
   manifests: ManifestPin[];
   images: { probe: string; netshoot: string };
+  /** The registry every image cache runs (CNCF distribution v3), one container per upstream. */
+  cacheImage: string;
   /** Every image each add-on runs once installed (the operator renders Calico's at run time). */
   addonImages: Record<AddonId, string[]>;
 }
@@ -97,6 +99,7 @@ export const DEFAULT_PINS: Pins = {
     probe: 'curlimages/curl:8.22.0',
     netshoot: 'nicolaka/netshoot:v0.15',
   },
+  cacheImage: 'registry:3.0.0',
   addonImages: {
     calico: [
       'quay.io/tigera/operator:v1.42.3',

@@ -17,6 +17,7 @@ import { KindlabError, errorText, throwIfCancelled } from '../errors.ts';
 import { both, toText } from '../i18n/text.ts';
 import type { KubeClient, KubeObject } from '../kube/client.ts';
 import { nodeReady } from '../kube/readiness.ts';
+import type { CacheService } from '../cache/service.ts';
 import { parseNetworkInspect } from '../network/inspect.ts';
 import { computePools } from '../network/pools.ts';
 import type { Operation, PhaseSpec } from '../operation.ts';
@@ -31,15 +32,17 @@ const PHASE_TITLES: Record<string, LocalizedText> = {
   cluster: { en: 'Create the kind cluster', zh: '创建 kind 集群' },
   labs: { en: 'Remove what the labs created', zh: '清除实验创建的对象' },
   addons: { en: 'Restore the add-ons', zh: '恢复插件状态' },
+  cache: { en: 'Start the image cache', zh: '启动镜像缓存' },
+  mirrors: { en: 'Point the nodes at the cache', zh: '让节点使用镜像缓存' },
 };
 
 /** Present while `kind create` runs: a cluster found with it was left half-created. */
 const CREATING_MARKER = 'creating';
 
-export const UP_PHASES = ['preflight', 'cluster', 'cni', 'ingress', 'metallb', 'pools'] as const;
+export const UP_PHASES = ['preflight', 'cache', 'cluster', 'mirrors', 'cni', 'ingress', 'metallb', 'pools'] as const;
 export const DOWN_PHASES = ['delete'] as const;
 export const RESET_FAST_PHASES = ['labs', 'addons'] as const;
-export const RESET_FULL_PHASES = ['preflight', 'delete', 'cluster', 'cni', 'ingress', 'metallb', 'pools'] as const;
+export const RESET_FULL_PHASES = ['preflight', 'cache', 'delete', 'cluster', 'mirrors', 'cni', 'ingress', 'metallb', 'pools'] as const;
 
 /** The phases' titles; an add-on's phase is named after the add-on the settings choose ("Install kube-router"). */
 export function phaseSpecs(ids: readonly string[], settings?: Pick<ClusterSettings, 'cni' | 'ingress'>): PhaseSpec[] {
@@ -58,6 +61,8 @@ export interface LifecycleDeps {
   labCleanup?(client: KubeClient, log: (line: string) => void, signal: AbortSignal): Promise<number>;
   /** Counts what the labs left on the cluster, by lab. */
   labObjects?(client: KubeClient): Promise<Record<string, number>>;
+  /** The image cache; without it (or with it turned off) up and reset pull straight from the registries. */
+  cache?: CacheService;
 }
 
 /** A pinned manifest's verified text by pin id. */
@@ -161,6 +166,7 @@ export class ClusterLifecycle {
       { phase: 'preflight', kind: 'command', description: both({ en: 'is the container engine running', zh: '容器引擎是否在运行' }), argv: ['docker', 'version', '--format', '{{json .}}'] },
       { phase: 'preflight', kind: 'command', description: both({ en: 'kind version', zh: 'kind 的版本' }), argv: ['kind', 'version'] },
       { phase: 'preflight', kind: 'command', description: both({ en: 'does the cluster exist', zh: '集群是否已存在' }), argv: ['kind', 'get', 'clusters'] },
+      ...this.cachePlan(settings, 'cache'),
       {
         phase: 'cluster',
         kind: 'command',
@@ -176,6 +182,7 @@ export class ClusterLifecycle {
         argv: ['kind', 'create', 'cluster', '--name', settings.name, '--config', paths.kindConfig, '--kubeconfig', paths.kubeconfig],
         version: `kind v${pins.kind.version}`,
       },
+      ...this.cachePlan(settings, 'mirrors'),
     ];
     for (const addon of Object.values(addonsFor(settings))) {
       for (const step of addon.plan(pins)) {
@@ -189,6 +196,50 @@ export class ClusterLifecycle {
     }
     // Both languages travel in the descriptions; the contract's Text leaves here.
     return { settings, kubeconfig: paths.kubeconfig, nodeImage, steps: steps.map((s) => ({ ...s, description: toText(typeof s.description === 'string' ? s.description : both(s.description)) })) };
+  }
+
+  /** Whether this cluster uses the image cache: its settings say, else KINDLAB_CACHE (on by default). */
+  cacheOn(settings: ClusterSettings): boolean {
+    return Boolean(this.deps.cache) && (settings.imageCache ?? this.ctx.cache.enabled);
+  }
+
+  private cachePlan(settings: ClusterSettings, phase: 'cache' | 'mirrors'): PlanStep[] {
+    if (!this.deps.cache || !this.cacheOn(settings)) {
+      return phase === 'cache' ? [{ phase, kind: 'command', description: both({ en: 'the image cache is off (KINDLAB_CACHE=off or --no-cache): the nodes pull from the registries', zh: '镜像缓存已关闭（KINDLAB_CACHE=off 或 --no-cache）：节点直接从镜像仓库拉取' }) }] : [];
+    }
+    const nodes = [`${settings.name}-control-plane`, `${settings.name}-worker`];
+    return this.deps.cache.planSteps(this.ctx.cache.mode, nodes).filter((s) => s.phase === phase);
+  }
+
+  /** The cache phase: one registry per upstream, started before the cluster, kept by reset and down. */
+  private async runCache(settings: ClusterSettings, op: Operation): Promise<void> {
+    const cache = this.deps.cache;
+    if (!cache || !this.cacheOn(settings)) {
+      op.skip('cache', { en: 'the image cache is off', zh: '镜像缓存已关闭' });
+      return;
+    }
+    await op.phase(
+      'cache',
+      () => cache.ensure(this.ctx.cache.mode, { signal: op.signal, say: (t) => op.log('cache', this.t(t)) }),
+      (r) => (r.changed.length === 0 ? this.t({ en: `already ready: ${r.running.length} caches`, zh: `已就绪：${r.running.length} 个缓存` }) : this.t({ en: `${r.changed.length} of ${r.running.length} caches started`, zh: `已启动 ${r.running.length} 个缓存中的 ${r.changed.length} 个` })),
+    );
+  }
+
+  /** The mirrors phase: every node's containerd is pointed at the caches before any add-on is applied. */
+  private async runMirrors(settings: ClusterSettings, op: Operation): Promise<void> {
+    const cache = this.deps.cache;
+    if (!cache || !this.cacheOn(settings)) {
+      op.skip('mirrors', { en: 'the image cache is off', zh: '镜像缓存已关闭' });
+      return;
+    }
+    await op.phase(
+      'mirrors',
+      async () => {
+        const nodes = (await this.nodeContainers(settings.name, op.signal)).map((n) => n.name).sort();
+        return cache.attach(nodes, { signal: op.signal, say: (t) => op.log('mirrors', this.t(t)) });
+      },
+      (r) => (r.written.length === 0 && r.connected.length === 0 ? this.t({ en: `already ready: ${r.files.length} hosts files`, zh: `已就绪：${r.files.length} 个 hosts 文件` }) : this.t({ en: `${r.written.length} of ${r.files.length} hosts files written`, zh: `已写入 ${r.files.length} 个 hosts 文件中的 ${r.written.length} 个` })),
+    );
   }
 
   /** "1" or "2": which cgroup version the container engine runs (kind nodes inherit it). */
@@ -358,7 +409,9 @@ export class ClusterLifecycle {
   async up(settings: ClusterSettings, op: Operation): Promise<ClusterStatus> {
     const manifests = this.manifestSource(op.signal, true);
     const exists = await this.runPreflight(settings, op);
+    await this.runCache(settings, op);
     const client = await this.ensureCluster(settings, exists, op);
+    await this.runMirrors(settings, op);
     await this.buildAddons(client, settings, op, manifests);
     return this.status(settings);
   }
@@ -419,8 +472,11 @@ export class ClusterLifecycle {
   async resetFull(settings: ClusterSettings, op: Operation): Promise<ClusterStatus> {
     const manifests = this.manifestSource(op.signal, true);
     await this.runPreflight(settings, op);
+    await this.runCache(settings, op);
+    // down deletes the cluster only: the caches are not the cluster's and stay.
     await this.down(settings, op);
     const client = await this.ensureCluster(settings, false, op);
+    await this.runMirrors(settings, op);
     await this.buildAddons(client, settings, op, manifests);
     return this.status(settings);
   }
