@@ -229,8 +229,8 @@ if (cacheOn && cacheMode) {
     manifestCacheDir: manifestCacheDir(engine.ctx.dataDir),
   });
   // The node image has only the boot images: without every other image in a cache, `up` would
-  // only wait out its pull timeouts.
-  if (table.failed) await stop('The image cache is not ready (see above).');
+  // only wait out its pull timeouts. A failed bundle export alone leaves the warm caches in place.
+  if (!cacheFig.ready) await stop('The image cache is not ready (see above).');
 }
 
 const doctor = await timed('doctor', () => engine.invoke('doctor:run', { settings: partial }));

@@ -87,12 +87,12 @@ build_standin() {
     # The same welcome and error pages as the root image: one copy in images/nginx/.
     nginx-unprivileged) cp "$RW_HERE/images/nginx/index.html" "$RW_HERE/images/nginx/50x.html" "$ctx/" ;;
     busybox) cp "$RW_OUT/busybox/busybox" "$ctx/busybox" ;;
-    # FROM scratch: the binary, the CA bundle of the shared tree (for a pull-through cache's
-    # upstream) and an empty /tmp.
+    # FROM scratch: the binary, BusyBox for the shell and tools, the CA bundle of the shared tree
+    # (for a pull-through cache's upstream).
     registry)
       cp "$RW_OUT/registry/registry" "$ctx/registry"
+      cp "$RW_OUT/busybox/busybox" "$ctx/busybox"
       cp -L "$RW_ROOTFS/lab/etc/ssl/certs/ca-certificates.crt" "$ctx/ca-certificates.crt"
-      mkdir -p "$ctx/tmp" && chmod 1777 "$ctx/tmp"
       ;;
     kube-proxy)
       cp "$CP_BIN/kube-proxy" "$ctx/kube-proxy"

@@ -80,6 +80,8 @@ export interface CacheFigures {
   importSeconds?: number;
   /** ISO time the bundle import finished (the labs' pulls are in the caches' logs from then on). */
   importedAt?: string;
+  /** Every image the chosen add-ons and the labs need is in a cache: `up` can run on the boot-only node image. */
+  ready: boolean;
 }
 
 interface PrepareCtx {
@@ -104,7 +106,7 @@ async function stage(ctx: PrepareCtx, name: string, args: string[], judge?: (r: 
 
 /** warm → export → clear (and the manifest cache) → import; the figures for the table and the JSON. */
 export async function prepareCache(ctx: PrepareCtx): Promise<CacheFigures> {
-  const fig: CacheFigures = { mode: ctx.mode };
+  const fig: CacheFigures = { mode: ctx.mode, ready: false };
   const flags = ctx.flags;
   let afterWarm: CacheStatus | null = null;
   const warm = await stage(
@@ -123,13 +125,15 @@ export async function prepareCache(ctx: PrepareCtx): Promise<CacheFigures> {
     },
   );
   fig.warmSeconds = warm.seconds;
-  const warmed = afterWarm as CacheStatus | null;
+  // A warm that failed for one image may still have cached everything this cluster needs.
+  const warmed = (afterWarm as CacheStatus | null) ?? (await cacheStatus(flags).catch(() => null));
   if (warmed) {
     fig.images = warmed.cachedCount;
     fig.neededImages = needed(warmed, ctx.settings).length;
     fig.cacheBytes = warmed.totalBytes;
   }
-  if (warm.exitCode !== 0 || ctx.mode !== 'local') return fig;
+  fig.ready = warmed !== null && needed(warmed, ctx.settings).every((i) => i.cached);
+  if (!fig.ready || ctx.mode !== 'local') return fig;
 
   await rm(ctx.bundle, { force: true });
   const exp = await stage(
@@ -140,7 +144,11 @@ export async function prepareCache(ctx: PrepareCtx): Promise<CacheFigures> {
     async () => `ok: ${formatBytes((await stat(ctx.bundle)).size)} in ${ctx.bundle}`,
   );
   fig.exportSeconds = exp.seconds;
-  if (exp.exitCode !== 0) return fig;
+  if (exp.exitCode !== 0) {
+    // The caches are still warm: the rest of tier 5 runs on them, and the run fails for the bundle.
+    for (const name of ['cache clear (and the manifest cache)', 'bundle import']) ctx.table.add({ stage: name, phase: '(total)', seconds: 0, result: 'skipped: bundle export failed' });
+    return fig;
+  }
   fig.bundleFile = ctx.bundle;
   fig.bundleBytes = (await stat(ctx.bundle)).size;
 
@@ -168,6 +176,8 @@ export async function prepareCache(ctx: PrepareCtx): Promise<CacheFigures> {
   );
   fig.importSeconds = imp.seconds;
   fig.importedAt = new Date().toISOString();
+  const imported = afterImport as CacheStatus | null;
+  fig.ready = imp.exitCode === 0 && imported !== null && needed(imported, ctx.settings).every((i) => i.cached);
   return fig;
 }
 
