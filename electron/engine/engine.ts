@@ -182,7 +182,7 @@ export class Engine implements KindlabApi {
                 void op.phase(p.upstream, () => gate).catch(() => undefined);
               }
               const verb = { cached: { en: 'cached', zh: '已缓存' }, already: { en: 'already cached', zh: '早已缓存' }, skipped: { en: 'skipped (not on this machine)', zh: '跳过（本机没有）' }, failed: { en: 'failed', zh: '失败' } }[p.outcome];
-              op.log(p.upstream, both({ en: `${p.ref}: ${verb.en}${p.detail ? ` (${p.detail})` : ''}`, zh: `${p.ref}：${verb.zh}${p.detail ? `（${p.detail}）` : ''}` }), p.outcome === 'failed' ? 'warn' : 'info');
+              op.log(p.upstream, both({ en: `${p.ref}: ${verb.en}${p.detail ? ` (${p.detail})` : ''}`, zh: `${p.ref}：${verb.zh}${p.detail ? `（${p.detail}）` : ''}` }), p.outcome === 'failed' || p.outcome === 'skipped' ? 'warn' : 'info');
               op.progress(p.upstream, p.done / p.total, both({ en: `${p.done}/${p.total} images`, zh: `${p.done}/${p.total} 个镜像` }));
               if (p.done === p.total) finish.get(p.upstream)?.();
             },

@@ -12,6 +12,7 @@ export const APP_LABELS = {
   resetFull: { en: 'Full', zh: '完全' },
   advancedOptions: { en: 'Advanced options', zh: '高级选项' },
   nodeImage: { en: 'Node image', zh: '节点镜像' },
+  downloadLabImages: { en: 'Download lab images', zh: '下载实验镜像' },
 } as const satisfies Record<string, LocalizedText>;
 
 /** Every label in one language: what a hint may quote as a button or a screen. */

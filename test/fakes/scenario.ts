@@ -168,6 +168,22 @@ export interface FakeContainer {
   createdAt: string;
   /** When `docker start` last started it again (State.StartedAt); createdAt until then. */
   startedAt?: string;
+  /** Networks it is attached to; absent for kind's nodes (always on kind). */
+  networks?: string[];
+  /** Files written into it with `docker exec` (the nodes' containerd hosts files), by path. */
+  files?: Record<string, string>;
+  /** `-e` variables it was started with (the caches' registry settings). */
+  env?: Record<string, string>;
+  /** Named volumes it mounts. */
+  volumes?: string[];
+}
+
+/** A named volume (`docker volume create`, or made by `docker run -v name:…`). */
+export interface FakeVolume {
+  name: string;
+  labels: Record<string, string>;
+  /** For an image cache's volume: the repositories it holds, `<path>:<tag>`. */
+  images?: string[];
 }
 
 export interface FakeNetwork {
@@ -213,6 +229,8 @@ export interface FakeState {
   network: FakeNetwork | null;
   clusters: Record<string, FakeCluster>;
   containers: FakeContainer[];
+  /** Named volumes; absent in older state files. */
+  volumes?: FakeVolume[];
 }
 
 /** The machine before a test changes it (default-state.json, shared with the fake tools). */

@@ -74,12 +74,12 @@ export const IMPORT_PHASES = [
   { id: 'caches', title: { en: 'Fill the image caches', zh: '填充镜像缓存' } },
 ] as const;
 
-export function megabytes(bytes: number): string {
+function megabytes(bytes: number): string {
   return (bytes / 1e6).toFixed(1);
 }
 
 /** Images that run on the nodes and so belong in the caches; the node image and the registry run on the host engine. */
-export function goesToCache(usedBy: readonly string[]): boolean {
+function goesToCache(usedBy: readonly string[]): boolean {
   return !usedBy.every((u) => u === 'node' || u === 'cache');
 }
 
@@ -149,7 +149,7 @@ function unreadable(file: string, why: string): KindlabError {
 }
 
 /** Stops at once, before anything is read, when the file is missing or not a file. */
-export async function assertReadableFile(file: string): Promise<number> {
+async function assertReadableFile(file: string): Promise<number> {
   const s = await stat(file).catch((err: NodeJS.ErrnoException) => {
     throw unreadable(file, err.code === 'ENOENT' ? both({ en: 'no such file', zh: '文件不存在' }) : (err.code ?? err.message));
   });

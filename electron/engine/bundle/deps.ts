@@ -28,7 +28,7 @@ export interface BundleCache {
 const IMAGE_TIMEOUT_MS = 30 * 60_000;
 
 /** Every image the bundle carries: the inventory (every add-on choice, every lab), the caches' registry and the node image. */
-export function bundleImages(ctx: Pick<EngineContext, 'pins' | 'labsDir'>, settings: ClusterSettings, manifests: ReadonlyMap<string, string>): BundleImage[] {
+function bundleImages(ctx: Pick<EngineContext, 'pins' | 'labsDir'>, settings: ClusterSettings, manifests: ReadonlyMap<string, string>): BundleImage[] {
   const labs = loadLabs(ctx.labsDir ?? DEFAULT_LABS_DIR).labs.map((l) => labImages(l, ctx.pins));
   const out: BundleImage[] = inventory(ctx.pins, labs, manifests);
   const extra = (ref: string, user: string) => {

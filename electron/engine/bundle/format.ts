@@ -42,9 +42,9 @@ export interface BundleIndex {
 const PART_NAME = /^(manifests|images)\/[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
 const SHA256 = /^[a-f0-9]{64}$/;
 
-/** A file name for an image's archive: its position (keeps order and uniqueness) and a readable ref. */
+/** A file name for an image's archive: its position (keeps order and uniqueness) and a readable ref, short enough for a plain tar header (100 bytes). */
 export function imagePartName(index: number, ref: string): string {
-  const readable = ref.split('@')[0]!.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
+  const readable = ref.split('@')[0]!.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
   return `images/${String(index + 1).padStart(3, '0')}-${readable}.tar`;
 }
 

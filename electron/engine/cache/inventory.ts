@@ -26,7 +26,7 @@ export interface LabImages {
   images: string[];
 }
 
-export const ADDONS: readonly AddonId[] = ['calico', 'kube-router', 'ingress-nginx', 'traefik', 'metallb'];
+const ADDONS: readonly AddonId[] = ['calico', 'kube-router', 'ingress-nginx', 'traefik', 'metallb'];
 
 /** The image fields of a YAML stream (any workload, pod or job); references with {{vars}} are skipped. */
 export function manifestImages(text: string): string[] {

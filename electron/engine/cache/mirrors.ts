@@ -17,13 +17,13 @@ export interface ImageRef {
 }
 
 /** Docker Hub's name in references and in containerd's certs.d; its registry answers elsewhere. */
-export const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB = 'docker.io';
 const DOCKER_HUB_REGISTRY = 'https://registry-1.docker.io';
 
 /** The port the registry listens on inside its container (distribution's default). */
-export const CACHE_PORT = 5000;
+const CACHE_PORT = 5000;
 /** Where containerd keeps its per-registry host files (kind's node images read this folder). */
-export const CERTS_DIR = '/etc/containerd/certs.d';
+const CERTS_DIR = '/etc/containerd/certs.d';
 /** Labels on every cache container and volume, so `cache clear` and the doctor find exactly those. */
 export const CACHE_LABEL = 'io.kindlab.cache';
 export const CACHE_MODE_LABEL = 'io.kindlab.cache.mode';
@@ -63,11 +63,6 @@ export function canonicalRef(ref: string): string {
   return `${r.upstream}/${r.path}${r.tag ? `:${r.tag}` : ''}${r.digest ? `@${r.digest}` : ''}`;
 }
 
-/** What a registry is asked for: the digest when there is one (it is what the nodes pull), else the tag. */
-export function referenceOf(r: ImageRef): string {
-  return r.digest ?? r.tag ?? 'latest';
-}
-
 /** A name Docker accepts for containers and volumes: the host with its port's colon made a dash. */
 export function cacheName(upstream: string): string {
   return `kindlab-cache-${upstream.toLowerCase().replace(/[^a-z0-9_.-]/g, '-')}`;
@@ -79,14 +74,14 @@ export function cacheEndpoint(upstream: string): string {
 }
 
 /** The real registry behind an upstream name: what the cache pulls from and what containerd falls back to. */
-export function upstreamUrl(upstream: string): string {
+function upstreamUrl(upstream: string): string {
   return upstream === DOCKER_HUB ? DOCKER_HUB_REGISTRY : `https://${upstream}`;
 }
 
 /** The upstreams with a fixed host port, in this order; others come after them. */
-export const KNOWN_UPSTREAMS = ['docker.io', 'quay.io', 'registry.k8s.io', 'ghcr.io'] as const;
+const KNOWN_UPSTREAMS = ['docker.io', 'quay.io', 'registry.k8s.io', 'ghcr.io'] as const;
 /** The first host port; each upstream of `upstreams` (sorted, known ones first) takes the next. */
-export const HOST_PORT_BASE = 5101;
+const HOST_PORT_BASE = 5101;
 
 /** Upstreams in a stable order: the well-known ones first, the rest by name. */
 export function orderUpstreams(upstreams: Iterable<string>): string[] {
@@ -192,7 +187,7 @@ export function hostRef(ref: string, hostPort: number): string {
 }
 
 /** Where distribution keeps repositories on its volume (its storage layout, stable since v2). */
-export const REPOSITORIES_DIR = '/var/lib/registry/docker/registry/v2/repositories';
+const REPOSITORIES_DIR = '/var/lib/registry/docker/registry/v2/repositories';
 
 /** The file that exists on a cache's volume once it holds `ref`: its digest's revision if pinned by digest, else its tag. */
 export function storedPath(ref: string): string {

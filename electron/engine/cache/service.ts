@@ -16,7 +16,7 @@ import { loadLabs } from '../labs/loader.ts';
 import { type InventoryImage, inventory, labImages, upstreamsOf } from './inventory.ts';
 import { CACHE_LABEL, CACHE_MODE_LABEL, cacheEndpoint, cachedCheckArgv, parseCachedOutput, cacheName, hostPortOf, hostRef, hostsPath, hostsToml, parseRef, parseWriteOutput, runArgs, writeHostsArgv } from './mirrors.ts';
 
-export const KIND_NETWORK = 'kind';
+const KIND_NETWORK = 'kind';
 
 interface CacheRow {
   name: string;

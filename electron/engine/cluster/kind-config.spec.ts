@@ -93,4 +93,12 @@ describe('renderKindConfig', () => {
     expect(() => renderKindConfig({ ...BASE, name: 'Cluster_01', lanAccess: false }, { nodeImage: IMAGE })).toThrow(KindlabError);
     expect(() => renderKindConfig({ ...BASE, lanAccess: false }, { nodeImage: ' ' })).toThrow(/no node image/);
   });
+
+  it('patches no containerd config: the node images read /etc/containerd/certs.d already (kind >= v0.27), where the image cache writes its hosts files', () => {
+    for (const cgroupV1 of [false, true]) {
+      const doc = parse(renderKindConfig({ ...BASE, lanAccess: false }, { nodeImage: IMAGE, cgroupV1 })) as Record<string, unknown>;
+      expect(doc).not.toHaveProperty('containerdConfigPatches');
+    }
+    expect(DEFAULT_PINS.kind.minimum.localeCompare('0.27.0', undefined, { numeric: true })).toBeGreaterThan(0);
+  });
 });

@@ -7,6 +7,11 @@
 // them; the node `labels:` field does the same job without a patch). The one patch kindlab writes
 // is unversioned and only on cgroup v1 hosts: KubeletConfiguration's failCgroupV1: false, without
 // which the kubelet of Kubernetes 1.35 refuses to start there.
+//
+// No containerdConfigPatches either: the image cache's hosts files need containerd to read
+// /etc/containerd/certs.d, and kind's node images have set that config_path themselves since kind
+// v0.27 (kind's local-registry guide dropped its patch then). A patch here would only risk
+// clashing with the node image's own containerd config (v2 vs v3 section names).
 import { Document } from 'yaml';
 import type { ClusterSettings } from '../../api.ts';
 import { KindlabError } from '../errors.ts';

@@ -4,7 +4,9 @@
 import { statfs } from 'node:fs/promises';
 import { lookup } from 'node:dns/promises';
 import { release } from 'node:os';
+import type { CacheStatus } from '../../api.ts';
 import type { Pins } from '../addons/pins.ts';
+import { CacheService } from '../cache/service.ts';
 import type { EngineContext } from '../context.ts';
 import type { ToolName } from '../tools/resolve.ts';
 import type { ToolRunner } from '../tools/run.ts';
@@ -47,6 +49,8 @@ export interface DoctorProbes {
   reach(url: string): Promise<Reach>;
   /** The pinned manifests with a verified copy in the cache (by pin id): `up` downloads none of them. */
   cachedManifests(): Promise<string[]>;
+  /** The image cache's state (the images every choice and lab needs, which are cached); absent in probes that do not know it. */
+  cacheStatus?(): Promise<CacheStatus | null>;
   platform: NodeJS.Platform;
   /** process.arch: x64, arm64, … (for download URLs). */
   arch: string;
@@ -262,6 +266,11 @@ export class DoctorFacts {
     return this.once('manifests', () => this.probes.cachedManifests().catch(() => []));
   }
 
+  /** The image cache's state; null when unknown (no engine, or probes without it). */
+  cacheStatus(): Promise<CacheStatus | null> {
+    return this.once('cache', async () => (this.probes.cacheStatus ? this.probes.cacheStatus().catch(() => null) : null));
+  }
+
   /**
    * The images every running node of `cluster` already has (containerd's tags and digests); null
    * when there is no running node or the nodes could not be asked.
@@ -298,6 +307,7 @@ export function defaultProbes(ctx: EngineContext): DoctorProbes {
     resolveHost: async (name) => (await lookup(name, { all: true, family: 4 })).map((a) => a.address),
     reach: (url) => reach(url, ctx.env),
     cachedManifests: async () => (await listManifests(ctx.pins.manifests, ctx.dataDir)).filter((m) => m.cached).map((m) => m.id),
+    cacheStatus: () => new CacheService(ctx).status({ enabled: ctx.cache.enabled, mode: ctx.cache.mode }),
     statfsFreeBytes: async (path) => {
       try {
         const s = await statfs(path);

@@ -17,6 +17,7 @@ describe('DOCTOR_CHECKS', () => {
       'existing-cluster',
       'node-image',
       'downloads',
+      'image-cache',
       'networking',
       'nipio',
     ]);

@@ -8,6 +8,7 @@ import { dockerCliCheck } from './checks/docker-cli.ts';
 import { dockerDaemonCheck } from './checks/docker-daemon.ts';
 import { downloadsCheck } from './checks/downloads.ts';
 import { existingClusterCheck } from './checks/existing-cluster.ts';
+import { imageCacheCheck } from './checks/image-cache.ts';
 import { inotifyCheck } from './checks/inotify.ts';
 import { kindCheck } from './checks/kind.ts';
 import { kubectlCheck } from './checks/kubectl.ts';
@@ -31,6 +32,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   existingClusterCheck,
   nodeImageCheck,
   downloadsCheck,
+  imageCacheCheck,
   networkingCheck,
   nipioCheck,
 ];

@@ -64,7 +64,7 @@ describe('the full doctor on pretend machines', () => {
   it('is all ok on a healthy Linux machine', async () => {
     const report = await runDoctor(DOCTOR_CHECKS, fakeFacts(), SETTINGS);
     expect(report.findings.filter((f) => f.status !== 'ok')).toEqual([]);
-    expect(report.findings).toHaveLength(15);
+    expect(report.findings).toHaveLength(16);
     expect(report.ok).toBe(true);
   });
 

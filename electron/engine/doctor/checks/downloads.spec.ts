@@ -104,3 +104,14 @@ function canonical(ref: string): string {
   const path = host ? name : name.includes('/') ? `docker.io/${name}` : `docker.io/library/${name}`;
   return path;
 }
+
+describe('downloads check with the image cache', () => {
+  it('counts the images the cache holds as here', async () => {
+    const refs = [...DEFAULT_PINS.addonImages.calico, ...DEFAULT_PINS.addonImages['ingress-nginx'], ...DEFAULT_PINS.addonImages.metallb, DEFAULT_PINS.images.probe, DEFAULT_PINS.images.netshoot];
+    const images = refs.map((ref) => ({ ref, upstream: 'x', usedBy: [], cached: true, sizeBytes: null }));
+    const cache = { enabled: true, mode: 'local' as const, upstreams: [], images, cachedCount: images.length, totalCount: images.length, totalBytes: 0 };
+    // Only the node image and the manifests are left to download.
+    expect((await downloadsCheck.check(fakeContext({ ...OFFLINE, cache }))).finding.en).not.toMatch(/\d{2} images/);
+    expect((await downloadsCheck.check(fakeContext({ ...OFFLINE, cache }, { imageCache: false }))).finding.en).toMatch(/\d{2} images/);
+  });
+});

@@ -11,7 +11,7 @@ import { nodeImageOf } from '../../context.ts';
 import { NEUTRAL_NAME } from '../../network/nipio.ts';
 import type { Reach } from '../../network/reach.ts';
 import { type CheckOutcome, type DoctorCheck, always, fillLocalized, runningEngine } from '../check.ts';
-import { type Need, neededFor, nodeHas, probeUrl } from '../downloads.ts';
+import { type Need, canonicalImage, neededFor, nodeHas, probeUrl } from '../downloads.ts';
 
 const WHY: Record<Exclude<Reach, { ok: true }>['why'], LocalizedText> = {
   dns: { en: 'its name does not resolve', zh: '域名无法解析' },
@@ -45,11 +45,14 @@ export const downloadsCheck: DoctorCheck = {
     const needs = neededFor(settings, facts.pins);
     const nodeImage = nodeImageOf(settings, facts.pins);
     const engine = await runningEngine(ctx);
-    const [onNodes, cached] = await Promise.all([engine ? facts.nodeImages(settings.name) : null, facts.cachedManifests()]);
+    const [onNodes, cached, cache] = await Promise.all([engine ? facts.nodeImages(settings.name) : null, facts.cachedManifests(), settings.imageCache === false || !engine ? null : facts.cacheStatus()]);
+    // An image the image cache holds reaches the nodes from there, without the internet.
+    const inCache = new Set(cache?.enabled ? cache.images.filter((i) => i.cached).map((i) => canonicalImage(i.ref)) : []);
     const here = await Promise.all(
       needs.map(async (n) => {
         if (n.kind === 'manifest') return cached.includes(n.ref);
         if (onNodes && nodeHas(n.ref, onNodes)) return true;
+        if (inCache.has(canonicalImage(n.ref))) return true;
         // The engine's own store matters for the node image only: kind creates the nodes from it,
         // and the nodes pull the add-ons' images themselves.
         return n.ref === nodeImage && engine !== null && (await facts.imagePresent(n.ref)) === true;

@@ -1,7 +1,7 @@
 // A pretend machine for the doctor's specs: tools answer from a table, files, ports, DNS and
 // disk from maps. `machine()` starts from a healthy Linux laptop with Docker Engine, so each
 // spec states only what differs.
-import type { ClusterSettings } from '../../../../electron/api.ts';
+import type { CacheStatus, ClusterSettings } from '../../../../electron/api.ts';
 import { DEFAULT_SETTINGS } from '../../../../electron/engine/context.ts';
 import { DEFAULT_PINS, type Pins } from '../../../../electron/engine/addons/pins.ts';
 import { KindlabError } from '../../../../electron/engine/errors.ts';
@@ -37,6 +37,8 @@ export interface FakeMachine {
   sources: Record<string, Reach>;
   /** Pin ids of the manifests with a verified copy in the cache. */
   cachedManifests: string[];
+  /** The image cache's state as CacheService.status reports it; null (unknown) by default. */
+  cache?: CacheStatus | null;
 }
 
 const HEALTHY: FakeMachine = {
@@ -64,6 +66,8 @@ const HEALTHY: FakeMachine = {
   freeBytes: { '/var/lib/docker': 120e9 },
   sources: {},
   cachedManifests: [],
+  // A first run: no cache container yet (kindlab up creates them).
+  cache: { enabled: true, mode: 'proxy', upstreams: [], images: [], cachedCount: 0, totalCount: 0, totalBytes: 0 },
 };
 
 /** No network at all: no name resolves, no source answers (a train, a locked-down lab room). */
@@ -137,6 +141,7 @@ export function fakeProbes(m: FakeMachine): DoctorProbes & { calls: string[] } {
       return m.sources[url] ?? m.sources['*'] ?? { ok: true, via: 'direct' };
     },
     cachedManifests: async () => m.cachedManifests,
+    cacheStatus: async () => m.cache ?? null,
     platform: m.platform,
     arch: m.arch,
     env: m.env,
