@@ -1,9 +1,10 @@
 // The real-machine check (tier 5). It drives the engine exactly as the CLI does and records how
 // long every phase takes, so the README's figures can be re-measured on any machine with Docker:
 //
-//   manifests import (--manifests) → doctor → [baseline by hand] → [Ctrl+C during up] → up →
-//   up again (must change nothing) → status → every lab → reset --fast → every lab again →
-//   reset --full → down
+//   manifests import (--manifests) → [image cache: warm, bundle export, clear, bundle import] →
+//   doctor → [baseline by hand] → [Ctrl+C during up] → up → up again (must change nothing) →
+//   status → every lab → reset --fast → every lab again → reset --full → [served by the caches] →
+//   down
 //
 // It stops at the first doctor or `up` failure (what follows would only fail after it); any other
 // failure fails the run at the end. Options:
@@ -13,17 +14,31 @@
 //   --baseline        time a bare `kind create` plus the same objects applied and waited for by
 //                     hand, and prove that the NetworkPolicy canary fails without enforcement
 //   --cancel          Ctrl+C a real `up` halfway: exit 130, no process left, and the next up finishes
+//   --cache MODE      the image cache (local: only what is pushed into it, as offline; proxy: pull
+//                     through): `kindlab cache warm --mode MODE`; in local mode also a bundle
+//                     exported, the caches and manifests cleared and the bundle imported (--bundle
+//                     FILE, default in the data folder); after reset --full, every pod's image must
+//                     have come from a cache (and, in local mode, nothing from upstream). Skipped,
+//                     with a row that says so, when the engine has no image cache yet
+//   --node-image-boot IMG   with --cache: the cluster's node image (one without the add-on and
+//                     lab images, so that they can only come through the cache); the baseline
+//                     keeps --node-image
+//   --boot-images FILE      the images that node image carries, one a line: no cache serves them
 //   --labs-twice / --no-labs, --keep (leave the cluster), --name NAME, --json FILE (the table)
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ClusterSettings, ClusterStatus, EventEnvelope, LogStream, OpEvent, PhaseInfo, Text } from '../electron/api.ts';
+import type { CacheMode, ClusterSettings, ClusterStatus, EventEnvelope, LogStream, OpEvent, PhaseInfo, Text } from '../electron/api.ts';
 import { nodeImageOf, settingsFrom } from '../electron/engine/context.ts';
 import { createEngine } from '../electron/engine/engine.ts';
 import { readKindlabEnv } from '../electron/engine/env.ts';
 import { toFailure } from '../electron/engine/errors.ts';
+import { manifestCacheDir } from '../electron/engine/paths.ts';
 import { failureIn, textIn } from '../electron/shared/text.ts';
 import { type BaselineResult, baseline } from './tier5/baseline.ts';
+import { type CacheFigures, cacheUnavailable, prepareCache, servedByCache } from './tier5/cache.ts';
+import { formatBytes } from './tier5/cache-check.ts';
 import { cancelDuringUp } from './tier5/cancel.ts';
 import { Table } from './tier5/table.ts';
 
@@ -43,9 +58,21 @@ const { values: opt } = parseArgs({
     // Everything must already be here (an offline world): the run fails if the doctor finds
     // anything up would download, so that nothing even asks the network.
     offline: { type: 'boolean', default: false },
+    cache: { type: 'string' },
+    'node-image-boot': { type: 'string' },
+    'boot-images': { type: 'string' },
+    bundle: { type: 'string' },
   },
   strict: true,
 });
+
+if (opt.cache !== undefined && opt.cache !== 'local' && opt.cache !== 'proxy') {
+  process.stderr.write(`--cache takes local or proxy, not ${opt.cache}\n`);
+  process.exit(2);
+}
+const cacheMode = opt.cache as CacheMode | undefined;
+// The engine and every CLI run of this script read the cache's mode from the environment.
+if (cacheMode) process.env.KINDLAB_CACHE_MODE = cacheMode;
 
 const partial: Partial<ClusterSettings> = {
   ...(opt.name ? { name: opt.name } : {}),
@@ -53,17 +80,31 @@ const partial: Partial<ClusterSettings> = {
   ...(opt.ingress ? { ingress: opt.ingress as ClusterSettings['ingress'] } : {}),
   ...(opt['node-image'] ? { nodeImage: opt['node-image'] } : {}),
 };
-// The same flags for the CLI runs of this script (the Ctrl+C test).
-const cliFlags = [
-  ...(opt.name ? ['--name', opt.name] : []),
-  ...(opt.cni ? ['--cni', opt.cni] : []),
-  ...(opt.ingress ? ['--ingress', opt.ingress] : []),
-  ...(opt['node-image'] ? ['--node-image', opt['node-image']] : []),
-];
 
 const engine = createEngine({ lang: 'en', config: readKindlabEnv(process.env) });
-const settings = settingsFrom(partial, engine.ctx.defaults);
 const table = new Table();
+// The image cache runs only where the engine has it; a build without it says so and tier 5 runs
+// as it did before the cache, on the full node image.
+const cacheSkipped = cacheMode ? await cacheUnavailable(engine, partial) : 'not asked for (--cache)';
+const cacheOn = cacheMode !== undefined && cacheSkipped === null;
+if (cacheMode && cacheSkipped) {
+  process.stderr.write(`  image cache: skipped (${cacheSkipped})\n`);
+  table.add({ stage: 'image cache', phase: '(total)', seconds: 0, result: `skipped: ${cacheSkipped}` });
+}
+// The baseline's bare cluster has no cache in front of it: it keeps the full node image.
+const fullNodeImage = partial.nodeImage;
+if (cacheOn && opt['node-image-boot']) partial.nodeImage = opt['node-image-boot'];
+const bootImages = cacheOn && opt['boot-images'] ? readFileSync(opt['boot-images'], 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')) : [];
+
+// The same flags for the CLI runs of this script (the Ctrl+C test, the cache's commands).
+const cliFlags = [
+  ...(partial.name ? ['--name', partial.name] : []),
+  ...(partial.cni ? ['--cni', partial.cni] : []),
+  ...(partial.ingress ? ['--ingress', partial.ingress] : []),
+  ...(partial.nodeImage ? ['--node-image', partial.nodeImage] : []),
+];
+
+const settings = settingsFrom(partial, engine.ctx.defaults);
 /** The engine's words in English, the language of this report. */
 const en = (text: Text | undefined) => textIn(text, 'en');
 
@@ -176,6 +217,22 @@ if (opt.manifests) {
   });
 }
 
+let cacheFig: CacheFigures | null = null;
+if (cacheOn && cacheMode) {
+  process.stderr.write(`  image cache (${cacheMode}): warm${cacheMode === 'local' ? ', bundle export, clear, bundle import' : ''}…\n`);
+  cacheFig = await prepareCache({
+    table,
+    flags: cliFlags,
+    settings,
+    mode: cacheMode,
+    bundle: opt.bundle ?? join(engine.ctx.dataDir, 'kindlab-bundle.tar'),
+    manifestCacheDir: manifestCacheDir(engine.ctx.dataDir),
+  });
+  // The node image has only the boot images: without every other image in a cache, `up` would
+  // only wait out its pull timeouts. A failed bundle export alone leaves the warm caches in place.
+  if (!cacheFig.ready) await stop('The image cache is not ready (see above).');
+}
+
 const doctor = await timed('doctor', () => engine.invoke('doctor:run', { settings: partial }));
 if (!doctor) await stop('The doctor could not run.');
 else if (!doctor.ok) {
@@ -190,7 +247,7 @@ else if (!doctor.ok) {
 let bare: BaselineResult | null = null;
 if (opt.baseline) {
   process.stderr.write('  baseline: a bare kind cluster and the same add-ons by hand…\n');
-  bare = await baseline({ settings, nodeImage: nodeImageOf(settings, engine.ctx.pins), pins: engine.ctx.pins, dataDir: engine.ctx.dataDir, table, engine });
+  bare = await baseline({ settings, nodeImage: fullNodeImage ?? nodeImageOf(settings, engine.ctx.pins), pins: engine.ctx.pins, dataDir: engine.ctx.dataDir, table, engine });
 }
 if (opt.cancel) {
   process.stderr.write('  Ctrl+C during up: interrupting a real `kindlab up` while kind creates the nodes…\n');
@@ -213,8 +270,19 @@ await timed('status', () => engine.invoke('cluster:status', { settings: partial 
 if (!opt['no-labs']) await runLabs('');
 await timed('reset --fast', (opId) => engine.invoke('cluster:reset', { opId, mode: 'fast', settings: partial }), (s) => statusProblems(s));
 if (!opt['no-labs'] && opt['labs-twice']) await runLabs(' (after reset --fast)');
+const fullSince = new Date();
 await timed('reset --full', (opId) => engine.invoke('cluster:reset', { opId, mode: 'full', settings: partial }), (s) => statusProblems(s));
+if (cacheOn && cacheMode) {
+  await servedByCache({ table, engine, settings, dataDir: engine.ctx.dataDir, mode: cacheMode, since: fullSince, boot: bootImages, stage: 'reset --full: every image from a cache' });
+}
 if (!opt.keep) await timed('down', (opId) => engine.invoke('cluster:down', { opId, settings: partial }));
+if (cacheOn && !opt.keep) {
+  // The caches outlive the cluster: only `kindlab cache clear` removes them.
+  await timed('caches kept after down', () => engine.invoke('cache:status', { settings: partial }), (s) => {
+    const gone = s.upstreams.filter((u) => !u.exists).map((u) => u.container);
+    return gone.length ? `removed by down: ${gone.join(', ')}` : s.cachedCount === 0 ? 'no image is cached any more' : null;
+  });
+}
 await engine.shutdown();
 table.print();
 
@@ -223,5 +291,16 @@ if (bare && upTotal) {
   const byHand = bare.createSeconds + bare.addonSeconds;
   console.log(`\nbare kind create ${bare.createSeconds.toFixed(1)} s; by hand (create + the same applies and waits) ${byHand.toFixed(1)} s; kindlab up ${upTotal.toFixed(1)} s = ${(upTotal / byHand).toFixed(2)}× by hand, ${(upTotal / bare.createSeconds).toFixed(2)}× the bare create`);
 }
-writeJson(bare ? { baseline: bare } : {});
+const resetFull = table.total('reset --full');
+if (cacheFig) {
+  const f = cacheFig;
+  const parts = [
+    f.warmSeconds !== undefined ? `warm ${f.warmSeconds.toFixed(1)} s (${f.neededImages ?? '?'} images needed here, ${f.images ?? '?'} cached, ${f.cacheBytes !== undefined ? formatBytes(f.cacheBytes) : '?'})` : null,
+    f.exportSeconds !== undefined ? `bundle export ${f.exportSeconds.toFixed(1)} s (${f.bundleBytes !== undefined ? formatBytes(f.bundleBytes) : 'no file'})` : null,
+    f.importSeconds !== undefined ? `bundle import ${f.importSeconds.toFixed(1)} s` : null,
+    resetFull !== undefined ? `reset --full with a warm cache ${resetFull.toFixed(1)} s` : null,
+  ].filter(Boolean);
+  console.log(`\nimage cache (${f.mode}): ${parts.join('; ')}`);
+}
+writeJson({ ...(bare ? { baseline: bare } : {}), ...(cacheFig ? { cache: { ...cacheFig, resetFullSeconds: resetFull } } : { cache: { skipped: cacheSkipped } }) });
 process.exit(table.failed ? 1 : 0);

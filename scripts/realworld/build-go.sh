@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Go half of the real world: kind, the node's runtime (containerd, crictl, CNI plugins), CoreDNS,
-# and the add-ons that cannot be pulled here (kube-router, MetalLB, Traefik), each from the Go module
-# proxy at its pinned version. Kubernetes itself (kubeadm, kubelet, kube-proxy, the control plane)
-# and etcd come from the one build that tier 3 shares: scripts/controlplane/build.sh.
+# the add-ons that cannot be pulled here (kube-router, MetalLB, Traefik) and the registry of the
+# image cache (registry:3.0.0), each from the Go module proxy at its pinned version. Kubernetes
+# itself (kubeadm, kubelet, kube-proxy, the control plane) and etcd come from the one build that
+# tier 3 shares: scripts/controlplane/build.sh.
 # Prints nothing on stdout; every binary lands under $RW_OUT/<component>/.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -80,6 +81,16 @@ build_traefik() {
   "$RW_OUT/traefik/traefik" version
 }
 
+# The registry of the image cache (registry:3.0.0): the distribution module's own command, with every
+# storage driver and auth plugin it registers (as upstream's image has them). The version is what
+# upstream's image reports in its log lines (version=3.0.0).
+build_registry() {
+  RW_LDFLAGS="-s -w -X github.com/distribution/distribution/v3/version.version=${DISTRIBUTION_VERSION#v}" \
+    rw_wrapper_build "$SRC/registry" github.com/distribution/distribution/v3 "$DISTRIBUTION_VERSION" "$RW_OUT/registry/registry" \
+    github.com/distribution/distribution/v3/cmd/registry
+  "$RW_OUT/registry/registry" --version
+}
+
 rw_step go-kind "$KIND_VERSION rev$RW_REV" build_kind
 rw_step go-containerd "$CONTAINERD_VERSION rev$RW_REV" build_containerd
 rw_step go-crictl "$CRICTL_VERSION rev$RW_REV" build_crictl
@@ -88,3 +99,4 @@ rw_step go-coredns "$COREDNS_VERSION rev$RW_REV" build_coredns
 rw_step go-kube-router "$KUBE_ROUTER_VERSION rev$RW_REV" build_kube_router
 rw_step go-metallb "$METALLB_VERSION rev$RW_REV" build_metallb
 rw_step go-traefik "$TRAEFIK_VERSION rev$RW_REV" build_traefik
+rw_step go-registry "$DISTRIBUTION_VERSION rev$RW_REV" build_registry

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds every image of images.list into the container engine: the stand-ins from images/<name>/ on
-# the shared Debian tree, and FROM-scratch images of the static binaries. Writes the list of built
-# references to $RW_STATE/images.txt (what node-image.sh imports into the node image).
+# the shared Debian tree, and FROM-scratch images of the static binaries. Writes the built references
+# by where they go: $RW_STATE/images.txt (every image a node runs: what node-image.sh imports into
+# the full node image), $RW_STATE/images-boot.txt (the boot role alone: the boot-only node image) and
+# $RW_STATE/images-host.txt (the host role: never inside a node).
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -85,6 +87,13 @@ build_standin() {
     # The same welcome and error pages as the root image: one copy in images/nginx/.
     nginx-unprivileged) cp "$RW_HERE/images/nginx/index.html" "$RW_HERE/images/nginx/50x.html" "$ctx/" ;;
     busybox) cp "$RW_OUT/busybox/busybox" "$ctx/busybox" ;;
+    # FROM scratch: the binary, BusyBox for the shell and tools, the CA bundle of the shared tree
+    # (for a pull-through cache's upstream).
+    registry)
+      cp "$RW_OUT/registry/registry" "$ctx/registry"
+      cp "$RW_OUT/busybox/busybox" "$ctx/busybox"
+      cp -L "$RW_ROOTFS/lab/etc/ssl/certs/ca-certificates.crt" "$ctx/ca-certificates.crt"
+      ;;
     kube-proxy)
       cp "$CP_BIN/kube-proxy" "$ctx/kube-proxy"
       cp "$(rw_moddir "github.com/cloudnativelabs/kube-router/v2@$KUBE_ROUTER_VERSION")/build/image-assets/iptables-wrapper-installer.sh" "$ctx/"
@@ -113,17 +122,28 @@ inputs_hash() {
 
 build_all() {
   import_labbase
-  : >"$RW_STATE/images.txt.tmp"
-  local build ref
-  while read -r build ref; do
+  local list
+  for list in images images-boot images-host; do : >"$RW_STATE/$list.txt.tmp"; done
+  local build ref role
+  while read -r build ref role; do
     [[ -z $build || $build == \#* ]] && continue
-    echo "== $ref ($build)"
+    case $role in
+      boot | addon | lab | host) ;;
+      *) echo "images.list: $ref has the role '$role'; give it boot, addon, lab or host"; return 1 ;;
+    esac
+    echo "== $ref ($build, $role)"
     if [[ $build == static:* ]]; then build_static "${build#static:}" "$ref"; else build_standin "$build" "$ref"; fi
-    echo "$ref" >>"$RW_STATE/images.txt.tmp"
+    if [[ $role == host ]]; then
+      echo "$ref" >>"$RW_STATE/images-host.txt.tmp"
+    else
+      echo "$ref" >>"$RW_STATE/images.txt.tmp"
+      [[ $role == boot ]] && echo "$ref" >>"$RW_STATE/images-boot.txt.tmp"
+    fi
   done <"$RW_HERE/images.list"
   # Every reference must now resolve: a build that printed an error and went on would be caught here.
-  while read -r ref; do docker image inspect "$ref" >/dev/null || { echo "image $ref was not built"; return 1; }; done <"$RW_STATE/images.txt.tmp"
-  mv "$RW_STATE/images.txt.tmp" "$RW_STATE/images.txt"
+  while read -r ref; do docker image inspect "$ref" >/dev/null || { echo "image $ref was not built"; return 1; }; done \
+    < <(cat "$RW_STATE/images.txt.tmp" "$RW_STATE/images-host.txt.tmp")
+  for list in images images-boot images-host; do mv "$RW_STATE/$list.txt.tmp" "$RW_STATE/$list.txt"; done
   docker image ls --filter "label=kindlab.realworld" --format '{{.Repository}}:{{.Tag}} {{.Size}}'
 }
 
@@ -134,4 +154,6 @@ hash=$(inputs_hash)
 if ! docker image inspect "$LAB_BASE" >/dev/null 2>&1 || ! docker image inspect "$(awk '!/^#/ && NF {r=$2} END {print r}' "$RW_HERE/images.list")" >/dev/null 2>&1; then
   rm -f "$RW_STAMPS/images"
 fi
+# A world built before the roles were written has no per-role lists.
+[[ -f "$RW_STATE/images-boot.txt" && -f "$RW_STATE/images-host.txt" ]] || rm -f "$RW_STAMPS/images"
 rw_step images "$hash" build_all

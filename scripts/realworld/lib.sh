@@ -16,6 +16,7 @@ COREDNS_VERSION=v1.13.1      # what kubeadm v1.35.8 asks for
 KUBE_ROUTER_VERSION=v2.1.0
 METALLB_VERSION=v0.16.1
 TRAEFIK_VERSION=v3.6.12
+DISTRIBUTION_VERSION=v3.0.0  # the CNCF distribution registry of registry:3.0.0 (the image cache)
 DEBIAN_SUITE=bookworm
 RW_REV=1                     # bump when a recipe changes
 
@@ -32,6 +33,9 @@ RW_TIMINGS="$RW_STATE/timings.tsv"
 
 # The node image this world builds, and the label every container and volume of the world carries.
 RW_NODE_IMAGE="kindlab.local/node:${K8S_VERSION}-rw${RW_REV}"
+# The same node with only what kubeadm and kind need at node start (images.list's "boot" role): every
+# add-on and lab image must then come through kindlab's image cache.
+RW_NODE_IMAGE_BOOT="$RW_NODE_IMAGE-boot"
 RW_LABEL=kindlab.realworld=1
 
 mkdir -p "$RW_BIN" "$RW_OUT" "$RW_ROOTFS" "$RW_CTX" "$RW_LOGS" "$RW_STAMPS" "$RW_STATE"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Assembles the node image the way kind's own builder does, without pulling anything: kind's base
 # files (from the kind module, read at build time) on the Debian node tree, the node's runtime built
-# here, kubeadm/kubelet/kubectl from the shared Kubernetes build, and every image of images.list
-# imported into containerd's k8s.io namespace, pinned so that the kubelet never collects them.
+# here, kubeadm/kubelet/kubectl from the shared Kubernetes build, and the images of images.list
+# imported into containerd's k8s.io namespace, pinned so that the kubelet never collects them: the
+# full node image ($RW_NODE_IMAGE) has every image a node runs, the boot-only one
+# ($RW_NODE_IMAGE_BOOT) only the boot role's, so that tier 5 proves the image cache serves the rest.
 #
 # This VM's own needs are added only when the machine has them: the runc wrapper inside the node
 # (privileged pods such as kube-router and the speaker ask for capabilities the VM withholds) and
@@ -78,33 +80,54 @@ DOCKERFILE
 
 # As kind's builder: a container of the base image running containerd, the images streamed in with
 # `ctr images import` (docker cp into the container's tmpfs /tmp would silently do nothing), then
-# `docker commit` with the entrypoint restored.
+# `docker commit` with the entrypoint restored. Two commits of the one container: the boot images
+# alone (the boot-only node image), then with every other node image added (the full node image,
+# which shares the first one's layers).
 build_node() {
   docker rm -f -v "$BUILD_CONTAINER" >/dev/null 2>&1 || true
   docker run -d --name "$BUILD_CONTAINER" --label "$RW_LABEL" --entrypoint=sleep --security-opt seccomp=unconfined \
     "$NODE_BASE_IMAGE" infinity
   trap 'docker rm -f -v "$BUILD_CONTAINER" >/dev/null 2>&1 || true' RETURN
-  docker exec -d "$BUILD_CONTAINER" bash -c 'containerd >/var/log/containerd-build.log 2>&1'
+  local boot=() rest=() ref
+  mapfile -t boot <"$RW_STATE/images-boot.txt"
+  while read -r ref; do
+    [[ -n $ref ]] && ! grep -qxF "$ref" "$RW_STATE/images-boot.txt" && rest+=("$ref")
+  done <"$RW_STATE/images.txt"
+  ((${#boot[@]})) || { echo "no boot images in $RW_STATE/images-boot.txt"; return 1; }
+  import_images "${boot[@]}"
+  commit_node "$RW_NODE_IMAGE_BOOT"
+  if ((${#rest[@]})); then import_images "${rest[@]}"; fi
+  commit_node "$RW_NODE_IMAGE"
+}
+
+# import_images REF...: starts the build container's containerd, streams the images into k8s.io,
+# pinned, and stops containerd again so that its database is closed when the container is committed.
+import_images() {
   local i
+  docker exec -d "$BUILD_CONTAINER" bash -c 'containerd >>/var/log/containerd-build.log 2>&1'
   for i in $(seq 1 60); do docker exec "$BUILD_CONTAINER" ctr version >/dev/null 2>&1 && break; sleep 0.5; done
   docker exec "$BUILD_CONTAINER" ctr version
-  mapfile -t refs <"$RW_STATE/images.txt"
-  docker save "${refs[@]}" | docker exec -i "$BUILD_CONTAINER" \
+  docker save "$@" | docker exec -i "$BUILD_CONTAINER" \
     ctr --namespace=k8s.io images import --label=io.cri-containerd.pinned=pinned --all-platforms --no-unpack --digests -
   docker exec "$BUILD_CONTAINER" ctr --namespace=k8s.io images ls -q | sort
   docker exec "$BUILD_CONTAINER" pkill containerd || true
   for i in $(seq 1 40); do docker exec "$BUILD_CONTAINER" pgrep -x containerd >/dev/null 2>&1 || break; sleep 0.25; done
+}
+
+commit_node() {
   docker commit --change 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' --change 'CMD []' \
-    --change "LABEL $RW_LABEL" "$BUILD_CONTAINER" "$RW_NODE_IMAGE"
-  docker image ls "$RW_NODE_IMAGE"
+    --change "LABEL $RW_LABEL" "$BUILD_CONTAINER" "$1"
+  docker image ls "$1"
 }
 
 inputs() {
-  cat "$RW_HERE/node-image.sh" "$RW_HERE/files/runc-wrapper.sh" "$RW_STATE/images.txt" "$RW_STAMPS"/go-containerd \
+  cat "$RW_HERE/node-image.sh" "$RW_HERE/files/runc-wrapper.sh" "$RW_STATE/images.txt" "$RW_STATE/images-boot.txt" "$RW_STAMPS"/go-containerd \
     "$RW_STAMPS"/go-crictl "$RW_STAMPS"/go-cni "$RW_STAMPS"/rootfs-node "$RW_STAMPS"/images "$CP_BIN/.k8s.stamp" 2>/dev/null | sha256sum | cut -c1-16
 }
 
-docker image inspect "$RW_NODE_IMAGE" >/dev/null 2>&1 || rm -f "$RW_STAMPS/node-image"
+if ! docker image inspect "$RW_NODE_IMAGE" >/dev/null 2>&1 || ! docker image inspect "$RW_NODE_IMAGE_BOOT" >/dev/null 2>&1; then
+  rm -f "$RW_STAMPS/node-image"
+fi
 rw_step node-base "$(inputs)" build_base
 rw_step node-image "$(inputs)" build_node
 echo "$RW_NODE_IMAGE"
