@@ -150,7 +150,9 @@ async function healthyMachine(context: BrowserContext): Promise<void> {
       await page.getByRole('button', { name: 'Build cluster' }).click();
       await page.locator('section.op').waitFor();
       await see(page, 'Building the cluster');
-      await page.locator('[data-phase="calico"][data-state="running"], [data-phase="ingress"][data-state="running"], [data-phase="metallb"][data-state="running"]').first().waitFor({ timeout: T.op });
+      // Any phase that lasts long enough to be seen running: Playwright's waits poll at growing
+      // intervals, and with the cache's two phases first the fake add-ons' 250 ms fell between polls.
+      await page.locator(['cluster', 'cni', 'ingress', 'metallb'].map((id) => `[data-phase="${id}"][data-state="running"]`).join(', ')).first().waitFor({ timeout: T.op });
       assert.equal(await page.getByRole('button', { name: 'Cancel' }).isVisible(), true, 'Cancel is offered while running');
       await page.getByRole('button', { name: /Show the log \(\d+\)/ }).click();
       await page.getByRole('log', { name: 'Operation log' }).waitFor();
