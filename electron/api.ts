@@ -498,8 +498,12 @@ export interface KindlabRequests {
   'cache:warm': { req: OpRequest & { settings?: Partial<ClusterSettings>; mode?: CacheMode }; res: CacheStatus };
   /** Remove every cache container and volume (the only thing that does). */
   'cache:clear': { req: OpRequest; res: { removed: string[] } };
-  /** One archive with every image and pinned manifest a cluster and its labs need. */
-  'bundle:export': { req: OpRequest & { file: string; settings?: Partial<ClusterSettings> }; res: BundleResult };
+  /**
+   * One archive with every image and pinned manifest a cluster and its labs need: of every CNI and
+   * ingress choice, or with `onlyChosen` of those the settings choose (smaller; offline, the
+   * learner cannot switch to another).
+   */
+  'bundle:export': { req: OpRequest & { file: string; settings?: Partial<ClusterSettings>; onlyChosen?: boolean }; res: BundleResult };
   /** Verify an archive against the pins, then put its manifests in the manifest cache and its images in the caches (local mode). */
   'bundle:import': { req: OpRequest & { file: string }; res: BundleResult };
 

@@ -358,9 +358,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   bundle
     .command('export <file>')
     .description('write every image and pinned manifest a cluster and its labs need into FILE (a tar archive)')
+    .option('--only-chosen', 'only the CNI and ingress controller chosen (--cni, --ingress, or the cluster\'s), MetalLB and the labs: smaller, but offline the learner cannot switch')
     .option('--json', 'print the result as JSON')
-    .action(async (file: string, o: { json?: boolean }) => {
-      const r = await runOperation(g(), 'bundle-export', 'bundle:export', { file, settings: settingsOf(g()) });
+    .action(async (file: string, o: { json?: boolean; onlyChosen?: boolean }) => {
+      const r = await runOperation(g(), 'bundle-export', 'bundle:export', { file, settings: settingsOf(g()), ...(o.onlyChosen ? { onlyChosen: true } : {}) });
       if (o.json) printJson(r);
       else io.out(bundleLines(r, 'export', lang).join('\n'));
     });

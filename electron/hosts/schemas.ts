@@ -53,7 +53,7 @@ export const REQUEST_SCHEMAS = {
   'cache:status': z.strictObject({ settings: settings.optional(), lang: lang.optional() }),
   'cache:warm': z.strictObject({ ...op, settings: settings.optional(), mode: z.enum(['proxy', 'local']).optional() }),
   'cache:clear': z.strictObject({ ...op }),
-  'bundle:export': z.strictObject({ ...op, file: path, settings: settings.optional() }),
+  'bundle:export': z.strictObject({ ...op, file: path, settings: settings.optional(), onlyChosen: z.boolean().optional() }),
   'bundle:import': z.strictObject({ ...op, file: path }),
   'labs:list': z.strictObject({ dir: path.optional() }),
   'labs:validate': z.strictObject({ dir: path.optional() }),

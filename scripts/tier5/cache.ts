@@ -1,7 +1,7 @@
 // Tier 5's image-cache path, driven through the `kindlab` CLI as a learner would type it:
 //
 //   kindlab cache warm --mode local    the world's images, on the host engine, pushed into the caches
-//   kindlab bundle export FILE         (time, size)
+//   kindlab bundle export --only-chosen FILE   (time, size)
 //   kindlab cache clear                and the manifest cache removed: a clean machine
 //   kindlab bundle import FILE         (time): caches and manifests back, verified against the pins
 //
@@ -139,7 +139,8 @@ export async function prepareCache(ctx: PrepareCtx): Promise<CacheFigures> {
   const exp = await stage(
     ctx,
     'bundle export',
-    ['bundle', 'export', ctx.bundle],
+    // The chosen add-ons only: Calico's and ingress-nginx's manifests and images cannot be had here.
+    ['bundle', 'export', '--only-chosen', ctx.bundle],
     async () => ((await stat(ctx.bundle).catch(() => null)) ? null : `${ctx.bundle} was not written`),
     async () => `ok: ${formatBytes((await stat(ctx.bundle)).size)} in ${ctx.bundle}`,
   );

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tar from 'tar-stream';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { VersionPins } from '../../api.ts';
+import type { AddonId, VersionPins } from '../../api.ts';
 import { textIn } from '../../shared/text.ts';
 import type { ManifestPin } from '../addons/pins.ts';
 import { KindlabError } from '../errors.ts';
@@ -41,7 +41,7 @@ beforeEach(() => {
 });
 
 /** An in-memory machine: a host engine (name → image bytes), a manifest cache, the caches. */
-function world(opts: { pins?: VersionPins; images?: BundleImage[]; manifests?: Record<string, string>; hostImages?: boolean } = {}): World {
+function world(opts: { pins?: VersionPins; images?: BundleImage[]; manifests?: Record<string, string>; hostImages?: boolean; addons?: AddonId[] } = {}): World {
   const engine = new Map<string, Buffer>();
   // Images of ~1.5 MB, so that the archive streams over many chunks.
   if (opts.hostImages !== false) for (const i of opts.images ?? IMAGES) engine.set(i.ref, randomBytes(1_500_000));
@@ -52,6 +52,7 @@ function world(opts: { pins?: VersionPins; images?: BundleImage[]; manifests?: R
     version: '0.1.0',
     pins: opts.pins ?? PINS,
     manifestPins: MANIFESTS,
+    addons: opts.addons ?? null,
     images: async (texts) => [...imgs, ...(texts.get('two')?.includes('quay.io/x/extra:v1') ? [{ ref: 'quay.io/x/extra:v1', upstream: 'quay.io', usedBy: ['kube-router'] }] : [])],
     readManifest: async (pin) => {
       const b = manifestStore.get(pin.id);
@@ -119,6 +120,32 @@ async function entries(file: string): Promise<string[]> {
   return names;
 }
 
+/** Copies a bundle with its bundle.json changed by `change` (every other entry byte for byte). */
+async function rewriteIndex(from: string, to: string, change: (index: Record<string, unknown>) => void): Promise<void> {
+  const ex = tar.extract();
+  const pack = tar.pack();
+  const done = new Promise<void>((resolve, reject) => {
+    const out = createWriteStream(to);
+    out.on('finish', resolve);
+    out.on('error', reject);
+    pack.pipe(out);
+  });
+  createReadStream(from).pipe(ex as unknown as NodeJS.WritableStream);
+  for await (const e of ex as AsyncIterable<{ header: tar.Header } & AsyncIterable<Buffer>>) {
+    const chunks: Buffer[] = [];
+    for await (const c of e) chunks.push(c);
+    let body = Buffer.concat(chunks);
+    if (e.header.name === 'bundle.json') {
+      const index = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+      change(index);
+      body = Buffer.from(JSON.stringify(index));
+    }
+    pack.entry({ name: e.header.name, size: body.length }, body);
+  }
+  pack.finalize();
+  await done;
+}
+
 async function failure(p: Promise<unknown>): Promise<KindlabError> {
   const err = await p.then(() => null, (e: unknown) => e);
   expect(err).toBeInstanceOf(KindlabError);
@@ -174,6 +201,37 @@ describe('bundle export and import', () => {
     expect(dst.cachesStarted).toBe(1);
     expect(dst.pushed.sort()).toEqual(['docker.io/library/traefik:v3.6.12', 'quay.io/x/extra:v1', 'registry.k8s.io/ingress-nginx/controller:v1.15.1']);
     expect(readdirSync(dst.deps.stagingRoot)).toEqual([]);
+  });
+
+  it('of the chosen add-ons only: leaves the other choices\' manifests and images out, and an import expects only what it carries', async () => {
+    // A classroom that settled on Traefik and MetalLB (and, here, no kube-router): the ingress-nginx image and kube-router's manifest stay out.
+    const src = world({ addons: ['traefik', 'metallb'] });
+    const file = join(dir, 'chosen.tar');
+    const out = await exportBundle(src.deps, file, reporter());
+    expect(out).toMatchObject({ images: 3, manifests: 1 });
+    const names = await entries(file);
+    expect(names.filter((n) => n.startsWith('manifests/'))).toEqual(['manifests/one-v1.yaml']);
+    expect(names.some((n) => n.includes('ingress-nginx'))).toBe(false);
+
+    const dst = world({ manifests: {}, hostImages: false });
+    const res = await importBundle(dst.deps, file, reporter());
+    expect(res).toMatchObject({ images: 3, manifests: 1 });
+    expect(dst.manifestStore.has('two')).toBe(false);
+    expect(dst.pushed).toEqual(['docker.io/library/traefik:v3.6.12']);
+  });
+
+  it('refuses a bundle of every add-on that lacks one of them, even though a chosen-only bundle may', async () => {
+    const src = world({ addons: ['traefik', 'metallb'] });
+    const file = join(dir, 'chosen.tar');
+    await exportBundle(src.deps, file, reporter());
+    // The same parts under an index that claims every add-on: kube-router's manifest is missing.
+    const all = join(dir, 'claims-all.tar');
+    await rewriteIndex(file, all, (index) => {
+      delete (index as { addons?: unknown }).addons;
+    });
+    const err = await importBundle(world({ manifests: {}, hostImages: false }).deps, all, reporter()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KindlabError);
+    expect((err as KindlabError).failure.diagnostics?.map((d) => textIn(d, 'en'))).toContain('manifest two v2 is missing');
   });
 
   it('refuses a part whose sha256 is not the index\'s, naming the part and both hashes, and changes nothing', async () => {

@@ -8,14 +8,14 @@
 // so no image is ever held in memory.
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { BundleResult, VersionPins } from '../../api.ts';
+import type { AddonId, BundleResult, VersionPins } from '../../api.ts';
 import { sha256 } from '../addons/manifests.ts';
 import type { ManifestPin } from '../addons/pins.ts';
 import { KindlabError } from '../errors.ts';
 import { both } from '../i18n/text.ts';
 import type { OpText } from '../operation.ts';
 import { hashFile, type PartSource, readArchive, writeArchive } from './archive.ts';
-import { BUNDLE_FORMAT, type BundleIndex, assertFits, imagePartName, imageProblems, manifestPartName, refuseFor, savedName } from './format.ts';
+import { BUNDLE_FORMAT, type BundleIndex, assertFits, imagePartName, imageProblems, inScope, manifestPartName, refuseFor, savedName } from './format.ts';
 
 /** One image the bundle carries. */
 export interface BundleImage {
@@ -28,6 +28,8 @@ export interface BundleDeps {
   version: string;
   pins: VersionPins;
   manifestPins: readonly ManifestPin[];
+  /** The add-ons an export carries (the chosen CNI and ingress, and MetalLB); null: every one kindlab pins. */
+  addons: readonly AddonId[] | null;
   /**
    * Every image the pinned add-ons (each choice) and the labs run (the cache's inventory), with
    * the registry the caches run and the node image; `manifests` are the pinned manifests' texts
@@ -88,11 +90,13 @@ export async function exportBundle(deps: BundleDeps, file: string, op: BundleRep
   const signal = op.signal;
   // Staged beside the output (the same disk), so the final rename is cheap and the space is where the learner chose.
   const staging = await mkdtemp(join(dirname(file), '.kindlab-bundle-'));
+  const scope = deps.addons ? [...deps.addons] : undefined;
+  const manifestPins = deps.manifestPins.filter((p) => inScope(scope, p.addon));
   try {
     const sources: PartSource[] = [];
     await op.phase('manifests', async () => {
-      for (const [i, pin] of deps.manifestPins.entries()) {
-        op.progress('manifests', i / deps.manifestPins.length, `${pin.id} ${pin.version}`);
+      for (const [i, pin] of manifestPins.entries()) {
+        op.progress('manifests', i / manifestPins.length, `${pin.id} ${pin.version}`);
         const body = await deps.readManifest(pin, signal);
         const got = sha256(body);
         if (got !== pin.sha256) {
@@ -106,12 +110,12 @@ export async function exportBundle(deps: BundleDeps, file: string, op: BundleRep
         await writeFile(path, body);
         sources.push({ path, part: { name: manifestPartName(pin), kind: 'manifest', size: body.length, sha256: got, manifestId: pin.id } });
       }
-      return deps.manifestPins.length;
+      return manifestPins.length;
     }, (n) => both({ en: `${n} manifests`, zh: `${n} 个清单` }));
 
     const texts = new Map<string, string>();
     for (const s of sources) if (s.part.manifestId) texts.set(s.part.manifestId, (await readFile(s.path)).toString('utf8'));
-    const images = await deps.images(texts);
+    const images = (await deps.images(texts)).filter((i) => i.usedBy.some((u) => inScope(scope, u)));
     await op.phase('images', async () => {
       for (const [i, img] of images.entries()) {
         op.progress('images', i / images.length, both({ en: `${i + 1}/${images.length}: ${img.ref}`, zh: `${i + 1}/${images.length}：${img.ref}` }));
@@ -127,14 +131,14 @@ export async function exportBundle(deps: BundleDeps, file: string, op: BundleRep
       return images.length;
     }, (n) => both({ en: `${n} images`, zh: `${n} 个镜像` }));
 
-    const index: BundleIndex = { format: BUNDLE_FORMAT, kindlab: deps.version, pins: deps.pins, createdAt: new Date(deps.now()).toISOString(), parts: sources.map((s) => s.part) };
+    const index: BundleIndex = { format: BUNDLE_FORMAT, kindlab: deps.version, pins: deps.pins, createdAt: new Date(deps.now()).toISOString(), ...(scope ? { addons: scope } : {}), parts: sources.map((s) => s.part) };
     const bytes = await op.phase('write', () =>
       writeArchive(file, index, sources, {
         signal,
         onProgress: (done, total, part) => op.progress('write', total ? done / total : 1, part ? part.name : undefined),
       }),
     (b) => both({ en: `${megabytes(b)} MB`, zh: `${megabytes(b)} MB` }));
-    return { file, bytes, images: images.length, manifests: deps.manifestPins.length, durationMs: deps.now() - t0 };
+    return { file, bytes, images: images.length, manifests: manifestPins.length, durationMs: deps.now() - t0 };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
@@ -170,12 +174,13 @@ export async function importBundle(deps: BundleDeps, file: string, op: BundleRep
     const { staged } = await op.phase('verify', async () => {
       const read = await readArchive(file, staging, {
         signal,
-        onIndex: (index) => assertFits(index, { version: deps.version, pins: deps.pins, manifests: deps.manifestPins }, file),
+        // A bundle of the chosen add-ons only is held to those add-ons' pins.
+        onIndex: (index) => assertFits(index, { version: deps.version, pins: deps.pins, manifests: deps.manifestPins.filter((p) => inScope(index.addons, p.addon)) }, file),
         onProgress: (done, total, part) => op.progress('verify', total ? done / total : 1, part?.name),
       });
       const texts = new Map<string, string>();
       for (const s of read.staged) if (s.part.manifestId) texts.set(s.part.manifestId, (await readFile(s.path)).toString('utf8'));
-      const wanted = (await deps.images(texts)).filter((i) => !i.usedBy.includes('node')).map((i) => i.ref);
+      const wanted = (await deps.images(texts)).filter((i) => !i.usedBy.includes('node') && i.usedBy.some((u) => inScope(read.index.addons, u))).map((i) => i.ref);
       refuseFor(read.index, deps.version, imageProblems(read.index, wanted), file);
       return read;
     },

@@ -3,7 +3,7 @@
 // mode and filled with `pushLocal`), given by the cache service.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CacheMode, ClusterSettings } from '../../api.ts';
+import type { AddonId, CacheMode, ClusterSettings } from '../../api.ts';
 import { type ManifestFetcher, cacheFile, storeVerified } from '../addons/manifests.ts';
 import { versionPins } from '../addons/pins.ts';
 import { inventory, labImages } from '../cache/inventory.ts';
@@ -51,6 +51,8 @@ export interface RealDepsOptions {
   fetcher: ManifestFetcher;
   version: string;
   cache: BundleCache | null;
+  /** An export of the chosen add-ons only; null: of every one. */
+  addons?: readonly AddonId[] | null;
 }
 
 function noCache(): KindlabError {
@@ -69,6 +71,7 @@ export function realBundleDeps(o: RealDepsOptions): BundleDeps {
     version: o.version,
     pins: versionPins(ctx.pins),
     manifestPins: ctx.pins.manifests,
+    addons: o.addons ?? null,
     images: async (manifests) => bundleImages(ctx, o.settings, manifests),
     readManifest: async (pin, signal) => {
       // The fetcher verifies (and downloads when missing); the bytes are then the cache file's own.

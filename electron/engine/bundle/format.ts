@@ -2,7 +2,7 @@
 // no docker. The index comes first in the archive so that an import can refuse a bundle made by
 // another kindlab (other pins) before it reads a single image, and it records every part's size
 // and sha256 so that nothing is put in place until every byte has been checked.
-import type { VersionPins } from '../../api.ts';
+import type { AddonId, VersionPins } from '../../api.ts';
 import { KindlabError } from '../errors.ts';
 import { both } from '../i18n/text.ts';
 import type { ManifestPin } from '../addons/pins.ts';
@@ -35,7 +35,16 @@ export interface BundleIndex {
   kindlab: string;
   pins: VersionPins;
   createdAt: string;
+  /** The add-ons it carries (a bundle of the chosen CNI and ingress only); absent: every add-on kindlab pins. */
+  addons?: AddonId[];
   parts: BundlePart[];
+}
+
+/** Whether an add-on's manifests and images belong in (or are expected of) a bundle of this scope. */
+export function inScope(addons: readonly string[] | undefined, user: string): boolean {
+  if (!addons) return true;
+  // The labs, the node image and the caches' registry go into every bundle.
+  return addons.includes(user) || user.startsWith('lab:') || user === 'node' || user === 'cache';
 }
 
 /** Archive entry names kindlab writes; a name outside this shape (../, absolute, odd bytes) is refused. */
@@ -89,6 +98,7 @@ export function parseIndex(text: string, file: string): BundleIndex {
   if (typeof o.kindlab !== 'string' || typeof o.createdAt !== 'string') throw malformed(file, 'bundle.json lacks kindlab or createdAt');
   if (!o.pins || typeof o.pins !== 'object') throw malformed(file, 'bundle.json has no pins');
   if (!Array.isArray(o.parts)) throw malformed(file, 'bundle.json has no parts');
+  if (o.addons !== undefined && !(Array.isArray(o.addons) && o.addons.every((a) => typeof a === 'string' && /^[a-z-]{1,40}$/.test(a)))) throw malformed(file, 'bundle.json has a malformed list of add-ons');
   const seen = new Set<string>();
   for (const [i, p] of o.parts.entries()) {
     const where = `parts[${i}]`;

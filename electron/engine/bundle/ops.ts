@@ -37,8 +37,15 @@ function cacheOf(service: CacheService): BundleCache {
   };
 }
 
-function depsFor(host: BundleHost, settings: ClusterSettings) {
-  return realBundleDeps({ ctx: host.ctx, settings, fetcher: createManifestFetcher(host.ctx.dataDir), version: host.version, cache: cacheOf(host.cache) });
+function depsFor(host: BundleHost, settings: ClusterSettings, onlyChosen = false) {
+  return realBundleDeps({
+    ctx: host.ctx,
+    settings,
+    fetcher: createManifestFetcher(host.ctx.dataDir),
+    version: host.version,
+    cache: cacheOf(host.cache),
+    addons: onlyChosen ? [settings.cni, settings.ingress, 'metallb'] : null,
+  });
 }
 
 export async function runBundleExport(host: BundleHost, req: RequestOf<'bundle:export'>): Promise<BundleResult> {
@@ -53,7 +60,7 @@ export async function runBundleExport(host: BundleHost, req: RequestOf<'bundle:e
     });
   }
   const settings = host.settings(req.settings);
-  return host.ops.run('bundle-export', req.opId, EXPORT_PHASES, { locked: false }, (op) => exportBundle(depsFor(host, settings), file, op));
+  return host.ops.run('bundle-export', req.opId, EXPORT_PHASES, { locked: false }, (op) => exportBundle(depsFor(host, settings, req.onlyChosen ?? false), file, op));
 }
 
 export async function runBundleImport(host: BundleHost, req: RequestOf<'bundle:import'>): Promise<BundleResult> {

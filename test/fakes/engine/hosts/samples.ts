@@ -19,7 +19,7 @@ export const SAMPLE_REQUESTS: { [C in Channel]: RequestOf<C> } = {
   'cache:status': { settings: { ingress: 'traefik' } },
   'cache:warm': { opId: 'warm-1', mode: 'local' },
   'cache:clear': { opId: 'clear-1' },
-  'bundle:export': { opId: 'export-1', file: '/tmp/kindlab-bundle.tar' },
+  'bundle:export': { opId: 'export-1', file: '/tmp/kindlab-bundle.tar', onlyChosen: true, settings: { cni: 'kube-router', ingress: 'traefik' } },
   'bundle:import': { opId: 'import-1', file: '/tmp/kindlab-bundle.tar' },
   'labs:list': {},
   'labs:validate': { dir: '/tmp/labs' },
