@@ -279,4 +279,16 @@ describe('LabService: cleanup', () => {
     expect(w.client.all('Service')).toEqual([]);
     expect(lines.join('\n')).toContain('deleted Pod sales/kindlab-probe-ffffff');
   });
+
+  it('the fast reset lists each kind once per label, not once per lab', async () => {
+    const w = world();
+    await w.service.run({ id: 'demo' });
+    const before = w.client.listCalls;
+    await w.service.cleanupAll(w.client, () => undefined, new AbortController().signal);
+    const byLabel = w.client.listed.slice(before).filter((l) => / kindlab\.io\/(lab|probe)/.test(l));
+    const kinds = new Set(byLabel.map((l) => l.split(' ')[0])).size;
+    // Two sweeps (any lab's label, any probe's), each listing every kind once; no lab's own sweep.
+    expect(byLabel.filter((l) => l.includes('kindlab.io/lab=')).length).toBe(0);
+    expect(byLabel.length).toBe(2 * kinds);
+  });
 });

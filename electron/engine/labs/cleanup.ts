@@ -52,11 +52,14 @@ async function remove(client: KubeClient, apiVersion: string, kind: string, name
 export async function removeLabelled(selector: string, deps: CleanupDeps): Promise<{ removed: number; namespaces: string[] }> {
   let removed = 0;
   const namespaces: string[] = [];
-  for (const k of LABELLED_KINDS) {
+  // Asked all at once: one round trip each, and a real API server answers them side by side.
+  const lists = await Promise.all(
+    LABELLED_KINDS.map(async (k) => ((await deps.client.served(k.apiVersion, k.kind).catch(() => false)) ? { k, items: (await deps.client.list(k.apiVersion, k.kind, { labelSelector: selector })).items } : { k, items: [] })),
+  );
+  // Deleted in the kinds' order, Namespace last.
+  for (const { k, items } of lists) {
     throwIfCancelled(deps.signal);
-    if (!(await deps.client.served(k.apiVersion, k.kind).catch(() => false))) continue;
-    const list = await deps.client.list(k.apiVersion, k.kind, { labelSelector: selector });
-    for (const o of list.items) {
+    for (const o of items) {
       if (isAddonObject(o) || o.metadata.deletionTimestamp) continue;
       if (await remove(deps.client, k.apiVersion, k.kind, o.metadata.name, o.metadata.namespace, deps)) {
         removed++;
@@ -131,7 +134,18 @@ export async function awaitNamespacesGone(names: string[], deps: CleanupDeps): P
  * Without `waitForNamespaces` (the fast reset, which cleans every lab and waits once at the end),
  * the namespaces it deleted are added to `terminating`, for the caller to wait for.
  */
-export async function cleanupLab(lab: LoadedLab, deps: CleanupDeps, opts: { waitForNamespaces: boolean; terminating?: string[] } = { waitForNamespaces: true }): Promise<number> {
+export interface CleanupOptions {
+  waitForNamespaces: boolean;
+  terminating?: string[];
+  /**
+   * The fast reset: it sweeps every lab's label once after all the lists, so each lab skips its own
+   * sweep, and its DNS waits are handed over (`later`) to run beside the namespaces' termination.
+   */
+  sweep?: boolean;
+  later?: (() => Promise<void>)[];
+}
+
+export async function cleanupLab(lab: LoadedLab, deps: CleanupDeps, opts: CleanupOptions = { waitForNamespaces: true }): Promise<number> {
   let removed = 0;
   const namespaces: string[] = [];
   const dnsWaits: number[] = [];
@@ -158,11 +172,14 @@ export async function cleanupLab(lab: LoadedLab, deps: CleanupDeps, opts: { wait
       for (const o of objs.reverse()) if (await remove(deps.client, o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace, deps)) removed++;
     }
   }
-  const labelled = await removeLabelled(`${LAB_LABEL}=${lab.id}`, deps);
+  const labelled = opts.sweep === false ? { removed: 0, namespaces: [] } : await removeLabelled(`${LAB_LABEL}=${lab.id}`, deps);
   removed += labelled.removed;
   if (opts.waitForNamespaces) await awaitNamespacesGone([...namespaces, ...labelled.namespaces], deps);
   else opts.terminating?.push(...namespaces, ...labelled.namespaces);
-  for (const seconds of dnsWaits) await cleanupDnsWait(lab, seconds, deps);
+  for (const seconds of dnsWaits) {
+    if (opts.later) opts.later.push(() => cleanupDnsWait(lab, seconds, deps));
+    else await cleanupDnsWait(lab, seconds, deps);
+  }
   return removed;
 }
 

@@ -60,6 +60,11 @@ export class FakeKubeClient implements KubeClient {
    * is left in it. Off by default: most tests want objects gone at once.
    */
   gracefulDeletion = false;
+  /** Every list asked, as "kind selector", in order. */
+  readonly listed: string[] = [];
+  get listCalls(): number {
+    return this.listed.length;
+  }
   /** "apiVersion/kind" that the server does not serve (a CRD not installed). */
   readonly unserved = new Set<string>();
   /** Makes apply fail, e.g. with a webhook refusal. */
@@ -125,6 +130,7 @@ export class FakeKubeClient implements KubeClient {
   }
 
   async list(apiVersion: string, kind: string, opts: ListOptions = {}): Promise<ListResult> {
+    this.listed.push(`${kind} ${opts.labelSelector ?? ''}`);
     const items = [...this.objects.values()].filter((o) => this.matches(o, apiVersion, kind, opts)).map(clone);
     return { items, resourceVersion: String(this.rv) };
   }
